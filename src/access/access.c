@@ -1,0 +1,188 @@
+/* access — role and grant changes with 三员分立 checks (see access.h). */
+#include "access/access.h"
+
+#include "base/clock.h"
+#include "base/text.h"
+
+#include <string.h>
+
+typedef struct {
+    app *ap;
+    arena *a;
+    const principal *p;
+    const char *name, *title, *role;
+    const char **perms;
+    size_t nperms;
+    int64_t user_id, unit_id, grant_id;
+    store_role *role_out;
+    store_grant *grant_out;
+    const char **bad_field;
+} access_op;
+
+static err_code check_perms(const char **perms, size_t n, const char **bad_field)
+{
+    if (n == 0) return *bad_field = "permissions", E_FIELD_REQUIRED;
+    for (size_t i = 0; i < n; i++)
+        if (!authz_perm(perms[i])) return *bad_field = "permissions", E_FIELD_INVALID;
+    if (authz_mixed(authz_classes(perms, n))) return *bad_field = "permissions", E_SEPARATION;
+    return E_OK;
+}
+
+static json_t *perm_array(const char **perms, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) json_array_append_new(arr, json_string(perms[i]));
+    return arr;
+}
+
+static err_code role_add_fn(store_tx *tx, void *ctx)
+{
+    access_op *op = ctx;
+    if (!authz_has(op->p, "role.write")) return E_FORBIDDEN;
+    *op->role_out = (store_role){.name = op->name, .title = op->title, .perms = op->perms,
+                                 .nperms = op->nperms};
+    err_code e = store_role_insert(tx, op->role_out);
+    if (e == E_DUPLICATE) *op->bad_field = "name";
+    if (e != E_OK) return e;
+    return app_audit(op->ap, tx, op->a, op->p, "role.create",
+                     arena_sprintf(op->a, "role:%s", op->name),
+                     json_pack("{ss so}", "title", op->title,
+                               "permissions", perm_array(op->perms, op->nperms)));
+}
+
+err_code access_role_add(app *ap, arena *a, const principal *p, const char *name,
+                         const char *title, const char **perms, size_t nperms, store_role *out,
+                         const char **bad_field)
+{
+    *bad_field = NULL;
+    if (!name || !text_is_ident(name, 32)) return *bad_field = "name", E_FIELD_INVALID;
+    if (!title || !*title || text_has_control(title) || text_chars(title) > 40)
+        return *bad_field = "title", E_FIELD_INVALID;
+    err_code e = check_perms(perms, nperms, bad_field);
+    if (e != E_OK) return e;
+    access_op op = {.ap = ap, .a = a, .p = p, .name = name, .title = title, .perms = perms,
+                    .nperms = nperms, .role_out = out, .bad_field = bad_field};
+    return store_write(ap->st, role_add_fn, &op);
+}
+
+/* The classes user_id would hold with extra_perms added to all their current grants. */
+static err_code classes_with(store_tx *tx, arena *a, int64_t user_id, const char **extra,
+                             size_t nextra, const char *skip_role, unsigned *out)
+{
+    principal t = {.user_id = user_id};
+    err_code e = authz_load(tx, a, &t);
+    if (e != E_OK) return e;
+    unsigned c = authz_classes(extra, nextra);
+    store_grant *g;
+    size_t ng;
+    e = store_grant_list(tx, a, user_id, NULL, &g, &ng);
+    if (e != E_OK) return e;
+    for (size_t i = 0; i < ng; i++) {
+        if (skip_role && strcmp(g[i].role_name, skip_role) == 0) continue;
+        store_role r;
+        e = store_role_by_name(tx, a, g[i].role_name, &r);
+        if (e != E_OK) return e;
+        c |= authz_classes(r.perms, r.nperms);
+    }
+    *out = c;
+    return E_OK;
+}
+
+static err_code role_perms_fn(store_tx *tx, void *ctx)
+{
+    access_op *op = ctx;
+    if (!authz_has(op->p, "role.write")) return E_FORBIDDEN;
+    store_role r;
+    err_code e = store_role_by_name(tx, op->a, op->name, &r);
+    if (e != E_OK) return e;
+    if (r.builtin) return *op->bad_field = "name", E_FIELD_INVALID;
+    store_grant *g;
+    size_t ng;
+    e = store_grant_list(tx, op->a, 0, NULL, &g, &ng);
+    for (size_t i = 0; e == E_OK && i < ng; i++) {
+        if (g[i].role_id != r.id) continue;
+        unsigned c;
+        e = classes_with(tx, op->a, g[i].user_id, op->perms, op->nperms, op->name, &c);
+        if (e == E_OK && authz_mixed(c)) e = E_SEPARATION;
+    }
+    if (e == E_OK) e = store_role_set_perms(tx, r.id, op->perms, op->nperms);
+    if (e != E_OK) return e;
+    return app_audit(op->ap, tx, op->a, op->p, "role.update",
+                     arena_sprintf(op->a, "role:%s", op->name),
+                     json_pack("{so}", "permissions", perm_array(op->perms, op->nperms)));
+}
+
+err_code access_role_set_perms(app *ap, arena *a, const principal *p, const char *name,
+                               const char **perms, size_t nperms, const char **bad_field)
+{
+    *bad_field = NULL;
+    err_code e = check_perms(perms, nperms, bad_field);
+    if (e != E_OK) return e;
+    access_op op = {.ap = ap, .a = a, .p = p, .name = name, .perms = perms, .nperms = nperms,
+                    .bad_field = bad_field};
+    return store_write(ap->st, role_perms_fn, &op);
+}
+
+static err_code grant_fn(store_tx *tx, void *ctx)
+{
+    access_op *op = ctx;
+    store_user user;
+    store_unit unit;
+    store_role role;
+    err_code e = store_user_get(tx, op->a, op->user_id, &user);
+    if (e == E_NOT_FOUND) return *op->bad_field = "user_id", E_FIELD_INVALID;
+    if (e != E_OK) return e;
+    e = store_unit_get(tx, op->a, op->unit_id, &unit);
+    if (e == E_NOT_FOUND) return *op->bad_field = "unit_id", E_FIELD_INVALID;
+    if (e != E_OK) return e;
+    e = store_role_by_name(tx, op->a, op->role, &role);
+    if (e == E_NOT_FOUND) return *op->bad_field = "role", E_FIELD_INVALID;
+    if (e != E_OK) return e;
+    if (!authz_can(op->p, "grant.write", unit.path)) return E_FORBIDDEN;
+    if (!op->p->system && user.id == op->p->user_id) return E_SELF_GRANT;
+    unsigned c;
+    e = classes_with(tx, op->a, user.id, role.perms, role.nperms, NULL, &c);
+    if (e != E_OK) return e;
+    if (authz_mixed(c)) return *op->bad_field = "role", E_SEPARATION;
+    *op->grant_out = (store_grant){.user_id = user.id, .role_id = role.id, .unit_id = unit.id,
+                                   .created_at = clock_now(), .created_by = op->p->login};
+    e = store_grant_insert(tx, op->grant_out);
+    if (e != E_OK) return e;
+    e = store_grant_get(tx, op->a, op->grant_out->id, op->grant_out);
+    if (e != E_OK) return e;
+    return app_audit(op->ap, tx, op->a, op->p, "grant.create",
+                     arena_sprintf(op->a, "grant:%lld", (long long)op->grant_out->id),
+                     json_pack("{ss ss ss}", "user", user.login, "role", role.name, "unit",
+                               unit.code));
+}
+
+err_code access_grant(app *ap, arena *a, const principal *p, int64_t user_id, const char *role,
+                      int64_t unit_id, store_grant *out, const char **bad_field)
+{
+    *bad_field = NULL;
+    access_op op = {.ap = ap, .a = a, .p = p, .user_id = user_id, .role = role,
+                    .unit_id = unit_id, .grant_out = out, .bad_field = bad_field};
+    return store_write(ap->st, grant_fn, &op);
+}
+
+static err_code revoke_fn(store_tx *tx, void *ctx)
+{
+    access_op *op = ctx;
+    store_grant g;
+    err_code e = store_grant_get(tx, op->a, op->grant_id, &g);
+    if (e != E_OK) return e;
+    if (!authz_can(op->p, "grant.write", g.unit_path)) return E_FORBIDDEN;
+    if (!op->p->system && g.user_id == op->p->user_id) return E_SELF_GRANT;
+    e = store_grant_delete(tx, g.id);
+    if (e != E_OK) return e;
+    return app_audit(op->ap, tx, op->a, op->p, "grant.revoke",
+                     arena_sprintf(op->a, "grant:%lld", (long long)g.id),
+                     json_pack("{ss ss ss}", "user", g.user_login, "role", g.role_name, "unit",
+                               g.unit_name));
+}
+
+err_code access_revoke(app *ap, arena *a, const principal *p, int64_t grant_id)
+{
+    access_op op = {.ap = ap, .a = a, .p = p, .grant_id = grant_id};
+    return store_write(ap->st, revoke_fn, &op);
+}

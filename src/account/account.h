@@ -1,0 +1,51 @@
+/*
+ * account — logging in and out, recognising a session or API token on each request, changing
+ * one's own password, and API tokens for machine clients.
+ *
+ * Sessions (等保 level 3): a fresh random id at every login (only its hash is stored), a CSRF
+ * token per session, an idle timeout and an absolute lifetime from the settings, and logout
+ * deletes the session on the server. Failed logins count towards a lockout (see lockout.h);
+ * every login, failure, lockout and logout is audited, and a failed attempt commits its audit
+ * record even though the login is refused.
+ */
+#ifndef DUBAN_ACCOUNT_H
+#define DUBAN_ACCOUNT_H
+
+#include "auth/authz.h"
+#include "auth/secret.h"
+#include "core/app.h"
+
+typedef struct {
+    const char *login, *password, *ip;
+} account_login_input;
+
+typedef struct {
+    char session[SECRET_TEXT], csrf[SECRET_TEXT];
+    store_user user;
+    int64_t locked_for; /* with E_ACCOUNT_LOCKED: seconds until the lock ends */
+} account_login_result;
+
+err_code account_login(app *ap, arena *a, const account_login_input *in,
+                       account_login_result *out);
+/* Ends the session whose cookie value is token. */
+err_code account_logout(app *ap, arena *a, const principal *p, const char *token);
+
+/*
+ * Recognises a session cookie: fills *p (with grants) and *csrf. E_UNAUTHENTICATED when there
+ * is no such session, E_SESSION_EXPIRED when it timed out (it is then deleted).
+ */
+err_code account_session(app *ap, arena *a, const char *token, const char *ip, principal *p,
+                         const char **csrf);
+/* Recognises an API token ("Authorization: Bearer dbt_…"). */
+err_code account_bearer(app *ap, arena *a, const char *token, const char *ip, principal *p);
+
+/* Changes p's own password after checking the old one and the policy. */
+err_code account_change_password(app *ap, arena *a, const principal *p, const char *old_pw,
+                                 const char *new_pw, const char **bad_field);
+
+/* Creates an API token for p; the secret (shown once) goes to secret. */
+err_code account_token_create(app *ap, arena *a, const principal *p, const char *name,
+                              store_token *out, char secret[SECRET_TEXT + 8]);
+err_code account_token_revoke(app *ap, arena *a, const principal *p, int64_t id);
+
+#endif

@@ -1,0 +1,179 @@
+/* login — password logins with lockout, logout and password changes (see account.h). */
+#include "account/account.h"
+
+#include "auth/lockout.h"
+#include "auth/password.h"
+#include "base/clock.h"
+
+#include <sodium.h>
+#include <string.h>
+
+typedef struct {
+    app *ap;
+    arena *a;
+    const account_login_input *in;
+    account_login_result *out;
+    int found, pw_ok;
+    err_code outcome; /* the login's result; the transaction itself commits either way */
+} login_op;
+
+static principal as_principal(const store_user *u, const char *ip)
+{
+    principal p = {.user_id = u->id, .unit_id = u->unit_id, .login = u->login, .name = u->name,
+                   .unit_path = u->unit_path, .ip = ip, .must_change = (int)u->must_change};
+    return p;
+}
+
+static err_code fail_attempt(login_op *op, store_tx *tx, store_user *u, int64_t now)
+{
+    const config *cfg = &op->ap->cfg;
+    lockout_state s = {u->failed_logins, u->locked_until};
+    int locked = lockout_fail(&s, now, cfg->lockout_threshold, cfg->lockout_seconds);
+    err_code e = store_user_set_login_state(tx, u->id, s.failed, s.locked_until);
+    if (e != E_OK) return e;
+    principal p = as_principal(u, op->in->ip);
+    const char *obj = arena_sprintf(op->a, "user:%lld", (long long)u->id);
+    e = app_audit(op->ap, tx, op->a, &p, "login.failure", obj,
+                  json_pack("{ss sI}", "reason", "bad_password", "failures", (json_int_t)s.failed));
+    if (e != E_OK || !locked) {
+        op->outcome = E_BAD_CREDENTIALS;
+        return e;
+    }
+    op->outcome = E_ACCOUNT_LOCKED;
+    op->out->locked_for = cfg->lockout_seconds;
+    return app_audit(op->ap, tx, op->a, &p, "account.lockout", obj,
+                     json_pack("{sI}", "until", (json_int_t)s.locked_until));
+}
+
+static err_code login_fn(store_tx *tx, void *ctx)
+{
+    login_op *op = ctx;
+    int64_t now = clock_now();
+    store_user *u = &op->out->user;
+    err_code e = store_user_by_login(tx, op->a, op->in->login, u);
+    if (e == E_NOT_FOUND) {
+        principal nobody = {.login = op->in->login, .ip = op->in->ip};
+        op->outcome = E_BAD_CREDENTIALS;
+        return app_audit(op->ap, tx, op->a, &nobody, "login.failure", "user:?",
+                         json_pack("{ss}", "reason", "unknown_login"));
+    }
+    if (e != E_OK) return e;
+    principal p = as_principal(u, op->in->ip);
+    const char *obj = arena_sprintf(op->a, "user:%lld", (long long)u->id);
+    lockout_state s = {u->failed_logins, u->locked_until};
+    if (u->disabled) {
+        op->outcome = E_ACCOUNT_DISABLED;
+        return app_audit(op->ap, tx, op->a, &p, "login.failure", obj,
+                         json_pack("{ss}", "reason", "disabled"));
+    }
+    if (lockout_remaining(&s, now)) {
+        op->outcome = E_ACCOUNT_LOCKED;
+        op->out->locked_for = lockout_remaining(&s, now);
+        return app_audit(op->ap, tx, op->a, &p, "login.failure", obj,
+                         json_pack("{ss}", "reason", "locked"));
+    }
+    if (!op->pw_ok) return fail_attempt(op, tx, u, now);
+
+    lockout_success(&s);
+    e = store_user_set_login_state(tx, u->id, s.failed, s.locked_until);
+    if (e != E_OK) return e;
+    secret_new(op->out->session);
+    secret_new(op->out->csrf);
+    unsigned char hash[32];
+    secret_hash(op->out->session, hash);
+    store_session sess = {.token_hash = hash, .user_id = u->id, .csrf = op->out->csrf,
+                          .created_at = now, .last_seen = now, .ip = op->in->ip};
+    e = store_session_insert(tx, &sess);
+    if (e != E_OK) return e;
+    op->outcome = E_OK;
+    return app_audit(op->ap, tx, op->a, &p, "login.success", obj, NULL);
+}
+
+typedef struct {
+    arena *a;
+    const char *login;
+    store_user *u;
+} lookup;
+
+static err_code lookup_fn(store_tx *tx, void *ctx)
+{
+    lookup *l = ctx;
+    return store_user_by_login(tx, l->a, l->login, l->u);
+}
+
+err_code account_login(app *ap, arena *a, const account_login_input *in,
+                       account_login_result *out)
+{
+    memset(out, 0, sizeof *out);
+    /* Hash outside the write lock: argon2id takes a tenth of a second by design. The write
+     * transaction re-reads the user, so a lock or a new password in between is honoured. */
+    store_user u;
+    lookup l = {a, in->login, &u};
+    err_code e = store_read(ap->st, lookup_fn, &l);
+    login_op op = {.ap = ap, .a = a, .in = in, .out = out};
+    if (e == E_OK) {
+        lockout_state s = {u.failed_logins, u.locked_until};
+        if (!u.disabled && !lockout_remaining(&s, clock_now()))
+            op.pw_ok = password_verify(u.pw_hash, in->password);
+    } else if (e == E_NOT_FOUND) {
+        password_verify_dummy(in->password); /* same time whether the login exists or not */
+    } else {
+        return e;
+    }
+    e = store_write(ap->st, login_fn, &op);
+    if (e != E_OK) return e;
+    if (op.outcome != E_OK) sodium_memzero(out->session, sizeof out->session);
+    return op.outcome;
+}
+
+typedef struct {
+    app *ap;
+    arena *a;
+    const principal *p;
+    const char *token, *pw_hash;
+} session_op;
+
+static err_code logout_fn(store_tx *tx, void *ctx)
+{
+    session_op *op = ctx;
+    unsigned char hash[32];
+    secret_hash(op->token, hash);
+    err_code e = store_session_delete(tx, hash);
+    if (e != E_OK) return e;
+    return app_audit(op->ap, tx, op->a, op->p, "logout",
+                     arena_sprintf(op->a, "user:%lld", (long long)op->p->user_id), NULL);
+}
+
+err_code account_logout(app *ap, arena *a, const principal *p, const char *token)
+{
+    session_op op = {.ap = ap, .a = a, .p = p, .token = token};
+    return store_write(ap->st, logout_fn, &op);
+}
+
+static err_code change_fn(store_tx *tx, void *ctx)
+{
+    session_op *op = ctx;
+    err_code e = store_user_set_password(tx, op->p->user_id, op->pw_hash, 0, clock_now());
+    if (e != E_OK) return e;
+    return app_audit(op->ap, tx, op->a, op->p, "user.password_change",
+                     arena_sprintf(op->a, "user:%lld", (long long)op->p->user_id), NULL);
+}
+
+err_code account_change_password(app *ap, arena *a, const principal *p, const char *old_pw,
+                                 const char *new_pw, const char **bad_field)
+{
+    *bad_field = NULL;
+    if (p->system) return E_FORBIDDEN;
+    store_user u;
+    lookup l = {a, p->login, &u};
+    err_code e = store_read(ap->st, lookup_fn, &l);
+    if (e != E_OK) return e;
+    if (!password_verify(u.pw_hash, old_pw)) return *bad_field = "old_password", E_PASSWORD_WRONG;
+    if (strcmp(old_pw, new_pw) == 0) return *bad_field = "new_password", E_PASSWORD_REUSED;
+    e = password_check_policy(u.login, new_pw);
+    if (e != E_OK) return *bad_field = "new_password", e;
+    char *hash = arena_alloc(a, PASSWORD_HASH_MAX);
+    if (password_hash(new_pw, hash)) return E_INTERNAL;
+    session_op op = {.ap = ap, .a = a, .p = p, .pw_hash = hash};
+    return store_write(ap->st, change_fn, &op);
+}

@@ -1,0 +1,60 @@
+/*
+ * api — the HTTP handlers, one file per resource, and the JSON views of records they share.
+ * Each handler parses its input by a declarative spec, authorises through authz or a
+ * mechanism, calls the mechanism, and replies with what was committed.
+ */
+#ifndef DUBAN_API_H
+#define DUBAN_API_H
+
+#include "http/http.h"
+#include "store/store.h"
+
+/* ---- JSON views (views.c) ---- */
+json_t *api_time(int64_t t); /* ISO-8601 UTC string, or null for 0 */
+json_t *api_unit_json(const store_unit *u);
+json_t *api_user_json(const store_user *u);
+json_t *api_role_json(const store_role *r);
+json_t *api_grant_json(const store_grant *g);
+json_t *api_token_json(const store_token *t);
+json_t *api_audit_json(const store_audit *a);
+json_t *api_principal_perms(const principal *p);
+
+/* ---- handlers ---- */
+err_code api_healthz(http_req *r);
+err_code api_home(http_req *r);
+
+err_code api_session_create(http_req *r);
+err_code api_session_delete(http_req *r);
+err_code api_me(http_req *r);
+err_code api_me_password(http_req *r);
+err_code api_tokens_list(http_req *r);
+err_code api_tokens_create(http_req *r);
+err_code api_tokens_delete(http_req *r);
+
+err_code api_unit_kinds(http_req *r);
+err_code api_units_list(http_req *r);
+err_code api_units_create(http_req *r);
+err_code api_units_get(http_req *r);
+err_code api_units_rename(http_req *r);
+err_code api_units_move(http_req *r);
+err_code api_units_history(http_req *r);
+
+err_code api_users_list(http_req *r);
+err_code api_users_create(http_req *r);
+err_code api_users_get(http_req *r);
+err_code api_users_lock(http_req *r);
+err_code api_users_unlock(http_req *r);
+err_code api_users_reset_password(http_req *r);
+
+err_code api_permissions_list(http_req *r);
+err_code api_roles_list(http_req *r);
+err_code api_roles_create(http_req *r);
+err_code api_roles_update(http_req *r);
+err_code api_grants_list(http_req *r);
+err_code api_grants_create(http_req *r);
+err_code api_grants_delete(http_req *r);
+
+err_code api_audit_list(http_req *r);
+err_code api_audit_verify(http_req *r);
+
+#endif

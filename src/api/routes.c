@@ -1,0 +1,45 @@
+/*
+ * routes — the API's table of contents. Every endpoint duban serves is one line here; the
+ * handler behind it checks permission and scope itself (fail closed).
+ */
+#include "api/api.h"
+
+const http_route http_routes[] = {
+    {"GET", "/", ROUTE_PUBLIC, api_home},
+    {"GET", "/healthz", ROUTE_PUBLIC, api_healthz},
+
+    {"POST", "/api/v1/session", ROUTE_PUBLIC, api_session_create},
+    {"DELETE", "/api/v1/session", ROUTE_PW_CHANGE, api_session_delete},
+    {"GET", "/api/v1/me", ROUTE_PW_CHANGE, api_me},
+    {"PUT", "/api/v1/me/password", ROUTE_PW_CHANGE, api_me_password},
+    {"GET", "/api/v1/tokens", 0, api_tokens_list},
+    {"POST", "/api/v1/tokens", 0, api_tokens_create},
+    {"DELETE", "/api/v1/tokens/{id}", 0, api_tokens_delete},
+
+    {"GET", "/api/v1/unit-kinds", 0, api_unit_kinds},
+    {"GET", "/api/v1/units", 0, api_units_list},
+    {"POST", "/api/v1/units", 0, api_units_create},
+    {"GET", "/api/v1/units/{id}", 0, api_units_get},
+    {"PATCH", "/api/v1/units/{id}", 0, api_units_rename},
+    {"POST", "/api/v1/units/{id}/move", 0, api_units_move},
+    {"GET", "/api/v1/units/{id}/history", 0, api_units_history},
+
+    {"GET", "/api/v1/users", 0, api_users_list},
+    {"POST", "/api/v1/users", 0, api_users_create},
+    {"GET", "/api/v1/users/{id}", 0, api_users_get},
+    {"POST", "/api/v1/users/{id}/lock", 0, api_users_lock},
+    {"POST", "/api/v1/users/{id}/unlock", 0, api_users_unlock},
+    {"POST", "/api/v1/users/{id}/reset-password", 0, api_users_reset_password},
+
+    {"GET", "/api/v1/permissions", 0, api_permissions_list},
+    {"GET", "/api/v1/roles", 0, api_roles_list},
+    {"POST", "/api/v1/roles", 0, api_roles_create},
+    {"PATCH", "/api/v1/roles/{name}", 0, api_roles_update},
+    {"GET", "/api/v1/grants", 0, api_grants_list},
+    {"POST", "/api/v1/grants", 0, api_grants_create},
+    {"DELETE", "/api/v1/grants/{id}", 0, api_grants_delete},
+
+    {"GET", "/api/v1/audit", 0, api_audit_list},
+    {"GET", "/api/v1/audit/verify", 0, api_audit_verify},
+    {NULL, NULL, 0, NULL},
+};

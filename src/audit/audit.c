@@ -1,0 +1,409 @@
+/*
+ * audit — append, verify and export the HMAC-SM3 chain (see audit.h).
+ *
+ * The MAC covers each field length-prefixed (so "ab"+"c" and "a"+"bc" differ) followed by the
+ * previous mac; the first record's prev is 64 zeros. The head file holds "seq mac tag" with
+ * tag = HMAC-SM3(key, "head|seq|mac"); writers take an exclusive flock on it and never move
+ * it backwards, so the server and a CLI command can both append.
+ */
+#include "audit/audit.h"
+
+#include "base/clock.h"
+#include "base/jsonx.h"
+#include "base/log.h"
+#include "base/text.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/core_names.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { KEY_LEN = 32 };
+static const char GENESIS[] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+struct audit {
+    unsigned char key[KEY_LEN];
+    char *head_path;
+};
+
+static void to_hex(const unsigned char *b, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[b[i] >> 4];
+        out[2 * i + 1] = digits[b[i] & 15];
+    }
+    out[2 * n] = 0;
+}
+
+void audit_sm3_hex(const void *data, size_t n, char out[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(data, n, md, &len, EVP_sm3(), NULL);
+    to_hex(md, len, out);
+}
+
+/* HMAC-SM3 over a list of parts, each length-prefixed (8 bytes big-endian). */
+static void hmac_parts(const unsigned char *key, size_t keylen, const char **parts, int nparts,
+                       unsigned char out[32])
+{
+    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(mac);
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, "SM3", 0),
+                           OSSL_PARAM_construct_end()};
+    size_t outl = 0;
+    if (!ctx || !EVP_MAC_init(ctx, key, keylen, params)) abort();
+    for (int i = 0; i < nparts; i++) {
+        uint64_t n = strlen(parts[i]);
+        unsigned char len[8];
+        for (int b = 0; b < 8; b++) len[b] = (unsigned char)(n >> (56 - 8 * b));
+        EVP_MAC_update(ctx, len, 8);
+        EVP_MAC_update(ctx, (const unsigned char *)parts[i], n);
+    }
+    EVP_MAC_final(ctx, out, &outl, 32);
+    EVP_MAC_CTX_free(ctx);
+    EVP_MAC_free(mac);
+}
+
+void audit_record_mac(const unsigned char *key, size_t keylen, const store_audit *r, char out[65])
+{
+    char seq[24], at[24], actor_id[24];
+    snprintf(seq, sizeof seq, "%lld", (long long)r->seq);
+    snprintf(at, sizeof at, "%lld", (long long)r->at);
+    snprintf(actor_id, sizeof actor_id, "%lld", (long long)r->actor_id);
+    const char *parts[] = {"duban-audit-v1", seq, at, actor_id, r->actor, r->action,
+                           r->object, r->detail, r->prev};
+    unsigned char md[32];
+    hmac_parts(key, keylen, parts, 9, md);
+    to_hex(md, 32, out);
+}
+
+/* ---- key and head files ---- */
+
+int audit_create_key(const char *key_path, char *err, size_t errlen)
+{
+    unsigned char key[KEY_LEN];
+    char hex[2 * KEY_LEN + 2];
+    randombytes_buf(key, sizeof key);
+    to_hex(key, sizeof key, hex);
+    strcat(hex, "\n");
+    int fd = open(key_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot create audit key %s: %s", key_path, strerror(errno));
+        return -1;
+    }
+    int ok = write(fd, hex, strlen(hex)) == (ssize_t)strlen(hex) && fsync(fd) == 0;
+    close(fd);
+    sodium_memzero(key, sizeof key);
+    if (!ok) {
+        snprintf(err, errlen, "cannot write audit key %s", key_path);
+        unlink(key_path);
+        return -1;
+    }
+    return 0;
+}
+
+audit *audit_open(const char *key_path, char *err, size_t errlen)
+{
+    FILE *f = fopen(key_path, "r");
+    if (!f) {
+        snprintf(err, errlen, "cannot read audit key %s: %s (run 'duban init' first)", key_path,
+                 strerror(errno));
+        return NULL;
+    }
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077))
+        log_warn("audit key %s is readable by others; chmod 600 it", key_path);
+    char hex[2 * KEY_LEN + 2] = {0};
+    size_t n = fread(hex, 1, 2 * KEY_LEN, f);
+    fclose(f);
+    audit *au = xcalloc(1, sizeof *au);
+    size_t bin_len = 0;
+    if (n != 2 * KEY_LEN || sodium_hex2bin(au->key, KEY_LEN, hex, n, NULL, &bin_len, NULL) ||
+        bin_len != KEY_LEN) {
+        snprintf(err, errlen, "audit key %s is malformed (want 64 hex characters)", key_path);
+        free(au);
+        return NULL;
+    }
+    sodium_memzero(hex, sizeof hex);
+    au->head_path = xasprintf("%s.head", key_path);
+    return au;
+}
+
+void audit_close(audit *au)
+{
+    if (!au) return;
+    sodium_memzero(au->key, sizeof au->key);
+    free(au->head_path);
+    free(au);
+}
+
+static void head_tag(const audit *au, int64_t seq, const char *mac, char out[65])
+{
+    char s[24];
+    snprintf(s, sizeof s, "%lld", (long long)seq);
+    const char *parts[] = {"duban-audit-head", s, mac};
+    unsigned char md[32];
+    hmac_parts(au->key, KEY_LEN, parts, 3, md);
+    to_hex(md, 32, out);
+}
+
+typedef struct {
+    int64_t seq;
+    char mac[65], tag[65];
+} head;
+
+/* Reads the head file through fd: 1 read, 0 absent or empty, -1 malformed. */
+static int head_read(int fd, head *h)
+{
+    char buf[256] = {0};
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0) return 0;
+    long long seq;
+    if (sscanf(buf, "%lld %64s %64s", &seq, h->mac, h->tag) != 3) return -1;
+    h->seq = seq;
+    return 1;
+}
+
+typedef struct {
+    audit *au;
+    int64_t seq;
+    char mac[65];
+} head_update;
+
+/* After commit: move the head forward (never back) under an exclusive lock. */
+static void head_write(void *arg)
+{
+    head_update *u = arg;
+    int fd = open(u->au->head_path, O_RDWR | O_CREAT, 0600);
+    if (fd < 0) {
+        log_error("cannot open audit head %s: %s", u->au->head_path, strerror(errno));
+        return;
+    }
+    flock(fd, LOCK_EX);
+    head cur;
+    if (head_read(fd, &cur) != 1 || cur.seq < u->seq) {
+        char tag[65], line[256];
+        head_tag(u->au, u->seq, u->mac, tag);
+        int n = snprintf(line, sizeof line, "%lld %s %s\n", (long long)u->seq, u->mac, tag);
+        if (pwrite(fd, line, (size_t)n, 0) != n || ftruncate(fd, n) != 0)
+            log_error("cannot write audit head %s", u->au->head_path);
+    }
+    flock(fd, LOCK_UN);
+    close(fd);
+}
+
+/* ---- append ---- */
+
+err_code audit_append(audit *au, store_tx *tx, arena *a, const audit_actor *actor,
+                      const char *action, const char *object, json_t *detail)
+{
+    if (!detail) detail = json_object();
+    if (actor->ip) json_object_set_new(detail, "ip", json_string(actor->ip));
+    char *detail_text = jsonx_dump(detail);
+    json_decref(detail);
+
+    int64_t last_seq;
+    const char *last_mac;
+    err_code e = store_audit_last(tx, a, &last_seq, &last_mac);
+    if (e != E_OK) goto out;
+    store_audit r = {
+        .seq = last_seq + 1,
+        .at = clock_now(),
+        .actor_id = actor->user_id,
+        .actor = actor->login,
+        .action = action,
+        .object = object,
+        .detail = detail_text,
+        .prev = last_seq ? last_mac : GENESIS,
+    };
+    char mac[65];
+    audit_record_mac(au->key, KEY_LEN, &r, mac);
+    r.mac = mac;
+    e = store_audit_insert(tx, &r);
+    if (e != E_OK) goto out;
+    head_update *u = arena_alloc(a, sizeof *u);
+    u->au = au;
+    u->seq = r.seq;
+    memcpy(u->mac, mac, sizeof mac);
+    store_after_commit(tx, head_write, u);
+out:
+    free(detail_text);
+    return e;
+}
+
+/* ---- verify ---- */
+
+typedef struct {
+    audit *au;
+    audit_report *rep;
+    int64_t expect;
+    char prev[65];
+    int64_t head_seq;
+    char head_mac_seen[65]; /* the mac stored at head_seq, if reached */
+} walk;
+
+static int fail(walk *w, int64_t seq, const char *reason, const char *zh)
+{
+    w->rep->ok = 0;
+    w->rep->first_bad = seq;
+    w->rep->reason = reason;
+    w->rep->reason_zh = zh;
+    return 1;
+}
+
+static int check_record(const store_audit *r, void *ctx)
+{
+    walk *w = ctx;
+    w->rep->records++;
+    if (r->seq != w->expect)
+        return fail(w, w->expect, "record missing or out of order", "记录缺失或顺序被改动");
+    if (strcmp(r->prev, w->prev) != 0)
+        return fail(w, r->seq, "prev does not match the previous record", "与前一条记录不衔接");
+    char mac[65];
+    audit_record_mac(w->au->key, KEY_LEN, r, mac);
+    if (!text_equal_ct(mac, r->mac))
+        return fail(w, r->seq, "record was altered (mac mismatch)", "记录内容被篡改");
+    if (r->seq == w->head_seq) snprintf(w->head_mac_seen, sizeof w->head_mac_seen, "%s", r->mac);
+    snprintf(w->prev, sizeof w->prev, "%s", r->mac);
+    w->expect++;
+    return 0;
+}
+
+typedef struct {
+    walk *w;
+} verify_ctx;
+
+static err_code verify_fn(store_tx *tx, void *ctx)
+{
+    return store_audit_each(tx, check_record, ctx);
+}
+
+err_code audit_verify(audit *au, store *st, audit_report *out)
+{
+    memset(out, 0, sizeof *out);
+    out->ok = 1;
+    out->reason = "chain intact";
+    out->reason_zh = "审计链完整";
+    walk w = {.au = au, .rep = out, .expect = 1};
+    memcpy(w.prev, GENESIS, sizeof GENESIS);
+
+    head h = {0};
+    int fd = open(au->head_path, O_RDONLY);
+    int have_head = fd >= 0 ? head_read(fd, &h) : 0;
+    if (fd >= 0) close(fd);
+    if (have_head == 1) {
+        char tag[65];
+        head_tag(au, h.seq, h.mac, tag);
+        if (!text_equal_ct(tag, h.tag)) have_head = -1;
+        else w.head_seq = h.seq;
+    }
+
+    err_code e = store_read(st, verify_fn, &w);
+    if (e != E_OK || !out->ok) return e;
+    int64_t last = w.expect - 1;
+    if (have_head < 0) {
+        out->ok = 0;
+        out->reason = "head file is damaged or forged";
+        out->reason_zh = "审计链末端标记文件损坏或被伪造";
+    } else if (have_head == 0 && last > 0) {
+        out->ok = 0;
+        out->first_bad = 0;
+        out->reason = "head file is missing: the end of the log cannot be confirmed";
+        out->reason_zh = "缺少审计链末端标记文件，无法确认日志末尾是否完整";
+    } else if (have_head == 1 && h.seq > last) {
+        out->ok = 0;
+        out->first_bad = last + 1;
+        out->reason = "records at the end were removed (truncated)";
+        out->reason_zh = "日志末尾的记录被删除";
+    } else if (have_head == 1 && strcmp(w.head_mac_seen, h.mac) != 0) {
+        out->ok = 0;
+        out->first_bad = h.seq;
+        out->reason = "record differs from the one the head file confirmed";
+        out->reason_zh = "记录与末端标记不一致";
+    }
+    return E_OK;
+}
+
+/* ---- export ---- */
+
+static json_t *record_json(const store_audit *r)
+{
+    json_error_t jerr;
+    json_t *detail = json_loads(r->detail, 0, &jerr);
+    char at[24];
+    return json_pack("{sI sI ss* sI ss ss ss so ss ss}", "seq", (json_int_t)r->seq, "at",
+                     (json_int_t)r->at, "time", clock_iso(r->at, at), "actor_id",
+                     (json_int_t)r->actor_id, "actor", r->actor, "action", r->action, "object",
+                     r->object, "detail", detail ? detail : json_string(r->detail), "prev",
+                     r->prev, "mac", r->mac);
+}
+
+typedef struct {
+    FILE *out;
+    int64_t seq;
+    char mac[65];
+} export_walk;
+
+static int export_record(const store_audit *r, void *ctx)
+{
+    export_walk *x = ctx;
+    json_t *j = record_json(r);
+    char *line = jsonx_dump(j);
+    fprintf(x->out, "%s\n", line);
+    free(line);
+    json_decref(j);
+    x->seq = r->seq;
+    snprintf(x->mac, sizeof x->mac, "%s", r->mac);
+    return 0;
+}
+
+static err_code export_fn(store_tx *tx, void *ctx)
+{
+    return store_audit_each(tx, export_record, ctx);
+}
+
+err_code audit_export(audit *au, store *st, FILE *out, audit_report *report)
+{
+    err_code e = audit_verify(au, st, report);
+    if (e != E_OK) return e;
+    fprintf(out, "{\"format\":\"duban-audit-export\",\"version\":1,\"mac\":\"HMAC-SM3\"}\n");
+    export_walk x = {.out = out};
+    e = store_read(st, export_fn, &x);
+    if (e != E_OK) return e;
+
+    /* An Ed25519 key derived from the audit key signs the checkpoint, so anyone holding the
+     * public key can check an export without the secret. */
+    const char *seed_parts[] = {"duban-checkpoint-signing-key"};
+    unsigned char seed[32], pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+    hmac_parts(au->key, KEY_LEN, seed_parts, 1, seed);
+    crypto_sign_seed_keypair(pk, sk, seed);
+    int64_t now = clock_now();
+    char *msg = xasprintf("duban-audit-checkpoint\n%lld\n%s\n%lld\n%d", (long long)x.seq, x.mac,
+                          (long long)now, report->ok);
+    unsigned char sig[crypto_sign_BYTES];
+    crypto_sign_detached(sig, NULL, (const unsigned char *)msg, strlen(msg), sk);
+    char pk_hex[2 * sizeof pk + 1], sig_hex[2 * sizeof sig + 1];
+    to_hex(pk, sizeof pk, pk_hex);
+    to_hex(sig, sizeof sig, sig_hex);
+    json_t *cp = json_pack("{s{sI ss sI sb ss ss ss}}", "checkpoint", "seq", (json_int_t)x.seq,
+                           "mac", x.mac, "at", (json_int_t)now, "verified", report->ok,
+                           "public_key", pk_hex, "signature", sig_hex, "signed_message_format",
+                           "duban-audit-checkpoint\\n{seq}\\n{mac}\\n{at}\\n{verified}");
+    char *line = jsonx_dump(cp);
+    fprintf(out, "%s\n", line);
+    free(line);
+    json_decref(cp);
+    free(msg);
+    sodium_memzero(sk, sizeof sk);
+    sodium_memzero(seed, sizeof seed);
+    return ferror(out) ? E_INTERNAL : E_OK;
+}

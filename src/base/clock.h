@@ -1,0 +1,17 @@
+/*
+ * clock — the time as duban sees it: UTC seconds and milliseconds, and ISO-8601 formatting.
+ * Times are stored in UTC; the UI shows them in Asia/Shanghai.
+ */
+#ifndef DUBAN_CLOCK_H
+#define DUBAN_CLOCK_H
+
+#include <stdint.h>
+
+/* Seconds since the epoch (UTC). */
+int64_t clock_now(void);
+/* Milliseconds from a monotonic clock, for measuring durations. */
+double clock_mono_ms(void);
+/* Formats t as "2024-03-05T08:00:00Z" into buf (at least 21 bytes); returns buf. */
+char *clock_iso(int64_t t, char *buf);
+
+#endif

@@ -1,0 +1,230 @@
+/* config — the settings table and its three parsers (see config.h). */
+#include "base/config.h"
+
+#include "base/mem.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef enum { S_STR, S_INT, S_BOOL, S_ADDR } setting_type;
+
+typedef struct {
+    const char *name;
+    setting_type type;
+    size_t offset;
+    const char *def;
+    int64_t min, max;
+    const char *help;
+} setting;
+
+#define O(m) offsetof(config, m)
+static const setting settings[] = {
+    {"config", S_STR, O(config), "", 0, 0, "config file of key = value lines"},
+    {"db", S_STR, O(db), "data/duban.db", 0, 0, "SQLite database file"},
+    {"listen", S_ADDR, O(listen), "127.0.0.1:8080", 0, 0, "address and port to serve on"},
+    {"key_file", S_STR, O(key_file), "", 0, 0, "audit key file (default: <db>.key)"},
+    {"county", S_STR, O(county), "示范县", 0, 0, "name of the root unit that init creates"},
+    {"threads", S_INT, O(threads), "4", 1, 256, "HTTP worker threads"},
+    {"readers", S_INT, O(readers), "4", 1, 256, "reader connections to the database"},
+    {"body_limit", S_INT, O(body_limit), "1048576", 1024, 1073741824,
+     "largest request body in bytes"},
+    {"session_idle", S_INT, O(session_idle), "1800", 1, 86400, "idle session timeout, seconds"},
+    {"session_max", S_INT, O(session_max), "43200", 1, 604800,
+     "absolute session lifetime, seconds"},
+    {"lockout_threshold", S_INT, O(lockout_threshold), "5", 1, 100,
+     "failed logins in a row that lock an account"},
+    {"lockout_seconds", S_INT, O(lockout_seconds), "900", 1, 86400,
+     "how long a lockout lasts, seconds"},
+    {"cookie_secure", S_BOOL, O(cookie_secure), "0", 0, 1,
+     "always mark the session cookie Secure (set when served over TLS)"},
+    {"trust_proxy", S_BOOL, O(trust_proxy), "0", 0, 1,
+     "trust X-Forwarded-Proto/-For from a reverse proxy"},
+    {"access_log", S_BOOL, O(access_log), "1", 0, 1, "write one access-log line per request"},
+};
+#undef O
+enum { NSETTINGS = sizeof settings / sizeof settings[0] };
+
+static const setting *lookup(const char *name)
+{
+    for (int i = 0; i < NSETTINGS; i++)
+        if (strcmp(settings[i].name, name) == 0) return &settings[i];
+    return NULL;
+}
+
+int config_is_setting(const char *name)
+{
+    return lookup(name) != NULL;
+}
+
+static int parse_int(const char *v, int64_t *out)
+{
+    if (!*v) return -1;
+    errno = 0;
+    char *end;
+    long long n = strtoll(v, &end, 10);
+    if (errno || *end) return -1;
+    *out = n;
+    return 0;
+}
+
+static int parse_bool(const char *v, int64_t *out)
+{
+    static const char *yes[] = {"1", "true", "yes", "on"}, *no[] = {"0", "false", "no", "off"};
+    for (int i = 0; i < 4; i++) {
+        if (strcasecmp(v, yes[i]) == 0) return *out = 1, 0;
+        if (strcasecmp(v, no[i]) == 0) return *out = 0, 0;
+    }
+    return -1;
+}
+
+/* ADDR:PORT with a dotted IPv4 address (or "localhost") and a port 1..65535. */
+static int valid_addr(const char *v)
+{
+    const char *colon = strrchr(v, ':');
+    if (!colon || colon == v) return 0;
+    int64_t port;
+    if (parse_int(colon + 1, &port) || port < 1 || port > 65535) return 0;
+    size_t hl = (size_t)(colon - v);
+    if (hl == 9 && strncmp(v, "localhost", 9) == 0) return 1;
+    int dots = 0;
+    for (const char *p = v; p < colon; p++) {
+        if (*p == '.') dots++;
+        else if (!isdigit((unsigned char)*p)) return 0;
+    }
+    return dots == 3;
+}
+
+int config_set(config *c, const char *name, const char *value, const char *source, char *err,
+               size_t errlen)
+{
+    const setting *s = lookup(name);
+    if (!s) {
+        snprintf(err, errlen, "%s: unknown setting '%s'", source, name);
+        return -1;
+    }
+    void *slot = (char *)c + s->offset;
+    int64_t n = 0;
+    switch (s->type) {
+    case S_ADDR:
+        if (!valid_addr(value)) {
+            snprintf(err, errlen, "%s: bad value '%s' for %s (want ADDR:PORT, e.g. 127.0.0.1:8080)",
+                     source, value, name);
+            return -1;
+        }
+        /* fallthrough */
+    case S_STR:
+        free(*(char **)slot);
+        *(char **)slot = xstrdup(value);
+        return 0;
+    case S_INT:
+        if (parse_int(value, &n) || n < s->min || n > s->max) {
+            snprintf(err, errlen, "%s: bad value '%s' for %s (want an integer %lld..%lld)", source,
+                     value, name, (long long)s->min, (long long)s->max);
+            return -1;
+        }
+        break;
+    case S_BOOL:
+        if (parse_bool(value, &n)) {
+            snprintf(err, errlen, "%s: bad value '%s' for %s (want true or false)", source, value,
+                     name);
+            return -1;
+        }
+        break;
+    }
+    *(int64_t *)slot = n;
+    return 0;
+}
+
+void config_defaults(config *c)
+{
+    memset(c, 0, sizeof *c);
+    char err[256];
+    for (int i = 0; i < NSETTINGS; i++)
+        config_set(c, settings[i].name, settings[i].def, "default", err, sizeof err);
+}
+
+void config_free(config *c)
+{
+    for (int i = 0; i < NSETTINGS; i++)
+        if (settings[i].type == S_STR || settings[i].type == S_ADDR) {
+            char **slot = (char **)((char *)c + settings[i].offset);
+            free(*slot);
+            *slot = NULL;
+        }
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s)) s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1])) *--e = 0;
+    return s;
+}
+
+int config_load_file(config *c, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open config file: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[1024];
+    int lineno = 0, rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *s = trim(line);
+        if (!*s || *s == '#') continue;
+        char *eq = strchr(s, '=');
+        char source[512];
+        snprintf(source, sizeof source, "%s:%d", path, lineno);
+        if (!eq) {
+            snprintf(err, errlen, "%s: expected 'key = value'", source);
+            rc = -1;
+            break;
+        }
+        *eq = 0;
+        char *key = trim(s), *value = trim(eq + 1);
+        if (strcmp(key, "config") == 0 || config_set(c, key, value, source, err, errlen)) {
+            if (strcmp(key, "config") == 0)
+                snprintf(err, errlen, "%s: 'config' cannot be set inside a config file", source);
+            rc = -1;
+            break;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+int config_load_env(config *c, char *err, size_t errlen)
+{
+    for (int i = 0; i < NSETTINGS; i++) {
+        char var[64] = "DUBAN_";
+        size_t n = strlen(var);
+        for (const char *p = settings[i].name; *p && n < sizeof var - 1; p++)
+            var[n++] = (char)toupper((unsigned char)*p);
+        var[n] = 0;
+        const char *v = getenv(var);
+        if (v && config_set(c, settings[i].name, v, var, err, errlen)) return -1;
+    }
+    return 0;
+}
+
+char *config_key_path(const config *c)
+{
+    if (c->key_file && *c->key_file) return xstrdup(c->key_file);
+    return xasprintf("%s.key", c->db);
+}
+
+void config_help(FILE *f)
+{
+    fprintf(f, "Settings (flag --NAME VALUE, environment DUBAN_NAME, or 'name = value' in the\n"
+               "file given by --config; flags win over the environment, which wins over the "
+               "file):\n");
+    for (int i = 0; i < NSETTINGS; i++)
+        fprintf(f, "  --%-18s %s (default: %s)\n", settings[i].name, settings[i].help,
+                *settings[i].def ? settings[i].def : "none");
+}

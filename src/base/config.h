@@ -1,0 +1,52 @@
+/*
+ * config — duban's settings, from four sources in rising precedence: built-in defaults, a
+ * config file (`key = value` lines), environment variables (DUBAN_<KEY>, upper case) and
+ * command-line flags (--key VALUE or --key=VALUE). One table describes every setting, so all
+ * sources are parsed and validated alike, and every refusal names the setting and the source.
+ */
+#ifndef DUBAN_CONFIG_H
+#define DUBAN_CONFIG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct config {
+    char *config;         /* the config file read, if any */
+    char *db;             /* SQLite database path */
+    char *listen;         /* ADDR:PORT to serve on */
+    char *key_file;       /* audit key; default: <db>.key */
+    char *county;         /* name of the root unit created by init */
+    int64_t threads;      /* HTTP worker threads */
+    int64_t readers;      /* reader connections in the store pool */
+    int64_t body_limit;   /* largest accepted request body, bytes */
+    int64_t session_idle; /* seconds without a request before a session ends */
+    int64_t session_max;  /* seconds after login when a session ends regardless */
+    int64_t lockout_threshold; /* failed logins in a row that lock an account */
+    int64_t lockout_seconds;   /* how long such a lock lasts */
+    int64_t cookie_secure;     /* 1: always mark the session cookie Secure */
+    int64_t trust_proxy;       /* 1: believe X-Forwarded-Proto / X-Forwarded-For */
+    int64_t access_log;        /* 1: one access-log line per request */
+} config;
+
+/* Fills c with the defaults. config_free releases its strings. */
+void config_defaults(config *c);
+void config_free(config *c);
+
+/*
+ * Sets one setting by name from text. Returns 0, or -1 with a Chinese/English message naming
+ * the setting and the fault in err (size errlen). source names where the text came from.
+ */
+int config_set(config *c, const char *name, const char *value, const char *source, char *err,
+               size_t errlen);
+/* 1 when name is a setting (so the CLI can tell a setting flag from an unknown one). */
+int config_is_setting(const char *name);
+/* Reads a config file; -1 with err naming file and line on a fault. */
+int config_load_file(config *c, const char *path, char *err, size_t errlen);
+/* Applies every DUBAN_* variable of the environment that names a setting. */
+int config_load_env(config *c, char *err, size_t errlen);
+/* The audit key path: key_file if set, else "<db>.key" (heap string). */
+char *config_key_path(const config *c);
+/* Writes the list of settings with defaults and help to f, for --help. */
+void config_help(FILE *f);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * jsonx — request bodies parsed by declarative field specs.
+ *
+ * A handler describes the fields it accepts in a static table (name, type, required, limits,
+ * where to store the value in its input struct) and calls jsonx_parse(). The body must be one
+ * JSON object; unknown fields, wrong types, missing required fields, over-long strings and
+ * out-of-range numbers are refused with the field named. Parsed strings live in the arena.
+ */
+#ifndef DUBAN_JSONX_H
+#define DUBAN_JSONX_H
+
+#include "base/err.h"
+#include "base/mem.h"
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    JF_STR,  /* const char *: non-empty unless min_chars is 0 for an optional field */
+    JF_INT,  /* int64_t */
+    JF_BOOL, /* int (0 or 1) */
+    JF_STRS, /* json_t * array of strings, borrowed from a value kept alive by the caller */
+} jfield_type;
+
+typedef struct {
+    const char *name;
+    jfield_type type;
+    int required;
+    size_t offset;        /* offsetof(input struct, member) */
+    size_t max_chars;     /* JF_STR: upper bound in characters (0: 200); JF_STRS: max items */
+    int64_t min, max;     /* JF_INT: inclusive range (both 0: any non-negative) */
+} jfield;
+
+#define JF_END {0}
+
+/*
+ * Parses body (len bytes) against spec into out. On success returns E_OK and sets bit i of
+ * *present for each spec[i] given. On failure returns the error and sets *field to the
+ * offending field's name (or NULL when the body as a whole is bad). *root receives the parsed
+ * document, which the caller must json_decref (NULL on failure).
+ */
+err_code jsonx_parse(arena *a, const char *body, size_t len, const jfield *spec, void *out,
+                     uint32_t *present, const char **field, json_t **root);
+
+/* Serialises v compactly into a new heap string (caller frees). */
+char *jsonx_dump(const json_t *v);
+
+#endif

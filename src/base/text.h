@@ -1,0 +1,19 @@
+/*
+ * text — small facts about UTF-8 text: lengths as the user counts them (characters, not bytes),
+ * and validity checks for identifiers such as logins and unit codes.
+ */
+#ifndef DUBAN_TEXT_H
+#define DUBAN_TEXT_H
+
+#include <stddef.h>
+
+/* Number of characters (code points) in a valid UTF-8 string. */
+size_t text_chars(const char *s);
+/* 1 when s is 1..max bytes of [A-Za-z0-9._-] starting with a letter or digit. */
+int text_is_ident(const char *s, size_t max);
+/* 1 when s has a control character (below U+0020, or DEL). */
+int text_has_control(const char *s);
+/* Constant-time comparison of two strings; 1 when equal. */
+int text_equal_ct(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * cli — what every subcommand shares: option parsing over the settings table, opening the
+ * app, and printing errors. Each subcommand lives in its own file and uses the same
+ * mechanisms as the API, acting as the system principal ("cli:<os user>").
+ *
+ * Options: a command declares its own (--name VALUE or boolean --flag); any setting from
+ * config.h is accepted as --setting VALUE; --config FILE picks a config file. Unknown options
+ * and bad values are refused, naming them. Exit codes: 0 done, 1 failed, 2 usage error.
+ */
+#ifndef DUBAN_CLI_H
+#define DUBAN_CLI_H
+
+#include "base/config.h"
+#include "base/err.h"
+#include "core/app.h"
+
+enum { CLI_MAX_OPTS = 12, CLI_MAX_ARGS = 8 };
+
+typedef struct {
+    const char *name; /* without the dashes */
+    int takes_value;
+    const char *help;
+} cli_opt;
+
+typedef struct {
+    const char *name;     /* "user add" */
+    const char *usage;    /* "LOGIN --name NAME --unit CODE" */
+    const char *summary;  /* one line */
+    const cli_opt *opts;  /* NULL-terminated by name, or NULL */
+    int min_args, max_args;
+} cli_spec;
+
+typedef struct {
+    config cfg;
+    const char *values[CLI_MAX_OPTS]; /* by index into spec->opts; "1" for a set flag */
+    char *args[CLI_MAX_ARGS];
+    int nargs;
+} cli_ctx;
+
+/*
+ * Parses argv (after the subcommand words) against spec and the settings. Returns 0, 2 after
+ * printing a usage error, or 1 when --help was printed (the caller then exits 0).
+ */
+int cli_parse(const cli_spec *spec, int argc, char **argv, cli_ctx *c);
+/* The value of option name, or NULL. */
+const char *cli_opt_value(const cli_spec *spec, const cli_ctx *c, const char *name);
+void cli_free(cli_ctx *c);
+/* Prints the spec's help to stdout. */
+void cli_help(const cli_spec *spec);
+/* Opens the app for c's settings; prints the reason and returns -1 on failure. */
+int cli_open(cli_ctx *c, app *ap);
+/* Prints "duban CMD: [field: ]message (code)" for an error; returns 1. */
+int cli_fail(const char *cmd, err_code e, const char *field);
+/* Reads one line (a password) from stdin into buf without the newline; -1 if none. */
+int cli_read_line(char *buf, size_t n);
+
+/* Dispatch for a command with sub-commands such as "user add": runs the matching entry. */
+typedef struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} cli_sub;
+int cli_dispatch(const char *group, const cli_sub *subs, int argc, char **argv);
+
+/* The subcommands (one file each). */
+int cmd_serve(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_unit(int argc, char **argv);
+int cmd_role(int argc, char **argv);
+int cmd_grant(int argc, char **argv);
+int cmd_revoke(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * app — the process-wide things every command and request uses: the settings, the open store
+ * and the audit key. Opened once by `duban serve` or a CLI command, shared read-only after.
+ */
+#ifndef DUBAN_APP_H
+#define DUBAN_APP_H
+
+#include "audit/audit.h"
+#include "auth/authz.h"
+#include "base/config.h"
+#include "store/store.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+typedef struct app {
+    config cfg; /* borrowed from the caller, who keeps it alive */
+    store *st;
+    audit *au;
+} app;
+
+/* Opens the database (which must exist and be initialised) and the audit key. */
+int app_open(app *ap, const config *cfg, char *err, size_t errlen);
+void app_close(app *ap);
+
+/* Appends an audit record for principal p within tx (detail: a JSON object taken, or NULL). */
+err_code app_audit(app *ap, store_tx *tx, arena *a, const principal *p, const char *action,
+                   const char *object, json_t *detail);
+
+/*
+ * Records a refused attempt (permission refusal) in its own transaction, since the refused
+ * change itself was rolled back.
+ */
+void app_audit_refusal(app *ap, const principal *p, err_code why, const char *action,
+                       const char *object);
+
+#endif

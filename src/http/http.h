@@ -1,0 +1,90 @@
+/*
+ * http — the server glue between libmicrohttpd and duban's handlers.
+ *
+ * Routes live in one static table (src/api/routes.c): method, path pattern with {params},
+ * flags, handler. For each request the server finds the route (404/405 as JSON errors),
+ * enforces the body limit (413) and JSON content type (415), authenticates the caller
+ * (session cookie with CSRF token for writes, or an API token), refuses callers who must first
+ * change their password, runs the handler, adds the security headers, and writes one
+ * access-log line. A handler returns E_OK after setting a reply, or an error code (with
+ * http_fail to name the field), which the server turns into {"error":{code,message,field}}.
+ * Refusals (403) are audited here, in one place.
+ */
+#ifndef DUBAN_HTTP_H
+#define DUBAN_HTTP_H
+
+#include "auth/authz.h"
+#include "base/jsonx.h"
+#include "core/app.h"
+
+#include <jansson.h>
+
+typedef struct http_req http_req;
+typedef err_code (*http_handler)(http_req *r);
+
+enum {
+    ROUTE_PUBLIC = 1,      /* no authentication */
+    ROUTE_PW_CHANGE = 2,   /* allowed while the user must still change the password */
+};
+
+typedef struct {
+    const char *method;
+    const char *pattern; /* "/api/v1/units/{id}/move" */
+    unsigned flags;
+    http_handler fn;
+} http_route;
+
+/* The route table, ending with a NULL method (defined in api/routes.c). */
+extern const http_route http_routes[];
+
+typedef struct http_server http_server;
+
+/* Starts serving cfg->listen with cfg->threads workers. NULL with err on failure. */
+http_server *http_start(app *ap, char *err, size_t errlen);
+/* Stops accepting, waits up to grace_ms for requests in flight, then stops. */
+void http_stop(http_server *s, int grace_ms);
+
+/* ---- for handlers ---- */
+arena *http_arena(http_req *r);
+app *http_app(http_req *r);
+const principal *http_principal(http_req *r);
+const char *http_method(http_req *r);
+const char *http_path(http_req *r);
+/* The client's address (from X-Forwarded-For only with trust_proxy). */
+const char *http_ip(http_req *r);
+/* A {name} path parameter as text, or NULL. */
+const char *http_param(http_req *r, const char *name);
+/* A {name} path parameter as a positive id; E_NOT_FOUND when it is not one. */
+err_code http_param_id(http_req *r, const char *name, int64_t *id);
+/* A query-string argument, or NULL. */
+const char *http_query(http_req *r, const char *name);
+/*
+ * An integer query argument in [min, max]; def when absent. E_BAD_QUERY (field named) when it
+ * is not an integer or out of range.
+ */
+err_code http_query_int(http_req *r, const char *name, int64_t def, int64_t min, int64_t max,
+                        int64_t *out);
+const char *http_header(http_req *r, const char *name);
+const char *http_cookie(http_req *r, const char *name);
+/* Parses the JSON body by spec (see jsonx.h); on failure names the field for the reply. */
+err_code http_parse(http_req *r, const jfield *spec, void *out, uint32_t *present);
+/* Records the field a failure is about and returns e (for `return http_fail(r, e, "name")`). */
+err_code http_fail(http_req *r, err_code e, const char *field);
+/* Replaces the registry's message for this reply (e.g. with the minutes a lock has left). */
+void http_set_message(http_req *r, const char *message);
+/* Sets the reply: status and a JSON body whose reference is taken. Returns E_OK. */
+err_code http_reply(http_req *r, int status, json_t *body);
+/* Sets a reply of raw bytes (copied) with a content type. Returns E_OK. */
+err_code http_reply_raw(http_req *r, int status, const char *type, const void *data, size_t n);
+/* Adds a response header (copied). */
+void http_add_header(http_req *r, const char *name, const char *value);
+/* 1 when the request came over TLS (by setting, or X-Forwarded-Proto with trust_proxy). */
+int http_is_tls(http_req *r);
+/* The session token from the cookie, when the caller authenticated by cookie. */
+const char *http_session_token(http_req *r);
+/* The CSRF token of the caller's session (NULL for API tokens). */
+const char *http_csrf(http_req *r);
+/* Sets the authenticated principal (used by the login handler for its access-log line). */
+void http_set_principal(http_req *r, const principal *p);
+
+#endif

@@ -1,0 +1,528 @@
+/*
+ * server — libmicrohttpd glue: request lifecycle, routing, limits, authentication, replies
+ * and the access log (see http.h).
+ *
+ * libmicrohttpd calls on_request several times per request: once with the headers, then once
+ * per chunk of body, then once with no data, when the reply is made. An error that is known
+ * from the headers alone (no route, wrong method, too large, wrong type) is remembered and
+ * replied at the end, after the body has been read and dropped, so that clients which send
+ * the body without waiting see the reply instead of a reset connection; only a body far past
+ * the limit is cut off at once.
+ */
+#include "http/http.h"
+
+#include "account/account.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/text.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { MAX_PARAMS = 6, MAX_HEADERS = 8 };
+static const char SESSION_COOKIE[] = "duban_session";
+
+struct http_server {
+    struct MHD_Daemon *d;
+    app *ap;
+    atomic_int inflight;
+};
+
+struct http_req {
+    http_server *srv;
+    struct MHD_Connection *conn;
+    arena *a;
+    const char *method, *path, *ip;
+    const http_route *route;
+    const char *param_names[MAX_PARAMS], *param_values[MAX_PARAMS];
+    int nparams;
+    char *body;
+    json_t *doc; /* the parsed body, kept for the request's life */
+    size_t body_len, body_cap, dropped;
+    err_code early; /* an error known from the headers; replied after the body */
+    char allow[64];
+    principal p;
+    int authed;
+    const char *session_token, *csrf;
+    int status;
+    char *reply;
+    size_t reply_len;
+    const char *reply_type;
+    const char *hdr_names[MAX_HEADERS], *hdr_values[MAX_HEADERS];
+    int nheaders;
+    const char *err_field, *err_message;
+    err_code err;
+    double t0;
+    int replied;
+};
+
+/* ---- accessors for handlers ---- */
+
+arena *http_arena(http_req *r) { return r->a; }
+app *http_app(http_req *r) { return r->srv->ap; }
+const principal *http_principal(http_req *r) { return &r->p; }
+const char *http_method(http_req *r) { return r->method; }
+const char *http_path(http_req *r) { return r->path; }
+const char *http_ip(http_req *r) { return r->ip; }
+const char *http_session_token(http_req *r) { return r->session_token; }
+const char *http_csrf(http_req *r) { return r->csrf; }
+
+void http_set_principal(http_req *r, const principal *p)
+{
+    r->p = *p;
+    r->authed = 1;
+}
+
+const char *http_param(http_req *r, const char *name)
+{
+    for (int i = 0; i < r->nparams; i++)
+        if (strcmp(r->param_names[i], name) == 0) return r->param_values[i];
+    return NULL;
+}
+
+static int parse_id(const char *s, int64_t *id)
+{
+    if (!s || !*s || strlen(s) > 18) return -1;
+    int64_t n = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9') return -1;
+        n = n * 10 + (*p - '0');
+    }
+    if (n <= 0) return -1;
+    *id = n;
+    return 0;
+}
+
+err_code http_param_id(http_req *r, const char *name, int64_t *id)
+{
+    return parse_id(http_param(r, name), id) ? E_NOT_FOUND : E_OK;
+}
+
+const char *http_query(http_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+err_code http_query_int(http_req *r, const char *name, int64_t def, int64_t min, int64_t max,
+                        int64_t *out)
+{
+    const char *s = http_query(r, name);
+    if (!s) {
+        *out = def;
+        return E_OK;
+    }
+    char *end;
+    long long n = strtoll(s, &end, 10);
+    if (!*s || *end || n < min || n > max) return http_fail(r, E_BAD_QUERY, name);
+    *out = n;
+    return E_OK;
+}
+
+const char *http_header(http_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_cookie(http_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+err_code http_fail(http_req *r, err_code e, const char *field)
+{
+    r->err_field = field;
+    return e;
+}
+
+void http_set_message(http_req *r, const char *message)
+{
+    r->err_message = message;
+}
+
+err_code http_parse(http_req *r, const jfield *spec, void *out, uint32_t *present)
+{
+    const char *field;
+    json_t *root;
+    err_code e = jsonx_parse(r->a, r->body ? r->body : "", r->body_len, spec, out, present,
+                             &field, &root);
+    if (e != E_OK) return http_fail(r, e, field);
+    /* Arrays (JF_STRS) borrow from the document: keep it until the request ends. */
+    json_decref(r->doc);
+    r->doc = root;
+    return E_OK;
+}
+
+err_code http_reply_raw(http_req *r, int status, const char *type, const void *data, size_t n)
+{
+    free(r->reply);
+    r->reply = xmalloc(n ? n : 1);
+    memcpy(r->reply, data, n);
+    r->reply_len = n;
+    r->reply_type = type;
+    r->status = status;
+    r->replied = 1;
+    return E_OK;
+}
+
+err_code http_reply(http_req *r, int status, json_t *body)
+{
+    free(r->reply);
+    r->reply = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (!r->reply) abort();
+    r->reply_len = strlen(r->reply);
+    r->reply_type = "application/json; charset=utf-8";
+    r->status = status;
+    r->replied = 1;
+    return E_OK;
+}
+
+void http_add_header(http_req *r, const char *name, const char *value)
+{
+    if (r->nheaders == MAX_HEADERS) abort(); /* a programming error */
+    r->hdr_names[r->nheaders] = arena_strdup(r->a, name);
+    r->hdr_values[r->nheaders] = arena_strdup(r->a, value);
+    r->nheaders++;
+}
+
+int http_is_tls(http_req *r)
+{
+    const config *cfg = &r->srv->ap->cfg;
+    if (cfg->cookie_secure) return 1;
+    const char *proto = cfg->trust_proxy ? http_header(r, "X-Forwarded-Proto") : NULL;
+    return proto && strcasecmp(proto, "https") == 0;
+}
+
+/* ---- routing ---- */
+
+/* Matches pattern against path, capturing {params}; 1 on a match. */
+static int match_pattern(http_req *r, const char *pat, const char *path)
+{
+    r->nparams = 0;
+    while (*pat && *path) {
+        if (*pat == '{') {
+            const char *close = strchr(pat, '}');
+            const char *seg_end = strchr(path, '/');
+            size_t seg = seg_end ? (size_t)(seg_end - path) : strlen(path);
+            if (!close || seg == 0 || r->nparams == MAX_PARAMS) return 0;
+            r->param_names[r->nparams] = arena_strndup(r->a, pat + 1, (size_t)(close - pat - 1));
+            r->param_values[r->nparams] = arena_strndup(r->a, path, seg);
+            r->nparams++;
+            pat = close + 1;
+            path += seg;
+        } else if (*pat++ != *path++) {
+            return 0;
+        }
+    }
+    return *pat == 0 && *path == 0;
+}
+
+static void route(http_req *r)
+{
+    int path_matched = 0;
+    size_t allow_len = 0;
+    const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
+    for (const http_route *rt = http_routes; rt->method; rt++) {
+        if (!match_pattern(r, rt->pattern, r->path)) continue;
+        if (strcmp(rt->method, method) == 0) {
+            r->route = rt;
+            return;
+        }
+        path_matched = 1;
+        int n = snprintf(r->allow + allow_len, sizeof r->allow - allow_len, "%s%s",
+                         allow_len ? ", " : "", rt->method);
+        if (n > 0 && (size_t)n < sizeof r->allow - allow_len) allow_len += (size_t)n;
+    }
+    r->early = path_matched ? E_METHOD_NOT_ALLOWED : E_ROUTE_NOT_FOUND;
+}
+
+static int has_body_method(const char *m)
+{
+    return strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0 ||
+           strcmp(m, "DELETE") == 0;
+}
+
+/* Checks what the headers say about the body: its size and its type. */
+static void check_body_headers(http_req *r)
+{
+    const char *len = http_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *te = http_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    long long n = len ? strtoll(len, NULL, 10) : 0;
+    if (n > r->srv->ap->cfg.body_limit) {
+        r->early = E_PAYLOAD_TOO_LARGE;
+        return;
+    }
+    if (n > 0 || te) {
+        const char *ct = http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+        if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
+            (ct[16] && ct[16] != ';' && ct[16] != ' '))
+            r->early = E_UNSUPPORTED_MEDIA_TYPE;
+    }
+}
+
+/* ---- authentication ---- */
+
+static const char *client_ip(http_req *r)
+{
+    if (r->srv->ap->cfg.trust_proxy) {
+        const char *xff = http_header(r, "X-Forwarded-For");
+        if (xff && *xff) {
+            size_t n = strcspn(xff, ", ");
+            return arena_strndup(r->a, xff, n < 64 ? n : 64);
+        }
+    }
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char buf[INET6_ADDRSTRLEN] = "?";
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, sizeof buf);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, sizeof buf);
+    }
+    return arena_strdup(r->a, buf);
+}
+
+static int is_safe_method(const char *m)
+{
+    return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+}
+
+static err_code authenticate(http_req *r)
+{
+    app *ap = r->srv->ap;
+    const char *auth = http_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+    err_code e;
+    if (auth && strncmp(auth, "Bearer ", 7) == 0) {
+        e = account_bearer(ap, r->a, auth + 7, r->ip, &r->p);
+        if (e != E_OK) return e;
+        r->authed = 1;
+        return E_OK;
+    }
+    const char *token = http_cookie(r, SESSION_COOKIE);
+    if (!token || !*token) return E_UNAUTHENTICATED;
+    const char *csrf;
+    e = account_session(ap, r->a, token, r->ip, &r->p, &csrf);
+    if (e == E_SESSION_EXPIRED) {
+        http_add_header(r, MHD_HTTP_HEADER_SET_COOKIE,
+                        "duban_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+    }
+    if (e != E_OK) return e;
+    r->authed = 1;
+    r->session_token = arena_strdup(r->a, token);
+    r->csrf = csrf;
+    if (!is_safe_method(r->method)) {
+        const char *sent = http_header(r, "X-CSRF-Token");
+        if (!sent || !text_equal_ct(sent, csrf)) return E_CSRF;
+    }
+    return E_OK;
+}
+
+/* ---- replies ---- */
+
+static void reply_error(http_req *r, err_code e)
+{
+    json_t *err = json_pack("{ss ss}", "code", err_name(e), "message",
+                            r->err_message ? r->err_message : err_message(e));
+    json_object_set_new(err, "field", r->err_field ? json_string(r->err_field) : json_null());
+    http_reply(r, err_status(e), json_pack("{so}", "error", err));
+    r->err = e;
+}
+
+static int is_refusal(err_code e)
+{
+    return e == E_FORBIDDEN || e == E_SELF_GRANT || e == E_SEPARATION || e == E_CSRF;
+}
+
+static void add_security_headers(struct MHD_Response *resp, http_req *r)
+{
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data: blob:; style-src 'self' "
+                            "'unsafe-inline'; object-src 'none'; base-uri 'none'; "
+                            "form-action 'self'; frame-ancestors 'none'");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (http_is_tls(r))
+        MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+}
+
+static enum MHD_Result send_reply(http_req *r)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(r->reply_len, r->reply, MHD_RESPMEM_MUST_FREE);
+    r->reply = NULL; /* owned by the response now */
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->reply_type);
+    add_security_headers(resp, r);
+    if (r->err == E_METHOD_NOT_ALLOWED) MHD_add_response_header(resp, "Allow", r->allow);
+    for (int i = 0; i < r->nheaders; i++)
+        MHD_add_response_header(resp, r->hdr_names[i], r->hdr_values[i]);
+    enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
+static void access_log(http_req *r)
+{
+    if (!r->srv->ap->cfg.access_log) return;
+    char ts[24];
+    fprintf(stderr, "%s ACCESS %s %s %d %.1fms %s\n", clock_iso(clock_now(), ts), r->method,
+            r->path, r->status, clock_mono_ms() - r->t0, r->authed ? r->p.login : "-");
+}
+
+/* Runs the request once its body is in: authenticate, check, handle, reply. */
+static enum MHD_Result finish(http_req *r)
+{
+    err_code e = r->early;
+    if (e == E_OK && !(r->route->flags & ROUTE_PUBLIC)) {
+        e = authenticate(r);
+        if (e == E_OK && r->p.must_change && !(r->route->flags & ROUTE_PW_CHANGE))
+            e = E_PASSWORD_CHANGE_REQUIRED;
+    }
+    if (e == E_OK) {
+        if (r->body) r->body[r->body_len] = 0;
+        e = r->route->fn(r);
+        if (e == E_OK && !r->replied) e = E_INTERNAL;
+    }
+    if (e != E_OK) {
+        reply_error(r, e);
+        if (is_refusal(e) && r->authed)
+            app_audit_refusal(r->srv->ap, &r->p, e, arena_sprintf(r->a, "%s %s", r->method,
+                                                                  r->path), r->path);
+    }
+    access_log(r);
+    return send_reply(r);
+}
+
+static enum MHD_Result take_body(http_req *r, const char *data, size_t n)
+{
+    size_t limit = (size_t)r->srv->ap->cfg.body_limit;
+    if (r->early != E_OK) {
+        r->dropped += n;
+        /* Far past the limit: stop reading and answer now (the connection will close). */
+        if (r->dropped > 16 * limit) return MHD_NO;
+        return MHD_YES;
+    }
+    if (r->body_len + n > limit) {
+        r->early = E_PAYLOAD_TOO_LARGE;
+        r->dropped = r->body_len + n;
+        return MHD_YES;
+    }
+    if (r->body_len + n + 1 > r->body_cap) {
+        r->body_cap = (r->body_len + n + 1) * 2;
+        if (r->body_cap > limit + 1) r->body_cap = limit + 1;
+        r->body = xrealloc(r->body, r->body_cap);
+    }
+    memcpy(r->body + r->body_len, data, n);
+    r->body_len += n;
+    return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    http_server *srv = cls;
+    http_req *r = *con_cls;
+    if (!r) {
+        r = xcalloc(1, sizeof *r);
+        r->srv = srv;
+        r->conn = conn;
+        r->a = arena_new();
+        r->t0 = clock_mono_ms();
+        r->method = arena_strdup(r->a, method);
+        r->path = arena_strdup(r->a, url);
+        r->ip = client_ip(r);
+        atomic_fetch_add(&srv->inflight, 1);
+        *con_cls = r;
+        route(r);
+        if (r->early == E_OK && has_body_method(method)) check_body_headers(r);
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        enum MHD_Result ok = take_body(r, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        if (ok == MHD_NO) {
+            reply_error(r, r->early);
+            access_log(r);
+            return send_reply(r);
+        }
+        return MHD_YES;
+    }
+    if (r->replied && r->err != E_OK && r->status) return MHD_YES; /* already answered */
+    return finish(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    http_server *srv = cls;
+    http_req *r = *con_cls;
+    if (!r) return;
+    json_decref(r->doc);
+    free(r->body);
+    free(r->reply);
+    arena_free(r->a);
+    free(r);
+    *con_cls = NULL;
+    atomic_fetch_sub(&srv->inflight, 1);
+}
+
+/* ---- start and stop ---- */
+
+static int parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+    const char *colon = strrchr(listen, ':');
+    char host[64];
+    size_t hl = (size_t)(colon - listen);
+    if (!colon || hl >= sizeof host) return -1;
+    memcpy(host, listen, hl);
+    host[hl] = 0;
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons((uint16_t)atoi(colon + 1));
+    if (strcmp(host, "localhost") == 0) snprintf(host, sizeof host, "127.0.0.1");
+    return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
+}
+
+http_server *http_start(app *ap, char *err, size_t errlen)
+{
+    struct sockaddr_in sa;
+    if (parse_listen(ap->cfg.listen, &sa)) {
+        snprintf(err, errlen, "bad listen address %s", ap->cfg.listen);
+        return NULL;
+    }
+    http_server *s = xcalloc(1, sizeof *s);
+    s->ap = ap;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)ap->cfg.threads,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                            MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+                            MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+    if (!s->d) {
+        snprintf(err, errlen, "cannot listen on %s (in use, or not allowed)", ap->cfg.listen);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void http_stop(http_server *s, int grace_ms)
+{
+    if (!s) return;
+    MHD_socket fd = MHD_quiesce_daemon(s->d);
+    double until = clock_mono_ms() + grace_ms;
+    while (atomic_load(&s->inflight) > 0 && clock_mono_ms() < until) usleep(10000);
+    MHD_stop_daemon(s->d);
+    if (fd != MHD_INVALID_SOCKET) close(fd);
+    free(s);
+}

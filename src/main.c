@@ -1,0 +1,44 @@
+/*
+ * duban — 督办, closed-loop work supervision for county party and government organs.
+ * The entry point: a table of subcommands, each implemented in src/cli/.
+ */
+#include "cli/cli.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("duban %s\n", DUBAN_VERSION);
+    return 0;
+}
+
+static const cli_sub commands[] = {
+    {"serve", cmd_serve, "serve the web UI and API (creates the database on first start)"},
+    {"init", cmd_init, "create a new database with its administrators"},
+    {"user", cmd_user, "add|passwd|lock|unlock|list user accounts"},
+    {"unit", cmd_unit, "add|list|move|rename units of the org tree"},
+    {"role", cmd_role, "list roles"},
+    {"grant", cmd_grant, "grant a role over a unit's subtree"},
+    {"revoke", cmd_revoke, "revoke a grant"},
+    {"audit", cmd_audit, "verify|export the audit log"},
+    {"backup", cmd_backup, "copy the database online and consistently"},
+    {"version", cmd_version, "print the version"},
+    {NULL, NULL, NULL},
+};
+
+int main(int argc, char **argv)
+{
+    if (sodium_init() < 0) {
+        fprintf(stderr, "duban: cannot initialise libsodium\n");
+        return 1;
+    }
+    if (argc < 2) {
+        cli_dispatch("", commands, 0, NULL);
+        return 2;
+    }
+    return cli_dispatch("", commands, argc - 1, argv + 1);
+}

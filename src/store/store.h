@@ -1,0 +1,187 @@
+/*
+ * store — the only place that knows SQL.
+ *
+ * A store is one SQLite database in WAL mode: one writer connection (behind a mutex) and a
+ * pool of reader connections. The rest of duban sees operations, never SQL: every operation
+ * takes a store_tx (a connection inside a transaction) and binds all its parameters.
+ *
+ *   store_write(st, fn, ctx)  runs fn in BEGIN IMMEDIATE … COMMIT on the writer: the change and
+ *                             its audit record commit together exactly once, or not at all.
+ *   store_read(st, fn, ctx)   runs fn on a reader in one read transaction (a consistent snapshot).
+ *
+ * Rows come back in caller-owned structs whose strings live in the caller's arena.
+ */
+#ifndef DUBAN_STORE_H
+#define DUBAN_STORE_H
+
+#include "base/err.h"
+#include "base/mem.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct store store;
+typedef struct store_tx store_tx;
+typedef err_code (*store_fn)(store_tx *tx, void *ctx);
+
+/*
+ * Opens (and with create, creates) the database at path, applies pending migrations and opens
+ * `readers` reader connections. Refuses a database newer than this binary. On failure returns
+ * NULL with the reason in err.
+ */
+store *store_open(const char *path, int readers, int create, char *err, size_t errlen);
+/* Waits for no transaction, checkpoints the WAL and closes every connection; accepts NULL. */
+void store_close(store *st);
+
+err_code store_write(store *st, store_fn fn, void *ctx);
+err_code store_read(store *st, store_fn fn, void *ctx);
+/* Registers fn(arg) to run after this write transaction commits (not on rollback). */
+void store_after_commit(store_tx *tx, void (*fn)(void *), void *arg);
+/* Online, consistent copy of the database to path (SQLite backup API). */
+err_code store_backup(store *st, const char *path, char *err, size_t errlen);
+/* Schema version of the open database. */
+int store_schema_version(store *st);
+
+/* ---- meta: small named values ---- */
+err_code store_meta_get(store_tx *tx, arena *a, const char *key, const char **value);
+err_code store_meta_set(store_tx *tx, const char *key, const char *value);
+
+/* ---- units ---- */
+typedef struct {
+    int64_t id, parent_id; /* parent_id 0: the root */
+    const char *kind, *code, *name, *path;
+    int64_t created_at, version;
+} store_unit;
+
+/* Inserts u (kind, code, name, parent_id, created_at); sets u->id and u->path. */
+err_code store_unit_insert(store_tx *tx, arena *a, store_unit *u);
+err_code store_unit_get(store_tx *tx, arena *a, int64_t id, store_unit *out);
+err_code store_unit_by_code(store_tx *tx, arena *a, const char *code, store_unit *out);
+/*
+ * Units under any of the path prefixes in scope (a JSON array of paths; NULL: all), in tree
+ * order, optionally only the direct children of parent_id (0: any).
+ */
+err_code store_unit_list(store_tx *tx, arena *a, const char *scope, int64_t parent_id,
+                         store_unit **out, size_t *n);
+/* Renames; E_CONFLICT when version is given (>0) and differs. Bumps the version. */
+err_code store_unit_rename(store_tx *tx, int64_t id, const char *name, int64_t version);
+/* Re-parents the unit and rewrites the paths of its whole subtree. */
+err_code store_unit_move(store_tx *tx, const store_unit *u, const store_unit *new_parent,
+                         int64_t version);
+
+typedef struct {
+    int64_t id, at;
+    const char *actor, *change, *old_value, *new_value;
+} store_unit_change;
+err_code store_unit_history_add(store_tx *tx, int64_t unit_id, int64_t at, const char *actor,
+                                const char *change, const char *old_value, const char *new_value);
+err_code store_unit_history(store_tx *tx, arena *a, int64_t unit_id, store_unit_change **out,
+                            size_t *n);
+
+/* ---- users ---- */
+typedef struct {
+    int64_t id, unit_id;
+    const char *login, *name, *pw_hash;
+    const char *unit_name, *unit_path;
+    int64_t must_change, disabled, failed_logins, locked_until, created_at, pw_changed_at,
+        version;
+} store_user;
+
+err_code store_user_insert(store_tx *tx, store_user *u); /* sets u->id */
+err_code store_user_get(store_tx *tx, arena *a, int64_t id, store_user *out);
+err_code store_user_by_login(store_tx *tx, arena *a, const char *login, store_user *out);
+
+typedef struct {
+    const char *scope; /* JSON array of unit path prefixes; NULL: all */
+    int64_t unit_id;   /* 0: any unit in scope; else this unit's subtree */
+    const char *q;     /* substring of login or name; NULL: any */
+    int64_t limit, offset;
+} store_user_filter;
+err_code store_user_list(store_tx *tx, arena *a, const store_user_filter *f, store_user **out,
+                         size_t *n, int64_t *total);
+err_code store_user_set_password(store_tx *tx, int64_t id, const char *pw_hash, int must_change,
+                                 int64_t at);
+err_code store_user_set_disabled(store_tx *tx, int64_t id, int disabled);
+/* Records the outcome of a login attempt: failures count up; locked_until set or cleared. */
+err_code store_user_set_login_state(store_tx *tx, int64_t id, int64_t failed_logins,
+                                    int64_t locked_until);
+
+/* ---- roles and grants ---- */
+typedef struct {
+    int64_t id;
+    const char *name, *title;
+    int builtin;
+    const char **perms;
+    size_t nperms;
+} store_role;
+
+err_code store_role_insert(store_tx *tx, store_role *r); /* with its perms; sets r->id */
+err_code store_role_by_name(store_tx *tx, arena *a, const char *name, store_role *out);
+err_code store_role_list(store_tx *tx, arena *a, store_role **out, size_t *n);
+err_code store_role_set_perms(store_tx *tx, int64_t role_id, const char **perms, size_t n);
+
+typedef struct {
+    int64_t id, user_id, role_id, unit_id, created_at;
+    const char *user_login, *role_name, *unit_name, *unit_path, *created_by;
+} store_grant;
+
+err_code store_grant_insert(store_tx *tx, store_grant *g); /* sets g->id */
+err_code store_grant_get(store_tx *tx, arena *a, int64_t id, store_grant *out);
+err_code store_grant_delete(store_tx *tx, int64_t id);
+/* Grants of one user (user_id > 0) or of every user whose unit lies in scope (NULL: all). */
+err_code store_grant_list(store_tx *tx, arena *a, int64_t user_id, const char *scope,
+                          store_grant **out, size_t *n);
+
+/* One (permission, unit path) pair a user holds through a grant. */
+typedef struct {
+    const char *perm, *path;
+} store_perm_scope;
+err_code store_user_perms(store_tx *tx, arena *a, int64_t user_id, store_perm_scope **out,
+                          size_t *n);
+
+/* ---- sessions and API tokens (looked up by a hash of the secret) ---- */
+typedef struct {
+    const unsigned char *token_hash; /* 32 bytes */
+    int64_t user_id, created_at, last_seen;
+    const char *csrf, *ip;
+} store_session;
+
+err_code store_session_insert(store_tx *tx, const store_session *s);
+err_code store_session_get(store_tx *tx, arena *a, const unsigned char hash[32],
+                           store_session *out);
+err_code store_session_touch(store_tx *tx, const unsigned char hash[32], int64_t at);
+err_code store_session_delete(store_tx *tx, const unsigned char hash[32]);
+err_code store_session_delete_user(store_tx *tx, int64_t user_id);
+
+typedef struct {
+    int64_t id, user_id, created_at, last_used, revoked_at;
+    const char *name;
+} store_token;
+err_code store_token_insert(store_tx *tx, store_token *t, const unsigned char hash[32]);
+err_code store_token_by_hash(store_tx *tx, arena *a, const unsigned char hash[32],
+                             store_token *out);
+err_code store_token_list(store_tx *tx, arena *a, int64_t user_id, store_token **out, size_t *n);
+err_code store_token_revoke(store_tx *tx, int64_t id, int64_t user_id, int64_t at);
+
+/* ---- audit log ---- */
+typedef struct {
+    int64_t seq, at, actor_id; /* actor_id 0: no user (CLI, system, unknown login) */
+    const char *actor, *action, *object, *detail, *prev, *mac;
+} store_audit;
+
+/* The last record's seq and mac (seq 0 and mac "" when the log is empty). */
+err_code store_audit_last(store_tx *tx, arena *a, int64_t *seq, const char **mac);
+err_code store_audit_insert(store_tx *tx, const store_audit *r);
+/* Calls fn for each record in seq order; stops early when fn returns non-zero. */
+err_code store_audit_each(store_tx *tx, int (*fn)(const store_audit *r, void *ctx), void *ctx);
+
+typedef struct {
+    const char *actor, *action, *object; /* exact actor/action; object prefix; NULL: any */
+    int64_t from, to;                    /* at >= from, at < to; 0: open */
+    int64_t before;                      /* seq < before (for paging backwards); 0: newest */
+    int64_t limit;
+} store_audit_filter;
+err_code store_audit_list(store_tx *tx, arena *a, const store_audit_filter *f, store_audit **out,
+                          size_t *n);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * store_int — helpers shared by the store's operation files; not for use outside src/store/.
+ *
+ * sq_prep returns a cached prepared statement for a static SQL string (keyed by its address),
+ * reset and with bindings cleared; sq_bind binds parameters by a format ("i" int64, "s" text or
+ * NULL, "b" blob pointer and int length, "n" NULL); sq_err maps an SQLite result to an err_code.
+ */
+#ifndef DUBAN_STORE_INT_H
+#define DUBAN_STORE_INT_H
+
+#include "base/mem.h"
+#include "store/store.h"
+
+#include <sqlite3.h>
+
+sqlite3_stmt *sq_prep(store_tx *tx, const char *sql);
+int sq_bind(sqlite3_stmt *st, const char *fmt, ...);
+err_code sq_err(store_tx *tx, int rc);
+/* Steps a statement that returns no rows; maps the outcome. */
+err_code sq_exec(store_tx *tx, sqlite3_stmt *st);
+/* Column i as an arena string ("" for NULL). */
+const char *sq_text(arena *a, sqlite3_stmt *st, int i);
+sqlite3 *sq_db(store_tx *tx);
+
+/* Grows a row array by one (doubling), returning the new slot zeroed. */
+void *sq_push(arena *a, void **rows, size_t *n, size_t *cap, size_t size);
+
+#endif
