@@ -10,7 +10,6 @@
 #include "http/http.h"
 
 #include <errno.h>
-#include <libgen.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,11 +28,13 @@ static const cli_spec spec = {
 /* mkdir -p of the directory that will hold path. */
 static int ensure_parent_dir(const char *path)
 {
-    char *copy = xstrdup(path);
-    char *dir = dirname(copy);
+    char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
     int rc = 0;
-    for (char *p = dir + 1; ; p++) {
-        if (*p == '/' || *p == 0) {
+    if (slash && slash != dir) {
+        *slash = 0;
+        for (char *p = dir + 1;; p++) {
+            if (*p != '/' && *p != 0) continue;
             char c = *p;
             *p = 0;
             if (mkdir(dir, 0750) && errno != EEXIST) rc = -1;
@@ -41,7 +42,7 @@ static int ensure_parent_dir(const char *path)
             if (!c) break;
         }
     }
-    free(copy);
+    free(dir);
     return rc;
 }
 
