@@ -159,3 +159,28 @@ int cli_dispatch(const char *group, const cli_sub *subs, int argc, char **argv)
     for (const cli_sub *s = subs; s->name; s++) fprintf(out, "  %-10s %s\n", s->name, s->summary);
     return help ? 0 : 2;
 }
+
+/* Terminal cells a UTF-8 string takes: East Asian wide characters (U+1100 and up, roughly) two. */
+static int display_width(const char *s)
+{
+    int w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        if (*p < 0x80) {
+            w++;
+            p++;
+        } else if ((*p & 0xE0) == 0xC0) {
+            w++;
+            p += 2;
+        } else {
+            w += 2; /* three- and four-byte sequences: CJK, full-width forms */
+            p += (*p & 0xF0) == 0xE0 ? 3 : 4;
+        }
+    }
+    return w;
+}
+
+void cli_cell(const char *s, int width)
+{
+    int pad = width - display_width(s);
+    printf("%s%*s", s, pad > 0 ? pad : 1, "");
+}

@@ -54,6 +54,9 @@ int cli_fail(const char *cmd, err_code e, const char *field);
 /* Reads one line (a password) from stdin into buf without the newline; -1 if none. */
 int cli_read_line(char *buf, size_t n);
 
+/* Prints s left-aligned in a column `width` terminal cells wide (CJK characters take two). */
+void cli_cell(const char *s, int width);
+
 /* Dispatch for a command with sub-commands such as "user add": runs the matching entry. */
 typedef struct {
     const char *name;

@@ -197,7 +197,10 @@ static int user_list(int argc, char **argv)
                                  : s->locked_until > now    ? "locked (failed logins)"
                                  : s->must_change           ? "must change password"
                                                             : "active";
-            printf("%-20s %-12s %-24s %s\n", s->login, s->name, s->unit_name, status);
+            cli_cell(s->login, 21);
+            cli_cell(s->name, 13);
+            cli_cell(s->unit_name, 25);
+            printf("%s\n", status);
         }
         rc = 0;
     }
