@@ -34,6 +34,10 @@
     X(E_SELF_GRANT, 403, "self_grant", "不能修改自己的授权")                                     \
     X(E_SEPARATION, 403, "separation_of_duties",                                                 \
       "违反三员分立：同一账户不能兼有系统管理、安全管理、审计管理中的两类权限")                  \
+    X(E_FLOW_OUTSIDE, 403, "flow_outside_unit", "此操作须由责任单位以外的人员办理")          \
+    X(E_FLOW_PERSON, 403, "flow_same_person", "此操作须由另一名人员办理")                      \
+    X(E_FLOW_EVIDENCE, 400, "flow_evidence", "请上传佐证材料")                                 \
+    X(E_FLOW_STATE, 409, "flow_state", "当前状态下不能执行此操作")                             \
     X(E_NOT_FOUND, 404, "not_found", "要访问的记录不存在")                                       \
     X(E_ROUTE_NOT_FOUND, 404, "route_not_found", "接口不存在")                                   \
     X(E_METHOD_NOT_ALLOWED, 405, "method_not_allowed", "此接口不支持该请求方法")                 \
