@@ -422,7 +422,7 @@ int flow_may(const flow_def *f, const flow_item *item, const principal *p, const
 
 static err_code field_refusal(flow_refusal *why, const flow_field *fl, err_code e, const char *what)
 {
-    why->field = fl->name;
+    snprintf(why->field, sizeof why->field, "%s", fl->name);
     snprintf(why->message, sizeof why->message, "「%s」%s", fl->title, what);
     return e;
 }
@@ -471,7 +471,7 @@ static err_code check_fields(const flow_action *a, json_t *fields, flow_refusal 
         for (size_t i = 0; i < a->nfields && !fl; i++)
             if (strcmp(a->fields[i].name, key) == 0) fl = &a->fields[i];
         if (!fl) {
-            why->field = key;
+            snprintf(why->field, sizeof why->field, "%s", key);
             snprintf(why->message, sizeof why->message, "「%s」不接受此项", a->title);
             return E_FIELD_UNKNOWN;
         }
@@ -499,7 +499,7 @@ err_code flow_check(const flow_def *f, const flow_item *item, const principal *p
     err_code e = guards(f, item, p, a, why);
     if (e == E_OK) e = check_fields(a, fields, why);
     if (e == E_OK && evidence < (size_t)a->evidence) {
-        why->field = "evidence";
+        snprintf(why->field, sizeof why->field, "evidence");
         snprintf(why->message, sizeof why->message, "「%s」至少需要 %d 份佐证材料", a->title,
                  a->evidence);
         e = E_FLOW_EVIDENCE;

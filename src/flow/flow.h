@@ -91,9 +91,9 @@ typedef struct {
     void *ctx;
 } flow_item;
 
-/* Why an action was refused: the field concerned (or NULL) and a Chinese message. */
+/* Why an action was refused: the field concerned ("" for none) and a Chinese message. */
 typedef struct {
-    const char *field;
+    char field[64];
     char message[256];
 } flow_refusal;
 
