@@ -233,9 +233,11 @@ static int parse_action(parse_ctx *pc, flow_def *f, json_t *j, flow_action *a)
                          json_is_string(s) ? json_string_value(s) : "?");
         a->from[a->nfrom++] = idx;
     }
+    /* Without "to" the action keeps the item in its state (a progress report, say). */
+    json_t *to_j = json_object_get(j, "to");
     const char *to = str_member(j, "to");
     a->to = to ? state_index(f, to) : -1;
-    if (a->to < 0) return fault(pc, "action '%s': unknown state '%s' in to", name, to ? to : "");
+    if (to_j && a->to < 0) return fault(pc, "action '%s': unknown state '%s' in to", name, to ? to : "");
     json_t *fields = json_object_get(j, "fields");
     if (fields && !json_is_array(fields)) return fault(pc, "action '%s': fields must be a list", name);
     a->fields = xcalloc(json_array_size(fields) + 1, sizeof *a->fields);
@@ -270,7 +272,7 @@ static int check_reachable(parse_ctx *pc, const flow_def *f)
         for (size_t i = 0; i < f->nactions; i++) {
             const flow_action *a = &f->actions[i];
             for (size_t k = 0; k < a->nfrom; k++)
-                if (seen[a->from[k]] && !seen[a->to]) seen[a->to] = changed = 1;
+                if (a->to >= 0 && seen[a->from[k]] && !seen[a->to]) seen[a->to] = changed = 1;
         }
     }
     int rc = 0;
@@ -371,6 +373,11 @@ const flow_action *flow_action_named(const flow_def *f, const char *name)
     for (size_t i = 0; i < f->nactions; i++)
         if (strcmp(f->actions[i].name, name) == 0) return &f->actions[i];
     return NULL;
+}
+
+const char *flow_next_state(const flow_def *f, const flow_action *a, const char *current)
+{
+    return a->to < 0 ? current : f->states[a->to].name;
 }
 
 static int from_allows(const flow_def *f, const flow_action *a, const char *state)

@@ -48,7 +48,7 @@ typedef struct {
     char *name, *title;
     int *from; /* state indexes */
     size_t nfrom;
-    int to;
+    int to;               /* state index; -1: the item keeps its state */
     char *permission;
     flow_field *fields;
     size_t nfields;
@@ -81,6 +81,9 @@ void flow_free(flow_def *f);
 
 const flow_state *flow_state_named(const flow_def *f, const char *name);
 const flow_action *flow_action_named(const flow_def *f, const char *name);
+
+/* The state an item in `current` is in after action a. */
+const char *flow_next_state(const flow_def *f, const flow_action *a, const char *current);
 
 /* The item an action is taken on, as the engine needs to see it. */
 typedef struct {

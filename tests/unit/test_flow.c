@@ -194,6 +194,23 @@ static void test_fields_and_evidence(void **state)
     flow_free(f);
 }
 
+/* Every shipped flow definition loads and passes the checks. */
+static void test_shipped_flows(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    flow_def *f = flow_load(DUBAN_SOURCE_DIR "/flows/problem.json", err, sizeof err);
+    if (!f) fail_msg("%s", err);
+    const flow_action *report = flow_action_named(f, "report");
+    assert_non_null(report);
+    assert_string_equal(flow_next_state(f, report, "in_progress"), "in_progress");
+    assert_string_equal(flow_next_state(f, flow_action_named(f, "claim"), "in_progress"), "claimed");
+    assert_true(flow_action_named(f, "verify_pass")->outside_unit);
+    flow_free(f);
+    assert_null(flow_load("/nonexistent/flow.json", err, sizeof err));
+    assert_non_null(strstr(err, "/nonexistent/flow.json"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +218,7 @@ int main(void)
         cmocka_unit_test(test_definition_faults),
         cmocka_unit_test(test_guards),
         cmocka_unit_test(test_fields_and_evidence),
+        cmocka_unit_test(test_shipped_flows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
