@@ -17,6 +17,13 @@ const perm_info authz_perms[] = {
     {"grant.read", "查看授权", CLASS_NONE},
     {"grant.write", "授予和撤销权限", CLASS_SECURITY},
     {"audit.read", "查看和校验审计日志", CLASS_AUDIT},
+    {"problem.read", "查看问题清单", CLASS_NONE},
+    {"problem.register", "登记问题", CLASS_NONE},
+    {"problem.assign", "交办问题、审批延期", CLASS_NONE},
+    {"problem.handle", "办理问题（签收、报送进展、申请销号、申请延期）", CLASS_NONE},
+    {"problem.verify", "核查销号", CLASS_NONE},
+    {"problem.supervise", "挂牌督办", CLASS_NONE},
+    {"problem.lookback", "回头看", CLASS_NONE},
     {NULL, NULL, CLASS_NONE},
 };
 

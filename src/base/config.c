@@ -28,6 +28,8 @@ static const setting settings[] = {
     {"listen", S_ADDR, O(listen), "127.0.0.1:8080", 0, 0, "address and port to serve on"},
     {"key_file", S_STR, O(key_file), "", 0, 0, "audit key file (default: <db>.key)"},
     {"county", S_STR, O(county), "示范县", 0, 0, "name of the root unit that init creates"},
+    {"flows_dir", S_STR, O(flows_dir), "", 0, 0,
+     "directory of flow definitions (default: the built-in flows/)"},
     {"threads", S_INT, O(threads), "4", 1, 256, "HTTP worker threads"},
     {"readers", S_INT, O(readers), "4", 1, 256, "reader connections to the database"},
     {"body_limit", S_INT, O(body_limit), "1048576", 1024, 1073741824,

@@ -16,6 +16,7 @@ typedef struct config {
     char *listen;         /* ADDR:PORT to serve on */
     char *key_file;       /* audit key; default: <db>.key */
     char *county;         /* name of the root unit created by init */
+    char *flows_dir;      /* directory of flow definitions; empty: the built-in ones */
     int64_t threads;      /* HTTP worker threads */
     int64_t readers;      /* reader connections in the store pool */
     int64_t body_limit;   /* largest accepted request body, bytes */

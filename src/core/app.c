@@ -8,6 +8,51 @@
 #include <string.h>
 #include <unistd.h>
 
+extern const char flow_builtin_problem[];
+
+typedef struct {
+    arena *a;
+    store_calendar_year *years;
+    size_t n;
+} years_ctx;
+
+static err_code years_fn(store_tx *tx, void *ctx)
+{
+    years_ctx *y = ctx;
+    return store_calendar_years(tx, y->a, &y->years, &y->n);
+}
+
+static int load_calendar(app *ap, char *err, size_t errlen)
+{
+    ap->cal = calendar_new();
+    if (calendar_load(ap->cal, calendar_builtin_cn, "data/calendar/cn.txt", err, errlen)) return -1;
+    years_ctx y = {.a = arena_new()};
+    int rc = 0;
+    if (store_read(ap->st, years_fn, &y) != E_OK) {
+        snprintf(err, errlen, "cannot read the calendar years of %s", ap->cfg.db);
+        rc = -1;
+    }
+    for (size_t i = 0; rc == 0 && i < y.n; i++) {
+        char source[64];
+        snprintf(source, sizeof source, "calendar year %lld", (long long)y.years[i].year);
+        rc = calendar_load(ap->cal, y.years[i].source, source, err, errlen);
+    }
+    arena_free(y.a);
+    return rc;
+}
+
+static int load_flows(app *ap, char *err, size_t errlen)
+{
+    if (ap->cfg.flows_dir && *ap->cfg.flows_dir) {
+        char *path = xasprintf("%s/problem.json", ap->cfg.flows_dir);
+        ap->problem_flow = flow_load(path, err, errlen);
+        free(path);
+    } else {
+        ap->problem_flow = flow_parse(flow_builtin_problem, "flows/problem.json", err, errlen);
+    }
+    return ap->problem_flow ? 0 : -1;
+}
+
 int app_open(app *ap, const config *cfg, char *err, size_t errlen)
 {
     memset(ap, 0, sizeof *ap);
@@ -22,7 +67,7 @@ int app_open(app *ap, const config *cfg, char *err, size_t errlen)
     free(key);
     if (!ap->au) return -1;
     ap->st = store_open(cfg->db, (int)cfg->readers, 0, err, errlen);
-    if (!ap->st) {
+    if (!ap->st || load_calendar(ap, err, errlen) || load_flows(ap, err, errlen)) {
         app_close(ap);
         return -1;
     }
@@ -33,8 +78,12 @@ void app_close(app *ap)
 {
     store_close(ap->st);
     audit_close(ap->au);
+    calendar_free(ap->cal);
+    flow_free(ap->problem_flow);
     ap->st = NULL;
     ap->au = NULL;
+    ap->cal = NULL;
+    ap->problem_flow = NULL;
 }
 
 err_code app_audit(app *ap, store_tx *tx, arena *a, const principal *p, const char *action,

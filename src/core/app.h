@@ -8,6 +8,8 @@
 #include "audit/audit.h"
 #include "auth/authz.h"
 #include "base/config.h"
+#include "flow/calendar.h"
+#include "flow/flow.h"
 #include "store/store.h"
 
 #include <jansson.h>
@@ -17,9 +19,14 @@ typedef struct app {
     config cfg; /* borrowed from the caller, who keeps it alive */
     store *st;
     audit *au;
+    calendar *cal;          /* built-in holiday years plus those imported into the database */
+    flow_def *problem_flow; /* flows/problem.json (built in, or from the flows_dir setting) */
 } app;
 
-/* Opens the database (which must exist and be initialised) and the audit key. */
+/*
+ * Opens the database (which must exist and be initialised), the audit key, the calendar and
+ * the flow definitions, checking each; on failure err names the file and the fault.
+ */
 int app_open(app *ap, const config *cfg, char *err, size_t errlen);
 void app_close(app *ap);
 

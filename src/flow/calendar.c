@@ -31,6 +31,25 @@ void cal_to_ymd(cal_day day, int *y, int *m, int *d)
     *y = yoe + era * 400 + (*m <= 2);
 }
 
+cal_day cal_local_day(int64_t t)
+{
+    int64_t local = t + 8 * 3600;
+    return (cal_day)(local >= 0 ? local / 86400 : (local - 86399) / 86400);
+}
+
+static int days_in_month(int y, int m);
+
+cal_day cal_add_months(cal_day d, int months)
+{
+    int y, m, dd;
+    cal_to_ymd(d, &y, &m, &dd);
+    int total = y * 12 + (m - 1) + months;
+    y = total / 12;
+    m = total % 12 + 1;
+    int last = days_in_month(y, m);
+    return cal_from_ymd(y, m, dd > last ? last : dd);
+}
+
 int cal_weekday(cal_day d)
 {
     int w = (int)((d % 7 + 7 + 3) % 7); /* 1970-01-01 was a Thursday */

@@ -24,6 +24,10 @@ int cal_parse(const char *s, cal_day *out);
 void cal_format(cal_day d, char out[11]);
 cal_day cal_from_ymd(int y, int m, int d);
 void cal_to_ymd(cal_day day, int *y, int *m, int *d);
+/* The local date (Asia/Shanghai, UTC+8 all year) at the UTC instant t (seconds). */
+cal_day cal_local_day(int64_t t);
+/* The same day of the month `months` later (clamped to the month's last day). */
+cal_day cal_add_months(cal_day d, int months);
 /* 1 = Monday … 7 = Sunday. */
 int cal_weekday(cal_day d);
 

@@ -184,4 +184,80 @@ typedef struct {
 err_code store_audit_list(store_tx *tx, arena *a, const store_audit_filter *f, store_audit **out,
                           size_t *n);
 
+/* ---- calendar years added after the built-in data ---- */
+typedef struct {
+    int64_t year;
+    const char *notice, *source; /* source: the year's lines in data/calendar format */
+} store_calendar_year;
+err_code store_calendar_years(store_tx *tx, arena *a, store_calendar_year **out, size_t *n);
+err_code store_calendar_year_insert(store_tx *tx, int64_t year, const char *notice,
+                                    const char *source);
+
+/* ---- problems (问题清单) ---- */
+typedef struct {
+    int64_t id, unit_id, leader_user_id, registered_by, registered_unit_id;
+    const char *source, *category, *title, *description, *found_on, *leader, *person, *measures,
+        *goal, *mode, *subject, *note, *state, *deadline, *original_deadline, *sign_by,
+        *staged_due, *overdue_since, *supervisor, *progress, *verification;
+    int64_t deadline_estimated, staged_done, overdue, supervised, reopened, assigned_at,
+        closed_at, created_at, updated_at, version;
+    const char *unit_name, *unit_path; /* of the lead unit, read only */
+    int64_t *counits;                  /* co-unit ids */
+    size_t ncounits;
+} store_problem;
+
+/* Inserts p with its co-units; sets p->id. */
+err_code store_problem_insert(store_tx *tx, store_problem *p);
+err_code store_problem_get(store_tx *tx, arena *a, int64_t id, store_problem *out);
+/*
+ * Writes p's mutable columns (state, deadlines, flags, progress, verification, times) when
+ * the row still has p->version; bumps the version. E_CONFLICT when someone else changed it.
+ */
+err_code store_problem_update(store_tx *tx, store_problem *p);
+/* Paths of the units a problem belongs to: the lead unit first, then the co-units. */
+err_code store_problem_unit_paths(store_tx *tx, arena *a, int64_t id, const char ***paths,
+                                  size_t *n);
+
+typedef struct {
+    const char *scope;    /* JSON array of unit paths the reader may see; NULL: all */
+    int64_t unit_id;      /* the lead unit's subtree; 0: any */
+    const char *source, *category, *state, *q;
+    int overdue, supervised, reopened; /* 1: only those; 0: any */
+    int open_only;        /* not closed */
+    const char *found_from, *found_to; /* found_on within [from, to]; NULL: open */
+    int64_t closed_from, closed_to;    /* closed_at within [from, to) UTC seconds; 0: open */
+    int64_t leader_user_id;
+    int64_t limit, offset;
+} store_problem_filter;
+/* A page of problems (newest first) and the total matching. */
+err_code store_problem_list(store_tx *tx, arena *a, const store_problem_filter *f,
+                            store_problem **out, size_t *n, int64_t *total);
+
+/* ---- attachments (evidence files; the bytes live outside the database) ---- */
+typedef struct {
+    int64_t id, item_id, event_id, size, created_by, created_at;
+    const char *sha256, *mime, *filename, *flow;
+} store_attachment;
+
+err_code store_attachment_insert(store_tx *tx, store_attachment *at); /* sets at->id */
+err_code store_attachment_get(store_tx *tx, arena *a, int64_t id, store_attachment *out);
+err_code store_attachment_list(store_tx *tx, arena *a, const char *flow, int64_t item_id,
+                               store_attachment **out, size_t *n);
+/* Binds an unused attachment of the item to an event; *ok 0 when it is not such a one. */
+err_code store_attachment_bind(store_tx *tx, const char *flow, int64_t item_id, int64_t id,
+                               int64_t event_id, int *ok);
+
+/* ---- flow events ---- */
+typedef struct {
+    int64_t id, item_id, actor_id, at;
+    const char *flow, *action, *from_state, *to_state, *actor, *fields, *note;
+} store_event;
+
+err_code store_event_insert(store_tx *tx, store_event *e); /* sets e->id */
+err_code store_event_list(store_tx *tx, arena *a, const char *flow, int64_t item_id,
+                          store_event **out, size_t *n);
+/* The user who last took action on the item (0: nobody). */
+err_code store_event_last_actor(store_tx *tx, const char *flow, int64_t item_id,
+                                const char *action, int64_t *user_id);
+
 #endif

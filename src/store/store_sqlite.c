@@ -257,6 +257,12 @@ sqlite3_stmt *sq_prep(store_tx *tx, const char *sql)
 
 int sq_bind(sqlite3_stmt *st, const char *fmt, ...)
 {
+    /* More values than the statement has parameters is always a bug in the caller. */
+    if (strlen(fmt) > (size_t)sqlite3_bind_parameter_count(st)) {
+        log_error("sq_bind: %zu values for %d parameters: %s", strlen(fmt),
+                  sqlite3_bind_parameter_count(st), sqlite3_sql(st));
+        abort();
+    }
     va_list ap;
     va_start(ap, fmt);
     int rc = SQLITE_OK;

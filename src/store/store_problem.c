@@ -1,0 +1,342 @@
+/* store_problem — SQL for problems (问题清单), their co-units, and flow events. */
+#include "store/store_int.h"
+
+#include <string.h>
+
+#define PROBLEM_COLS                                                                               \
+    "p.id, p.unit_id, coalesce(p.leader_user_id, 0), coalesce(p.registered_by, 0),"              \
+    " coalesce(p.registered_unit_id, 0), p.source, p.category, p.title, p.description,"           \
+    " p.found_on, p.leader, p.person, p.measures, p.goal, p.mode, p.subject, p.note, p.state,"    \
+    " p.deadline, p.original_deadline, p.sign_by, p.staged_due, p.overdue_since, p.supervisor,"   \
+    " p.progress, p.verification, p.deadline_estimated, p.staged_done, p.overdue, p.supervised,"  \
+    " p.reopened, coalesce(p.assigned_at, 0), coalesce(p.closed_at, 0), p.created_at,"            \
+    " p.updated_at, p.version, n.name, n.path"
+
+static void read_problem(arena *a, sqlite3_stmt *st, store_problem *p)
+{
+    int c = 0;
+    p->id = sqlite3_column_int64(st, c++);
+    p->unit_id = sqlite3_column_int64(st, c++);
+    p->leader_user_id = sqlite3_column_int64(st, c++);
+    p->registered_by = sqlite3_column_int64(st, c++);
+    p->registered_unit_id = sqlite3_column_int64(st, c++);
+    const char **text[] = {&p->source,   &p->category, &p->title,    &p->description,
+                           &p->found_on, &p->leader,   &p->person,   &p->measures,
+                           &p->goal,     &p->mode,     &p->subject,  &p->note,
+                           &p->state,    &p->deadline, &p->original_deadline,
+                           &p->sign_by,  &p->staged_due, &p->overdue_since,
+                           &p->supervisor, &p->progress, &p->verification};
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) *text[i] = sq_text(a, st, c++);
+    int64_t *ints[] = {&p->deadline_estimated, &p->staged_done, &p->overdue, &p->supervised,
+                       &p->reopened, &p->assigned_at, &p->closed_at, &p->created_at,
+                       &p->updated_at, &p->version};
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) *ints[i] = sqlite3_column_int64(st, c++);
+    p->unit_name = sq_text(a, st, c++);
+    p->unit_path = sq_text(a, st, c++);
+}
+
+/* NULL for an empty optional date, so the column holds NULL rather than ''. */
+static const char *opt(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+static err_code insert_counits(store_tx *tx, const store_problem *p)
+{
+    static const char sql[] = "INSERT OR IGNORE INTO problem_counit(problem_id, unit_id) VALUES (?, ?)";
+    for (size_t i = 0; i < p->ncounits; i++) {
+        sqlite3_stmt *st = sq_prep(tx, sql);
+        sq_bind(st, "ii", p->id, p->counits[i]);
+        err_code e = sq_exec(tx, st);
+        if (e != E_OK) return e;
+    }
+    return E_OK;
+}
+
+err_code store_problem_insert(store_tx *tx, store_problem *p)
+{
+    static const char sql[] =
+        "INSERT INTO problem(source, category, title, description, found_on, unit_id, leader,"
+        " leader_user_id, person, measures, goal, mode, subject, note, state, deadline,"
+        " original_deadline, deadline_estimated, sign_by, staged_due, registered_by,"
+        " registered_unit_id, created_at, updated_at, overdue, overdue_since)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, 0), ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+        " ?16, ?17, ?18, ?19, nullif(?20, 0), nullif(?21, 0), ?22, ?22, ?23, ?24)";
+    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "sssssisissssssssiss", p->source, p->category, p->title, p->description,
+            p->found_on, p->unit_id, p->leader, p->leader_user_id, p->person, p->measures,
+            p->goal, p->mode, p->subject, p->note, p->state, p->deadline, p->deadline_estimated,
+            opt(p->sign_by), opt(p->staged_due));
+    sqlite3_bind_int64(st, 20, p->registered_by);
+    sqlite3_bind_int64(st, 21, p->registered_unit_id);
+    sqlite3_bind_int64(st, 22, p->created_at);
+    sqlite3_bind_int64(st, 23, p->overdue);
+    if (opt(p->overdue_since)) sqlite3_bind_text(st, 24, p->overdue_since, -1, SQLITE_TRANSIENT);
+    err_code e = sq_exec(tx, st);
+    if (e != E_OK) return e;
+    p->id = sqlite3_last_insert_rowid(sq_db(tx));
+    p->version = 1;
+    return insert_counits(tx, p);
+}
+
+static err_code load_counits(store_tx *tx, arena *a, store_problem *p)
+{
+    static const char sql[] = "SELECT unit_id FROM problem_counit WHERE problem_id = ? ORDER BY unit_id";
+    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "i", p->id);
+    size_t cap = 0;
+    p->ncounits = 0;
+    p->counits = NULL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        *(int64_t *)sq_push(a, (void **)&p->counits, &p->ncounits, &cap, sizeof(int64_t)) =
+            sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+}
+
+err_code store_problem_get(store_tx *tx, arena *a, int64_t id, store_problem *out)
+{
+    static const char sql[] =
+        "SELECT " PROBLEM_COLS " FROM problem p JOIN unit n ON n.id = p.unit_id WHERE p.id = ?";
+    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "i", id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) read_problem(a, st, out);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW) return rc == SQLITE_DONE ? E_NOT_FOUND : sq_err(tx, rc);
+    return load_counits(tx, a, out);
+}
+
+err_code store_problem_update(store_tx *tx, store_problem *p)
+{
+    static const char sql[] =
+        "UPDATE problem SET state = ?1, deadline = ?2, deadline_estimated = ?3, sign_by = ?4,"
+        " staged_due = ?5, staged_done = ?6, overdue = ?7, overdue_since = ?8, supervised = ?9,"
+        " supervisor = ?10, reopened = ?11, progress = ?12, verification = ?13,"
+        " assigned_at = nullif(?14, 0), closed_at = nullif(?15, 0), updated_at = ?16,"
+        " version = version + 1 WHERE id = ?17 AND version = ?18";
+    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "ssissiisisissiiiii", p->state, p->deadline, p->deadline_estimated,
+            opt(p->sign_by), opt(p->staged_due), p->staged_done, p->overdue,
+            opt(p->overdue_since), p->supervised, p->supervisor, p->reopened, p->progress,
+            p->verification, p->assigned_at, p->closed_at, p->updated_at, p->id, p->version);
+    err_code e = sq_exec(tx, st);
+    if (e != E_OK) return e;
+    if (sqlite3_changes(sq_db(tx)) == 0) return E_CONFLICT;
+    p->version++;
+    return E_OK;
+}
+
+err_code store_problem_unit_paths(store_tx *tx, arena *a, int64_t id, const char ***paths,
+                                  size_t *n)
+{
+    static const char sql[] =
+        "SELECT n.path FROM problem p JOIN unit n ON n.id = p.unit_id WHERE p.id = ?1"
+        " UNION ALL SELECT n.path FROM problem_counit c JOIN unit n ON n.id = c.unit_id"
+        " WHERE c.problem_id = ?1";
+    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "i", id);
+    size_t cap = 0;
+    *n = 0;
+    *paths = NULL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        *(const char **)sq_push(a, (void **)paths, n, &cap, sizeof(char *)) = sq_text(a, st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return sq_err(tx, rc);
+    return *n ? E_OK : E_NOT_FOUND;
+}
+
+/*
+ * A reader sees a problem when its lead unit or one of its co-units lies in the reader's scope.
+ * ?1 scope, ?2 lead-unit subtree path, ?3 source, ?4 category, ?5 state, ?6 text, ?7 overdue,
+ * ?8 supervised, ?9 reopened, ?10 open only, ?11/?12 found range, ?13/?14 closed range (UTC
+ * seconds), ?15 leader.
+ */
+#define PROBLEM_WHERE                                                                              \
+    " FROM problem p JOIN unit n ON n.id = p.unit_id WHERE"                                        \
+    " (?1 IS NULL OR EXISTS (SELECT 1 FROM json_each(?1) j WHERE"                                  \
+    "   substr(n.path, 1, length(j.value)) = j.value OR EXISTS (SELECT 1 FROM problem_counit c"   \
+    "   JOIN unit cu ON cu.id = c.unit_id WHERE c.problem_id = p.id"                               \
+    "   AND substr(cu.path, 1, length(j.value)) = j.value)))"                                      \
+    " AND (?2 IS NULL OR substr(n.path, 1, length(?2)) = ?2)"                                      \
+    " AND (?3 IS NULL OR p.source = ?3) AND (?4 IS NULL OR p.category = ?4)"                       \
+    " AND (?5 IS NULL OR p.state = ?5)"                                                            \
+    " AND (?6 IS NULL OR instr(p.title, ?6) > 0 OR instr(p.description, ?6) > 0"                  \
+    "      OR instr(p.subject, ?6) > 0)"                                                           \
+    " AND (?7 = 0 OR p.overdue = 1) AND (?8 = 0 OR p.supervised = 1)"                              \
+    " AND (?9 = 0 OR p.reopened > 0) AND (?10 = 0 OR p.state <> 'closed')"                         \
+    " AND (?11 IS NULL OR p.found_on >= ?11) AND (?12 IS NULL OR p.found_on <= ?12)"               \
+    " AND (?13 = 0 OR p.closed_at >= ?13) AND (?14 = 0 OR p.closed_at < ?14)"              \
+    " AND (?15 = 0 OR p.leader_user_id = ?15)"
+
+static void bind_filter(sqlite3_stmt *st, const char *subtree, const store_problem_filter *f)
+{
+    sq_bind(st, "ssssssiiiissiii", f->scope, subtree, opt(f->source), opt(f->category),
+            opt(f->state), opt(f->q), (int64_t)f->overdue, (int64_t)f->supervised,
+            (int64_t)f->reopened, (int64_t)f->open_only, opt(f->found_from), opt(f->found_to),
+            f->closed_from, f->closed_to, f->leader_user_id);
+}
+
+err_code store_problem_list(store_tx *tx, arena *a, const store_problem_filter *f,
+                            store_problem **out, size_t *n, int64_t *total)
+{
+    static const char count_sql[] = "SELECT count(*)" PROBLEM_WHERE;
+    static const char sql[] = "SELECT " PROBLEM_COLS PROBLEM_WHERE
+                              " ORDER BY p.id DESC LIMIT ?16 OFFSET ?17";
+    const char *subtree = NULL;
+    if (f->unit_id) {
+        store_unit u;
+        err_code e = store_unit_get(tx, a, f->unit_id, &u);
+        if (e != E_OK) return e;
+        subtree = u.path;
+    }
+    sqlite3_stmt *st = sq_prep(tx, count_sql);
+    bind_filter(st, subtree, f);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) return sq_err(tx, rc);
+    *total = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    st = sq_prep(tx, sql);
+    bind_filter(st, subtree, f);
+    sqlite3_bind_int64(st, 16, f->limit);
+    sqlite3_bind_int64(st, 17, f->offset);
+    size_t cap = 0;
+    *n = 0;
+    *out = NULL;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        read_problem(a, st, sq_push(a, (void **)out, n, &cap, sizeof(store_problem)));
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+}
+
+/* ---- flow events ---- */
+
+err_code store_event_insert(store_tx *tx, store_event *e)
+{
+    static const char sql[] = "INSERT INTO flow_event(flow, item_id, action, from_state, to_state,"
+                              " actor_id, actor, at, fields, note)"
+                              " VALUES (?, ?, ?, ?, ?, nullif(?, 0), ?, ?, ?, ?)";
+    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "sisssisiss", e->flow, e->item_id, e->action, e->from_state, e->to_state,
+            e->actor_id, e->actor, e->at, e->fields ? e->fields : "{}", e->note ? e->note : "");
+    err_code rc = sq_exec(tx, st);
+    if (rc == E_OK) e->id = sqlite3_last_insert_rowid(sq_db(tx));
+    return rc;
+}
+
+err_code store_event_list(store_tx *tx, arena *a, const char *flow, int64_t item_id,
+                          store_event **out, size_t *n)
+{
+    static const char sql[] = "SELECT id, item_id, coalesce(actor_id, 0), at, flow, action,"
+                              " from_state, to_state, actor, fields, note FROM flow_event"
+                              " WHERE flow = ? AND item_id = ? ORDER BY id";
+    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "si", flow, item_id);
+    size_t cap = 0;
+    *n = 0;
+    *out = NULL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_event *e = sq_push(a, (void **)out, n, &cap, sizeof *e);
+        e->id = sqlite3_column_int64(st, 0);
+        e->item_id = sqlite3_column_int64(st, 1);
+        e->actor_id = sqlite3_column_int64(st, 2);
+        e->at = sqlite3_column_int64(st, 3);
+        e->flow = sq_text(a, st, 4);
+        e->action = sq_text(a, st, 5);
+        e->from_state = sq_text(a, st, 6);
+        e->to_state = sq_text(a, st, 7);
+        e->actor = sq_text(a, st, 8);
+        e->fields = sq_text(a, st, 9);
+        e->note = sq_text(a, st, 10);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+}
+
+err_code store_event_last_actor(store_tx *tx, const char *flow, int64_t item_id,
+                                const char *action, int64_t *user_id)
+{
+    static const char sql[] = "SELECT coalesce(actor_id, 0) FROM flow_event WHERE flow = ? AND"
+                              " item_id = ? AND action = ? ORDER BY id DESC LIMIT 1";
+    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "sis", flow, item_id, action);
+    int rc = sqlite3_step(st);
+    *user_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+}
+
+/* ---- attachments ---- */
+
+#define ATTACH_COLS                                                                                \
+    "id, item_id, coalesce(event_id, 0), size, coalesce(created_by, 0), created_at, sha256, mime,"\
+    " filename, flow"
+
+static void read_attachment(arena *a, sqlite3_stmt *st, store_attachment *at)
+{
+    at->id = sqlite3_column_int64(st, 0);
+    at->item_id = sqlite3_column_int64(st, 1);
+    at->event_id = sqlite3_column_int64(st, 2);
+    at->size = sqlite3_column_int64(st, 3);
+    at->created_by = sqlite3_column_int64(st, 4);
+    at->created_at = sqlite3_column_int64(st, 5);
+    at->sha256 = sq_text(a, st, 6);
+    at->mime = sq_text(a, st, 7);
+    at->filename = sq_text(a, st, 8);
+    at->flow = sq_text(a, st, 9);
+}
+
+err_code store_attachment_insert(store_tx *tx, store_attachment *at)
+{
+    static const char sql[] = "INSERT INTO attachment(sha256, size, mime, filename, flow, item_id,"
+                              " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, nullif(?, 0), ?)";
+    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "sisssiii", at->sha256, at->size, at->mime, at->filename, at->flow, at->item_id,
+            at->created_by, at->created_at);
+    err_code e = sq_exec(tx, st);
+    if (e == E_OK) at->id = sqlite3_last_insert_rowid(sq_db(tx));
+    return e;
+}
+
+err_code store_attachment_get(store_tx *tx, arena *a, int64_t id, store_attachment *out)
+{
+    static const char sql[] = "SELECT " ATTACH_COLS " FROM attachment WHERE id = ?";
+    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "i", id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) read_attachment(a, st, out);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? E_OK : rc == SQLITE_DONE ? E_NOT_FOUND : sq_err(tx, rc);
+}
+
+err_code store_attachment_list(store_tx *tx, arena *a, const char *flow, int64_t item_id,
+                               store_attachment **out, size_t *n)
+{
+    static const char sql[] = "SELECT " ATTACH_COLS " FROM attachment WHERE flow = ? AND"
+                              " item_id = ? ORDER BY id";
+    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "si", flow, item_id);
+    size_t cap = 0;
+    *n = 0;
+    *out = NULL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        read_attachment(a, st, sq_push(a, (void **)out, n, &cap, sizeof(store_attachment)));
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+}
+
+err_code store_attachment_bind(store_tx *tx, const char *flow, int64_t item_id, int64_t id,
+                               int64_t event_id, int *ok)
+{
+    static const char sql[] = "UPDATE attachment SET event_id = ? WHERE id = ? AND flow = ? AND"
+                              " item_id = ? AND event_id IS NULL";
+    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "iisi", event_id, id, flow, item_id);
+    err_code e = sq_exec(tx, st);
+    *ok = e == E_OK && sqlite3_changes(sq_db(tx)) == 1;
+    return e;
+}

@@ -1,0 +1,303 @@
+/*
+ * Tests of the problem mechanism on a real database: registration, the whole closed loop with
+ * its guards, deadlines on the working-day calendar, extension, overdue, reopening and scope.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/setup.h"
+#include "org/org.h"
+#include "problem/problem.h"
+
+typedef struct {
+    char dir[64];
+    config cfg;
+    app ap;
+    arena *a;
+    int64_t county_unit, town_a, town_b;
+    principal op, handler_a, handler_b, verifier, leader;
+} fixture;
+
+static int64_t add_unit(fixture *fx, const char *code, const char *kind, int64_t parent)
+{
+    principal sys = authz_system(fx->a);
+    org_unit_input in = {code, code, kind, parent};
+    store_unit u;
+    const char *field;
+    assert_int_equal(org_unit_add(&fx->ap, fx->a, &sys, &in, &u, &field), E_OK);
+    return u.id;
+}
+
+/* A principal backed by a real user (events refer to users), with in-memory grants. */
+static principal person(fixture *fx, const char *login, int64_t unit_id, const char *perms_csv,
+                        const char *scope_path)
+{
+    principal sys = authz_system(fx->a);
+    org_user_input in = {login, login, unit_id, "Duban#2024q"};
+    store_user u;
+    char otp[16];
+    const char *field;
+    assert_int_equal(org_user_add(&fx->ap, fx->a, &sys, &in, &u, otp, &field), E_OK);
+    principal p = {.user_id = u.id, .unit_id = u.unit_id, .login = u.login, .name = u.name,
+                   .unit_path = u.unit_path};
+    char *list = arena_strdup(fx->a, perms_csv);
+    p.perms = arena_alloc(fx->a, 8 * sizeof *p.perms);
+    for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ","))
+        p.perms[p.nperms++] = (store_perm_scope){tok, scope_path};
+    return p;
+}
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/duban-problem-XXXXXX");
+    assert_non_null(mkdtemp(fx->dir));
+    config_defaults(&fx->cfg);
+    char err[512], *db = xasprintf("%s/t.db", fx->dir);
+    assert_int_equal(config_set(&fx->cfg, "db", db, "test", err, sizeof err), 0);
+    free(db);
+    setenv("DUBAN_ADMIN_PASSWORD", "Duban#2024x", 1);
+    setenv("DUBAN_SECADMIN_PASSWORD", "Duban#2024y", 1);
+    setenv("DUBAN_AUDITOR_PASSWORD", "Duban#2024z", 1);
+    FILE *devnull = fopen("/dev/null", "w");
+    assert_int_equal(setup_init(&fx->cfg, devnull, err, sizeof err), 0);
+    fclose(devnull);
+    if (app_open(&fx->ap, &fx->cfg, err, sizeof err)) fail_msg("%s", err);
+    fx->a = arena_new();
+    fx->county_unit = 1;
+    int64_t office = add_unit(fx, "ducha", "department", 1);
+    fx->town_a = add_unit(fx, "town-a", "township", 1);
+    fx->town_b = add_unit(fx, "town-b", "township", 1);
+    char *pa = arena_sprintf(fx->a, "/1/%lld/", (long long)fx->town_a);
+    char *pb = arena_sprintf(fx->a, "/1/%lld/", (long long)fx->town_b);
+    fx->op = person(fx, "op", office, "problem.read,problem.register,problem.assign,problem.supervise", "/1/");
+    fx->handler_a = person(fx, "ha", fx->town_a, "problem.read,problem.handle", pa);
+    fx->handler_b = person(fx, "hb", fx->town_b, "problem.read,problem.handle", pb);
+    fx->verifier = person(fx, "ver", office, "problem.read,problem.verify", "/1/");
+    fx->leader = person(fx, "lead", 1, "problem.read,problem.lookback,problem.supervise", "/1/");
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    app_close(&fx->ap);
+    arena_free(fx->a);
+    config_free(&fx->cfg);
+    char *cmd = xasprintf("rm -rf '%s'", fx->dir);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+    free(fx);
+    return 0;
+}
+
+static problem_input sample(fixture *fx, const char *found, const char *deadline)
+{
+    problem_input in = {.source = "调研", .category = "项目推进", .title = "园区道路未硬化",
+                        .description = "工业园区东侧道路未硬化，雨天影响企业运输。",
+                        .found_on = found, .mode = "立行立改", .unit_id = fx->town_a,
+                        .deadline = deadline, .measures = "协调资金，限期硬化"};
+    return in;
+}
+
+static err_code act(fixture *fx, const principal *p, int64_t id, const char *action,
+                    const char *fields_json, int64_t *attachments, size_t n, store_problem *out,
+                    flow_refusal *why)
+{
+    json_error_t jerr;
+    json_t *fields = fields_json ? json_loads(fields_json, 0, &jerr) : NULL;
+    problem_action_input in = {action, fields, attachments, n, 0};
+    err_code e = problem_act(&fx->ap, fx->a, p, id, &in, out, why);
+    json_decref(fields);
+    return e;
+}
+
+typedef struct {
+    store_attachment at;
+    store_event *events;
+    size_t n;
+    int64_t id;
+    arena *a;
+} raw_ctx;
+
+static err_code add_attachment_fn(store_tx *tx, void *ctx)
+{
+    raw_ctx *r = ctx;
+    return store_attachment_insert(tx, &r->at);
+}
+
+static int64_t attachment_for(fixture *fx, int64_t problem_id)
+{
+    raw_ctx r = {.at = {.sha256 = "ab", .size = 10, .mime = "image/png", .filename = "photo.png",
+                        .flow = "problem", .item_id = problem_id, .created_at = 1}};
+    assert_int_equal(store_write(fx->ap.st, add_attachment_fn, &r), E_OK);
+    return r.at.id;
+}
+
+static err_code events_fn(store_tx *tx, void *ctx)
+{
+    raw_ctx *r = ctx;
+    return store_event_list(tx, r->a, "problem", r->id, &r->events, &r->n);
+}
+
+static void test_closed_loop(void **state)
+{
+    fixture *fx = *state;
+    problem_input in = sample(fx, "2030-03-01", "2030-06-30");
+    store_problem pr;
+    const char *field;
+    flow_refusal why;
+    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &pr, &field), E_OK);
+    assert_string_equal(pr.state, "registered");
+    assert_string_equal(pr.mode, "immediate");
+    assert_int_equal(pr.overdue, 0);
+    int64_t id = pr.id;
+
+    /* The township cannot assign; the operator can. */
+    assert_int_equal(act(fx, &fx->handler_a, id, "assign", NULL, NULL, 0, &pr, &why), E_FORBIDDEN);
+    assert_int_equal(act(fx, &fx->op, id, "assign", "{\"note\":\"请于月底前完成\"}", NULL, 0, &pr, &why), E_OK);
+    assert_string_equal(pr.state, "assigned");
+    assert_true(pr.sign_by && *pr.sign_by);
+    /* The neighbouring township cannot even see it. */
+    assert_int_equal(act(fx, &fx->handler_b, id, "sign", NULL, NULL, 0, &pr, &why), E_FORBIDDEN);
+    assert_int_equal(problem_get(&fx->ap, fx->a, &fx->handler_b, id, &pr), E_FORBIDDEN);
+    assert_int_equal(act(fx, &fx->handler_a, id, "sign", NULL, NULL, 0, &pr, &why), E_OK);
+    assert_string_equal(pr.state, "in_progress");
+    assert_true(!pr.sign_by || !*pr.sign_by);
+    assert_int_equal(act(fx, &fx->handler_a, id, "report", "{}", NULL, 0, &pr, &why), E_FIELD_REQUIRED);
+    assert_string_equal(why.field, "progress");
+    assert_int_equal(act(fx, &fx->handler_a, id, "report", "{\"progress\":\"已完成招标\"}", NULL, 0, &pr, &why), E_OK);
+    assert_string_equal(pr.progress, "已完成招标");
+    /* Completion needs evidence; an attachment of another problem does not count. */
+    assert_int_equal(act(fx, &fx->handler_a, id, "claim", "{\"summary\":\"道路已硬化\"}", NULL, 0, &pr, &why), E_FLOW_EVIDENCE);
+    int64_t foreign = attachment_for(fx, id + 1000);
+    assert_int_equal(act(fx, &fx->handler_a, id, "claim", "{\"summary\":\"道路已硬化\"}", &foreign, 1, &pr, &why), E_FIELD_INVALID);
+    int64_t photo = attachment_for(fx, id);
+    assert_int_equal(act(fx, &fx->handler_a, id, "claim", "{\"summary\":\"道路已硬化\"}", &photo, 1, &pr, &why), E_OK);
+    assert_string_equal(pr.state, "claimed");
+    /* Verification: not by the handling unit, not without a finding; then closed. */
+    const char *ok = "{\"method\":\"实地核查（四不两直）\",\"finding\":\"现场查看，道路已硬化\"}";
+    assert_int_equal(act(fx, &fx->handler_a, id, "verify_pass", ok, NULL, 0, &pr, &why), E_FORBIDDEN);
+    assert_int_equal(act(fx, &fx->verifier, id, "verify_pass", "{\"method\":\"电话核实\"}", NULL, 0, &pr, &why), E_FIELD_REQUIRED);
+    assert_int_equal(act(fx, &fx->verifier, id, "verify_pass", ok, NULL, 0, &pr, &why), E_OK);
+    assert_string_equal(pr.state, "closed");
+    assert_true(pr.closed_at > 0);
+    assert_non_null(strstr(pr.verification, "现场查看"));
+    assert_int_equal(act(fx, &fx->verifier, id, "verify_pass", ok, NULL, 0, &pr, &why), E_FLOW_STATE);
+
+    /* Every action is an event, in order. */
+    raw_ctx r = {.a = fx->a, .id = id};
+    assert_int_equal(store_read(fx->ap.st, events_fn, &r), E_OK);
+    const char *want[] = {"register", "assign", "sign", "report", "claim", "verify_pass"};
+    assert_int_equal(r.n, 6);
+    for (size_t i = 0; i < 6; i++) assert_string_equal(r.events[i].action, want[i]);
+    assert_string_equal(r.events[5].actor, "ver");
+
+    /* A look-back finds it came back: reopened, counted, with a new deadline. */
+    assert_int_equal(act(fx, &fx->leader, id, "reopen", "{\"finding\":\"道路再次破损\",\"new_deadline\":\"2030-09-30\"}", NULL, 0, &pr, &why), E_OK);
+    assert_string_equal(pr.state, "in_progress");
+    assert_int_equal(pr.reopened, 1);
+    assert_string_equal(pr.deadline, "2030-09-30");
+    assert_string_equal(pr.original_deadline, "2030-06-30");
+    assert_int_equal(pr.closed_at, 0);
+
+    audit_report rep;
+    assert_int_equal(audit_verify(fx->ap.au, fx->ap.st, &rep), E_OK);
+    assert_true(rep.ok);
+}
+
+static void test_deadlines_overdue_and_extension(void **state)
+{
+    fixture *fx = *state;
+    const char *field;
+    flow_refusal why;
+    store_problem pr;
+    /* Two working days after Thursday 2024-02-08: Friday 2/9, then the make-up Sunday 2/18. */
+    problem_input in = sample(fx, "2024-02-08", NULL);
+    in.deadline_workdays = 2;
+    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &pr, &field), E_OK);
+    assert_string_equal(pr.deadline, "2024-02-18");
+    assert_int_equal(pr.deadline_estimated, 0);
+    assert_int_equal(pr.overdue, 1); /* long past */
+    assert_string_equal(pr.overdue_since, "2024-02-19");
+    int64_t id = pr.id;
+    assert_int_equal(act(fx, &fx->op, id, "assign", NULL, NULL, 0, &pr, &why), E_OK);
+    assert_int_equal(act(fx, &fx->handler_a, id, "sign", NULL, NULL, 0, &pr, &why), E_OK);
+    /* Only an approved extension moves the deadline; the handling unit cannot approve. */
+    const char *req = "{\"new_deadline\":\"2031-01-31\",\"reason\":\"资金未到位\"}";
+    assert_int_equal(act(fx, &fx->handler_a, id, "request_extension", req, NULL, 0, &pr, &why), E_OK);
+    assert_string_equal(pr.deadline, "2024-02-18");
+    assert_int_equal(act(fx, &fx->handler_a, id, "approve_extension", "{\"new_deadline\":\"2031-01-31\"}", NULL, 0, &pr, &why), E_FORBIDDEN);
+    assert_int_equal(act(fx, &fx->op, id, "approve_extension", "{\"new_deadline\":\"2031-01-31\"}", NULL, 0, &pr, &why), E_OK);
+    assert_string_equal(pr.deadline, "2031-01-31");
+    assert_string_equal(pr.original_deadline, "2024-02-18");
+    assert_int_equal(pr.overdue, 0);
+    assert_int_equal(pr.deadline_estimated, 1); /* 2031 has no holiday data */
+    /* 挂牌督办 */
+    assert_int_equal(act(fx, &fx->leader, id, "supervise", "{\"leader\":\"张县长\"}", NULL, 0, &pr, &why), E_OK);
+    assert_int_equal(pr.supervised, 1);
+    assert_string_equal(pr.supervisor, "张县长");
+}
+
+static void test_register_validation(void **state)
+{
+    fixture *fx = *state;
+    const char *field;
+    store_problem pr;
+    problem_input in = sample(fx, "2030-03-01", "2030-02-01");
+    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &pr, &field), E_FIELD_INVALID);
+    assert_string_equal(field, "deadline");
+    in = sample(fx, "2030-13-01", "2030-06-01");
+    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &pr, &field), E_FIELD_INVALID);
+    assert_string_equal(field, "found_on");
+    in = sample(fx, "2030-03-01", "2030-06-01");
+    in.mode = "持续推进"; /* needs a goal */
+    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &pr, &field), E_FIELD_REQUIRED);
+    assert_string_equal(field, "goal");
+    in = sample(fx, "2030-03-01", NULL);
+    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &pr, &field), E_FIELD_REQUIRED);
+    assert_string_equal(field, "deadline");
+    in = sample(fx, "2030-03-01", "2030-06-01");
+    in.title = "";
+    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &pr, &field), E_FIELD_REQUIRED);
+    assert_string_equal(field, "title");
+    in = sample(fx, "2030-03-01", "2030-06-01");
+    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->handler_a, &in, &pr, &field), E_FORBIDDEN);
+    int64_t co = fx->town_a;
+    in.counits = &co;
+    in.ncounits = 1;
+    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &pr, &field), E_FIELD_INVALID);
+    assert_string_equal(field, "counit_ids");
+    /* A co-unit sees the problem too. */
+    co = fx->town_b;
+    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &pr, &field), E_OK);
+    store_problem seen;
+    assert_int_equal(problem_get(&fx->ap, fx->a, &fx->handler_b, pr.id, &seen), E_OK);
+    assert_int_equal(seen.ncounits, 1);
+    /* 持续推进 with a goal owes a staged result three months after assignment. */
+    in = sample(fx, "2030-03-01", "2030-12-31");
+    in.mode = "ongoing";
+    in.goal = "年底前完成改造";
+    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &pr, &field), E_OK);
+    flow_refusal why;
+    assert_int_equal(act(fx, &fx->op, pr.id, "assign", NULL, NULL, 0, &pr, &why), E_OK);
+    assert_true(pr.staged_due && strlen(pr.staged_due) == 10);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_closed_loop),
+        cmocka_unit_test(test_deadlines_overdue_and_extension),
+        cmocka_unit_test(test_register_validation),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
