@@ -19,6 +19,10 @@ json_t *api_token_json(const store_token *t);
 json_t *api_audit_json(const store_audit *a);
 json_t *api_principal_perms(const principal *p);
 
+json_t *api_problem_json(http_req *r, const store_problem *p);
+/* Reads the problem-list filters from the query string (shared by list, export, figures). */
+err_code api_problem_filter(http_req *r, store_problem_filter *f);
+
 /* ---- handlers ---- */
 err_code api_healthz(http_req *r);
 err_code api_home(http_req *r);
@@ -53,6 +57,12 @@ err_code api_roles_update(http_req *r);
 err_code api_grants_list(http_req *r);
 err_code api_grants_create(http_req *r);
 err_code api_grants_delete(http_req *r);
+
+err_code api_problems_list(http_req *r);
+err_code api_problems_create(http_req *r);
+err_code api_problems_get(http_req *r);
+err_code api_problems_actions(http_req *r);
+err_code api_problems_act(http_req *r);
 
 err_code api_audit_list(http_req *r);
 err_code api_audit_verify(http_req *r);

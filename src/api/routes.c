@@ -39,6 +39,12 @@ const http_route http_routes[] = {
     {"POST", "/api/v1/grants", 0, api_grants_create},
     {"DELETE", "/api/v1/grants/{id}", 0, api_grants_delete},
 
+    {"GET", "/api/v1/problems", 0, api_problems_list},
+    {"POST", "/api/v1/problems", 0, api_problems_create},
+    {"GET", "/api/v1/problems/{id}", 0, api_problems_get},
+    {"GET", "/api/v1/problems/{id}/actions", 0, api_problems_actions},
+    {"POST", "/api/v1/problems/{id}/actions/{action}", 0, api_problems_act},
+
     {"GET", "/api/v1/audit", 0, api_audit_list},
     {"GET", "/api/v1/audit/verify", 0, api_audit_verify},
     {NULL, NULL, 0, NULL},

@@ -56,6 +56,24 @@ static err_code take_value(arena *a, const jfield *f, json_t *v, void *out)
         *(json_t **)slot = v;
         return E_OK;
     }
+    case JF_IDS: {
+        if (!json_is_array(v)) return E_FIELD_TYPE;
+        size_t max = f->max_chars ? f->max_chars : 100;
+        if (json_array_size(v) > max) return E_FIELD_TOO_LONG;
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item)
+        {
+            if (!json_is_integer(item)) return E_FIELD_TYPE;
+            if (json_integer_value(item) <= 0) return E_FIELD_INVALID;
+        }
+        *(json_t **)slot = v;
+        return E_OK;
+    }
+    case JF_OBJ:
+        if (!json_is_object(v)) return E_FIELD_TYPE;
+        *(json_t **)slot = v;
+        return E_OK;
     }
     return E_FIELD_TYPE;
 }

@@ -21,6 +21,8 @@ typedef enum {
     JF_INT,  /* int64_t */
     JF_BOOL, /* int (0 or 1) */
     JF_STRS, /* json_t * array of strings, borrowed from a value kept alive by the caller */
+    JF_IDS,  /* json_t * array of positive integers (ids), borrowed likewise */
+    JF_OBJ,  /* json_t * object (a form checked elsewhere), borrowed likewise */
 } jfield_type;
 
 typedef struct {
@@ -28,7 +30,7 @@ typedef struct {
     jfield_type type;
     int required;
     size_t offset;        /* offsetof(input struct, member) */
-    size_t max_chars;     /* JF_STR: upper bound in characters (0: 200); JF_STRS: max items */
+    size_t max_chars;     /* JF_STR: upper bound in characters (0: 200); JF_STRS, JF_IDS: max items */
     int64_t min, max;     /* JF_INT: inclusive range (both 0: any non-negative) */
 } jfield;
 

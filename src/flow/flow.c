@@ -34,6 +34,7 @@ void flow_free(flow_def *f)
         free(a->from);
         free(a->permission);
         free(a->different_from);
+        free(a->answers);
         for (size_t k = 0; k < a->nfields; k++) free_field(&a->fields[k]);
         free(a->fields);
         for (size_t k = 0; k < a->ndeadlines; k++) {
@@ -207,7 +208,7 @@ static int parse_action(parse_ctx *pc, flow_def *f, json_t *j, flow_action *a)
 {
     static const char *const keys[] = {"name", "title", "from", "to", "permission", "fields",
                                        "evidence", "outside_unit", "different_from",
-                                       "deadlines", NULL};
+                                       "answers", "deadlines", NULL};
     if (!json_is_object(j)) return fault(pc, "each action must be an object");
     const char *name = str_member(j, "name");
     if (!name) return fault(pc, "an action has no name");
@@ -255,6 +256,8 @@ static int parse_action(parse_ctx *pc, flow_def *f, json_t *j, flow_action *a)
     a->outside_unit = json_is_true(json_object_get(j, "outside_unit"));
     const char *diff = str_member(j, "different_from");
     if (diff) a->different_from = xstrdup(diff);
+    const char *answers = str_member(j, "answers");
+    if (answers) a->answers = xstrdup(answers);
     json_t *dls = json_object_get(j, "deadlines");
     if (dls && !json_is_array(dls)) return fault(pc, "action '%s': deadlines must be a list", name);
     a->deadlines = xcalloc(json_array_size(dls) + 1, sizeof *a->deadlines);
@@ -314,6 +317,9 @@ static int parse_def(parse_ctx *pc, flow_def *f, json_t *root)
         if (d && !flow_action_named(f, d))
             return fault(pc, "action '%s': different_from names unknown action '%s'",
                          f->actions[k].name, d);
+        const char *ans = f->actions[k].answers;
+        if (ans && !flow_action_named(f, ans))
+            return fault(pc, "action '%s': answers unknown action '%s'", f->actions[k].name, ans);
     }
     return check_reachable(pc, f);
 }
@@ -393,6 +399,21 @@ static int inside(const char *unit_path, const char *path)
     return path && unit_path && strncmp(unit_path, path, strlen(unit_path)) == 0;
 }
 
+/* For an answering action: is a request pending (made since the last answer of any kind)? */
+static int request_pending(const flow_def *f, const flow_item *item, const flow_action *a)
+{
+    if (!item->last_event) return 0;
+    int64_t asked = item->last_event(item->ctx, a->answers);
+    if (!asked) return 0;
+    for (size_t i = 0; i < f->nactions; i++) {
+        const flow_action *o = &f->actions[i];
+        if (o->answers && strcmp(o->answers, a->answers) == 0 &&
+            item->last_event(item->ctx, o->name) > asked)
+            return 0;
+    }
+    return 1;
+}
+
 /* The actor-related guards; E_OK or the refusal. */
 static err_code guards(const flow_def *f, const flow_item *item, const principal *p,
                        const flow_action *a, flow_refusal *why)
@@ -401,6 +422,11 @@ static err_code guards(const flow_def *f, const flow_item *item, const principal
         const flow_state *st = flow_state_named(f, item->state);
         snprintf(why->message, sizeof why->message, "当前状态为「%s」，不能执行「%s」",
                  st ? st->title : item->state, a->title);
+        return E_FLOW_STATE;
+    }
+    if (a->answers && !request_pending(f, item, a)) {
+        const flow_action *req = flow_action_named(f, a->answers);
+        snprintf(why->message, sizeof why->message, "没有待处理的「%s」", req ? req->title : a->answers);
         return E_FLOW_STATE;
     }
     if (!authz_can(p, a->permission, item->unit_path)) {

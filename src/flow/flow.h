@@ -55,6 +55,8 @@ typedef struct {
     int evidence;         /* at least this many evidence files */
     int outside_unit;     /* the actor's unit must lie outside the handling unit's subtree */
     char *different_from; /* the actor must not be who last took this action */
+    char *answers;        /* only while this request action is pending: taken since it was last
+                             answered by any action that answers it */
     flow_deadline *deadlines;
     size_t ndeadlines;
 } flow_action;
@@ -91,6 +93,8 @@ typedef struct {
     const char *unit_path; /* the handling unit's path in the org tree */
     /* The user id who last took `action` on this item (0: nobody). */
     int64_t (*last_actor)(void *ctx, const char *action);
+    /* The id of the last event of `action` on this item (0: never); ids grow with time. */
+    int64_t (*last_event)(void *ctx, const char *action);
     void *ctx;
 } flow_item;
 
@@ -104,7 +108,7 @@ typedef struct {
  * Decides whether p may take action `name` on item with these fields (a JSON object, may be
  * NULL) and evidence count. E_OK, or the error with *why filled:
  *   E_NOT_FOUND      no such action in this flow
- *   E_FLOW_STATE     not allowed from the item's current state
+ *   E_FLOW_STATE     not allowed from the item's current state, or nothing pending to answer
  *   E_FORBIDDEN      no permission over the item's unit
  *   E_FLOW_OUTSIDE   the actor belongs to the handling unit
  *   E_FLOW_PERSON    the actor took the action that must be someone else's

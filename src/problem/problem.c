@@ -246,6 +246,14 @@ static int64_t last_actor(void *ctx, const char *action)
     return who;
 }
 
+static int64_t last_event(void *ctx, const char *action)
+{
+    problem_op *op = ctx;
+    int64_t id = 0;
+    store_event_last_id(op->tx, FLOW, op->id, action, &id);
+    return id;
+}
+
 typedef struct {
     problem_op *op;
     const flow_action ***out;
@@ -258,7 +266,7 @@ static err_code actions_fn(store_tx *tx, void *ctx)
     problem_op *op = c->op;
     op->tx = tx;
     const flow_def *f = op->ap->problem_flow;
-    flow_item item = {op->out->state, op->out->unit_path, last_actor, op};
+    flow_item item = {op->out->state, op->out->unit_path, last_actor, last_event, op};
     *c->out = arena_alloc(op->a, (f->nactions + 1) * sizeof **c->out);
     *c->n = 0;
     for (size_t i = 0; i < f->nactions; i++)
@@ -372,7 +380,7 @@ static err_code act_fn(store_tx *tx, void *ctx)
     if (e != E_OK) return e;
     if (op->in->version > 0 && op->in->version != pr->version) return E_CONFLICT;
     const flow_def *f = op->ap->problem_flow;
-    flow_item item = {pr->state, pr->unit_path, last_actor, op};
+    flow_item item = {pr->state, pr->unit_path, last_actor, last_event, op};
     e = flow_check(f, &item, op->p, op->in->action, op->in->fields, op->in->nattachments, op->why);
     if (e != E_OK) return e;
     const flow_action *act = flow_action_named(f, op->in->action);

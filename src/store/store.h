@@ -256,6 +256,9 @@ typedef struct {
 err_code store_event_insert(store_tx *tx, store_event *e); /* sets e->id */
 err_code store_event_list(store_tx *tx, arena *a, const char *flow, int64_t item_id,
                           store_event **out, size_t *n);
+/* The id of the last event of action on the item (0: none). */
+err_code store_event_last_id(store_tx *tx, const char *flow, int64_t item_id, const char *action,
+                             int64_t *event_id);
 /* The user who last took action on the item (0: nobody). */
 err_code store_event_last_actor(store_tx *tx, const char *flow, int64_t item_id,
                                 const char *action, int64_t *user_id);

@@ -340,3 +340,16 @@ err_code store_attachment_bind(store_tx *tx, const char *flow, int64_t item_id, 
     *ok = e == E_OK && sqlite3_changes(sq_db(tx)) == 1;
     return e;
 }
+
+err_code store_event_last_id(store_tx *tx, const char *flow, int64_t item_id, const char *action,
+                             int64_t *event_id)
+{
+    static const char sql[] = "SELECT max(id) FROM flow_event WHERE flow = ? AND item_id = ? AND"
+                              " action = ?";
+    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "sis", flow, item_id, action);
+    int rc = sqlite3_step(st);
+    *event_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? E_OK : sq_err(tx, rc);
+}

@@ -231,6 +231,14 @@ static void test_deadlines_overdue_and_extension(void **state)
     int64_t id = pr.id;
     assert_int_equal(act(fx, &fx->op, id, "assign", NULL, NULL, 0, &pr, &why), E_OK);
     assert_int_equal(act(fx, &fx->handler_a, id, "sign", NULL, NULL, 0, &pr, &why), E_OK);
+    /* Nothing to approve before a request is made. */
+    assert_int_equal(act(fx, &fx->op, id, "approve_extension", "{\"new_deadline\":\"2031-01-31\"}", NULL, 0, &pr, &why), E_FLOW_STATE);
+    assert_non_null(strstr(why.message, "申请延期"));
+    /* A rejected request is answered: it cannot be approved afterwards. */
+    const char *req0 = "{\"new_deadline\":\"2030-01-31\",\"reason\":\"天气原因\"}";
+    assert_int_equal(act(fx, &fx->handler_a, id, "request_extension", req0, NULL, 0, &pr, &why), E_OK);
+    assert_int_equal(act(fx, &fx->op, id, "reject_extension", "{\"note\":\"理由不充分\"}", NULL, 0, &pr, &why), E_OK);
+    assert_int_equal(act(fx, &fx->op, id, "approve_extension", "{\"new_deadline\":\"2030-01-31\"}", NULL, 0, &pr, &why), E_FLOW_STATE);
     /* Only an approved extension moves the deadline; the handling unit cannot approve. */
     const char *req = "{\"new_deadline\":\"2031-01-31\",\"reason\":\"资金未到位\"}";
     assert_int_equal(act(fx, &fx->handler_a, id, "request_extension", req, NULL, 0, &pr, &why), E_OK);
