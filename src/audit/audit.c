@@ -177,12 +177,14 @@ typedef struct {
     audit *au;
     int64_t seq;
     char mac[65];
+    int frozen; /* the log lost records the head confirmed: leave the head as evidence */
 } head_update;
 
 /* After commit: move the head forward (never back) under an exclusive lock. */
 static void head_write(void *arg)
 {
     head_update *u = arg;
+    if (u->frozen) return;
     int fd = open(u->au->head_path, O_RDWR | O_CREAT, 0600);
     if (fd < 0) {
         log_error("cannot open audit head %s: %s", u->au->head_path, strerror(errno));
@@ -202,6 +204,30 @@ static void head_write(void *arg)
 }
 
 /* ---- append ---- */
+
+/*
+ * 1 when a genuine head file confirms a record the table no longer holds as it was: the tail
+ * was cut off (and perhaps written again). The head is written only after commit, so it never
+ * legitimately runs ahead of the table or disagrees with it.
+ */
+static int head_contradicted(const audit *au, store_tx *tx, arena *a, int64_t last_seq)
+{
+    int fd = open(au->head_path, O_RDONLY);
+    if (fd < 0) return 0;
+    head h;
+    int have = head_read(fd, &h) == 1;
+    close(fd);
+    if (!have) return 0;
+    char tag[65];
+    head_tag(au, h.seq, h.mac, tag);
+    if (!text_equal_ct(tag, h.tag)) return 0;
+    if (h.seq > last_seq) return 1;
+    store_audit_filter f = {.before = h.seq + 1, .limit = 1};
+    store_audit *at;
+    size_t n;
+    if (store_audit_list(tx, a, &f, &at, &n) != E_OK) return 0;
+    return n != 1 || at[0].seq != h.seq || strcmp(at[0].mac, h.mac) != 0;
+}
 
 err_code audit_append(audit *au, store_tx *tx, arena *a, const audit_actor *actor,
                       const char *action, const char *object, json_t *detail)
@@ -234,6 +260,12 @@ err_code audit_append(audit *au, store_tx *tx, arena *a, const audit_actor *acto
     u->au = au;
     u->seq = r.seq;
     memcpy(u->mac, mac, sizeof mac);
+    /* Moving the head on past a cut would let new records take the place of the lost ones,
+     * and the cut would no longer show in verify: leave it where it is. */
+    u->frozen = head_contradicted(au, tx, a, last_seq);
+    if (u->frozen)
+        log_error("audit log (last seq %lld) contradicts its head file: records were removed",
+                  (long long)last_seq);
     store_after_commit(tx, head_write, u);
 out:
     free(detail_text);

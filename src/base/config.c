@@ -46,6 +46,8 @@ static const setting settings[] = {
     {"trust_proxy", S_BOOL, O(trust_proxy), "0", 0, 1,
      "trust X-Forwarded-Proto/-For from a reverse proxy"},
     {"access_log", S_BOOL, O(access_log), "1", 0, 1, "write one access-log line per request"},
+    {"tick_interval", S_INT, O(tick_interval), "300", 1, 86400,
+     "seconds between runs of the scheduler (overdue flags, reminders, look-backs)"},
 };
 #undef O
 enum { NSETTINGS = sizeof settings / sizeof settings[0] };

@@ -27,6 +27,7 @@ typedef struct config {
     int64_t cookie_secure;     /* 1: always mark the session cookie Secure */
     int64_t trust_proxy;       /* 1: believe X-Forwarded-Proto / X-Forwarded-For */
     int64_t access_log;        /* 1: one access-log line per request */
+    int64_t tick_interval;     /* seconds between scheduler runs in serve */
 } config;
 
 /* Fills c with the defaults. config_free releases its strings. */

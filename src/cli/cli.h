@@ -75,5 +75,6 @@ int cmd_grant(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_tick(int argc, char **argv);
 
 #endif

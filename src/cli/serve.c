@@ -6,8 +6,11 @@
 #include "cli/cli.h"
 
 #include "base/log.h"
+#include "core/scheduler.h"
 #include "core/setup.h"
+#include "base/clock.h"
 #include "http/http.h"
+#include "problem/tick.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -78,6 +81,8 @@ int cmd_serve(int argc, char **argv)
         app_close(&ap);
         goto out;
     }
+    scheduler *sched = scheduler_start(&ap);
+    if (!sched) log_warn("cannot start the scheduler thread: run 'duban tick' from cron");
     log_info("duban %s serving http://%s (database %s)", DUBAN_VERSION, c.cfg.listen, c.cfg.db);
     printf("duban: serving http://%s\n", c.cfg.listen);
     fflush(stdout);
@@ -85,6 +90,7 @@ int cmd_serve(int argc, char **argv)
     sigwait(&set, &sig);
     log_info("received %s: finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
     http_stop(srv, 10000);
+    scheduler_stop(sched);
     app_close(&ap);
     log_info("stopped cleanly");
     rc = 0;
@@ -113,6 +119,38 @@ int cmd_init(int argc, char **argv)
     if (setup_init(&c.cfg, stdout, err, sizeof err)) {
         fprintf(stderr, "duban init: %s\n", err);
         rc = 1;
+    }
+    cli_free(&c);
+    return rc;
+}
+
+static const cli_spec tick_spec = {
+    "tick", "[--db PATH]",
+    "Runs the scheduler once: flags overdue problems, sends reminders and escalations, creates\n"
+    "this month's look-back tasks. For cron when the server's own scheduler is not wanted;\n"
+    "running it twice notifies once.",
+    NULL, 0, 0,
+};
+
+int cmd_tick(int argc, char **argv)
+{
+    cli_ctx c;
+    int rc = cli_parse(&tick_spec, argc, argv, &c);
+    if (rc) return rc == 1 ? 0 : rc;
+    app ap;
+    rc = 1;
+    if (!cli_open(&c, &ap)) {
+        problem_tick_report r;
+        err_code e = problem_tick(&ap, clock_now(), &r);
+        if (e == E_OK) {
+            printf("tick: %d newly overdue, %d due soon, %d unsigned, %d without staged result, "
+                   "%d look-back tasks, %d notifications\n",
+                   r.overdue, r.reminders, r.unsigned_, r.staged, r.lookbacks, r.notifications);
+            rc = 0;
+        } else {
+            rc = cli_fail("tick", e, NULL);
+        }
+        app_close(&ap);
     }
     cli_free(&c);
     return rc;

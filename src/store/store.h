@@ -247,6 +247,60 @@ err_code store_attachment_list(store_tx *tx, arena *a, const char *flow, int64_t
 err_code store_attachment_bind(store_tx *tx, const char *flow, int64_t item_id, int64_t id,
                                int64_t event_id, int *ok);
 
+/* ---- notifications and the scheduler's queries ---- */
+typedef struct {
+    int64_t id, user_id, item_id, created_at, read_at;
+    const char *kind, *flow, *title, *body;
+} store_notification;
+
+/* Adds a notification unless one with the same dedupe key exists; *added 1 when it was new. */
+err_code store_notification_add(store_tx *tx, const store_notification *n, const char *dedupe,
+                                int *added);
+err_code store_notification_list(store_tx *tx, arena *a, int64_t user_id, int unread_only,
+                                 int64_t limit, int64_t offset, store_notification **out,
+                                 size_t *n, int64_t *unread);
+/* Marks one (id > 0) or all of the user's notifications read. */
+err_code store_notification_read(store_tx *tx, int64_t user_id, int64_t id, int64_t at);
+
+/*
+ * Active users who hold perm through a grant covering the unit at unit_path; with
+ * member_of > 0 only users who belong to that unit.
+ */
+err_code store_users_with_perm(store_tx *tx, arena *a, const char *perm, const char *unit_path,
+                               int64_t member_of, int64_t **ids, size_t *n);
+
+/*
+ * Open problems whose deadline is before today (YYYY-MM-DD) and whose lapse has not been
+ * announced yet; flags them overdue and remembers the announcement.
+ */
+err_code store_problem_mark_overdue(store_tx *tx, arena *a, const char *today,
+                                    store_problem **out, size_t *n);
+/* Open problems due in (today, until]. */
+err_code store_problem_due_between(store_tx *tx, arena *a, const char *today, const char *until,
+                                   store_problem **out, size_t *n);
+/* Assigned problems not signed by their sign_by date (before today). */
+err_code store_problem_unsigned(store_tx *tx, arena *a, const char *today, store_problem **out,
+                                size_t *n);
+/* 持续推进 problems without a staged result whose staged_due is before today. */
+err_code store_problem_staged_missing(store_tx *tx, arena *a, const char *today,
+                                      store_problem **out, size_t *n);
+/* Closed problems with a look-back leader. */
+err_code store_problem_closed_with_leader(store_tx *tx, arena *a, store_problem **out, size_t *n);
+
+/* ---- look-back tasks (回头看) ---- */
+typedef struct {
+    int64_t id, leader_id, problem_id, created_at, done_at;
+    const char *month, *result, *finding, *problem_title, *problem_state;
+} store_lookback;
+/* Adds the task unless it exists; *added 1 when new. */
+err_code store_lookback_add(store_tx *tx, int64_t leader_id, const char *month,
+                            int64_t problem_id, int64_t at, int *added);
+err_code store_lookback_list(store_tx *tx, arena *a, int64_t leader_id, const char *month,
+                             store_lookback **out, size_t *n);
+err_code store_lookback_get(store_tx *tx, arena *a, int64_t id, store_lookback *out);
+err_code store_lookback_done(store_tx *tx, int64_t id, const char *result, const char *finding,
+                             int64_t at);
+
 /* ---- flow events ---- */
 typedef struct {
     int64_t id, item_id, actor_id, at;

@@ -14,7 +14,9 @@
 
 #include "core/setup.h"
 #include "org/org.h"
+#include "access/access.h"
 #include "problem/problem.h"
+#include "problem/tick.h"
 
 typedef struct {
     char dir[64];
@@ -300,12 +302,100 @@ static void test_register_validation(void **state)
     assert_true(pr.staged_due && strlen(pr.staged_due) == 10);
 }
 
+typedef struct {
+    arena *a;
+    int64_t user_id;
+    store_notification *items;
+    size_t n;
+    int64_t unread;
+    store_lookback *tasks;
+    size_t ntasks;
+} notes_ctx;
+
+static err_code notes_fn(store_tx *tx, void *ctx)
+{
+    notes_ctx *c = ctx;
+    err_code e = store_notification_list(tx, c->a, c->user_id, 0, 100, 0, &c->items, &c->n, &c->unread);
+    if (e == E_OK) e = store_lookback_list(tx, c->a, c->user_id, NULL, &c->tasks, &c->ntasks);
+    return e;
+}
+
+static size_t count_kind(fixture *fx, int64_t user_id, const char *kind)
+{
+    notes_ctx c = {.a = fx->a, .user_id = user_id};
+    assert_int_equal(store_read(fx->ap.st, notes_fn, &c), E_OK);
+    size_t k = 0;
+    for (size_t i = 0; i < c.n; i++) k += strcmp(c.items[i].kind, kind) == 0;
+    return k;
+}
+
+/* Grants that the tick's recipient queries can see (they read grants from the database). */
+static void grant(fixture *fx, const principal *p, const char *role, int64_t unit_id)
+{
+    principal sys = authz_system(fx->a);
+    store_grant g;
+    const char *field;
+    assert_int_equal(access_grant(&fx->ap, fx->a, &sys, p->user_id, role, unit_id, &g, &field), E_OK);
+}
+
+static void test_tick(void **state)
+{
+    fixture *fx = *state;
+    grant(fx, &fx->handler_a, "handler", fx->town_a);
+    grant(fx, &fx->op, "operator", 1);
+    const char *field;
+    flow_refusal why;
+    store_problem late, soon, done;
+    /* Overdue since long ago (flagged at registration already). */
+    problem_input in = sample(fx, "2024-03-01", "2024-03-15");
+    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &late, &field), E_OK);
+    /* Due within three working days of "now" (2024-06-03, a Monday). */
+    in = sample(fx, "2024-05-20", "2024-06-05");
+    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &soon, &field), E_OK);
+    /* Closed, with a county-level leader who owes a look-back. */
+    in = sample(fx, "2024-01-02", "2030-01-01");
+    in.leader_user_id = fx->leader.user_id;
+    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &done, &field), E_OK);
+    int64_t photo = attachment_for(fx, done.id);
+    const char *ok = "{\"method\":\"电话核实\",\"finding\":\"已解决\"}";
+    assert_int_equal(act(fx, &fx->op, done.id, "assign", NULL, NULL, 0, &done, &why), E_OK);
+    assert_int_equal(act(fx, &fx->handler_a, done.id, "sign", NULL, NULL, 0, &done, &why), E_OK);
+    assert_int_equal(act(fx, &fx->handler_a, done.id, "claim", "{\"summary\":\"好了\"}", &photo, 1, &done, &why), E_OK);
+    assert_int_equal(act(fx, &fx->verifier, done.id, "verify_pass", ok, NULL, 0, &done, &why), E_OK);
+
+    int64_t now = 1717372800 + 3600; /* 2024-06-03T01:00Z, 09:00 in Shanghai */
+    problem_tick_report r;
+    assert_int_equal(problem_tick(&fx->ap, now, &r), E_OK);
+    assert_true(r.overdue >= 1);
+    assert_true(r.reminders >= 1);
+    assert_int_equal(r.lookbacks, 1);
+    size_t overdue_a = count_kind(fx, fx->handler_a.user_id, "overdue");
+    size_t remind_a = count_kind(fx, fx->handler_a.user_id, "remind");
+    assert_true(overdue_a >= 1);
+    assert_true(remind_a >= 1);
+    assert_true(count_kind(fx, fx->op.user_id, "escalate") >= 1); /* the assigning side hears */
+    assert_int_equal(count_kind(fx, fx->handler_b.user_id, "overdue"), 0); /* the neighbour not */
+    assert_int_equal(count_kind(fx, fx->leader.user_id, "lookback"), 1);
+    /* Running it again notifies once. */
+    problem_tick_report again;
+    assert_int_equal(problem_tick(&fx->ap, now + 60, &again), E_OK);
+    assert_int_equal(again.notifications, 0);
+    assert_int_equal(again.lookbacks, 0);
+    assert_int_equal(count_kind(fx, fx->handler_a.user_id, "overdue"), overdue_a);
+    assert_int_equal(count_kind(fx, fx->handler_a.user_id, "remind"), remind_a);
+    store_problem now_late;
+    assert_int_equal(problem_get(&fx->ap, fx->a, &fx->op, late.id, &now_late), E_OK);
+    assert_int_equal(now_late.overdue, 1);
+    assert_string_equal(now_late.overdue_since, "2024-03-16");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_closed_loop),
         cmocka_unit_test(test_deadlines_overdue_and_extension),
         cmocka_unit_test(test_register_validation),
+        cmocka_unit_test(test_tick),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

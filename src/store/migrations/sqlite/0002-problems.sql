@@ -28,6 +28,7 @@ CREATE TABLE problem (
   staged_done        INTEGER NOT NULL DEFAULT 0,
   overdue            INTEGER NOT NULL DEFAULT 0, -- past its deadline and not closed
   overdue_since      TEXT,
+  overdue_notified   TEXT,                       -- the deadline whose lapse was last notified
   supervised         INTEGER NOT NULL DEFAULT 0, -- 挂牌督办
   supervisor         TEXT NOT NULL DEFAULT '',
   reopened           INTEGER NOT NULL DEFAULT 0, -- times it came back (问题反弹)
@@ -45,6 +46,7 @@ CREATE INDEX problem_unit_state ON problem(unit_id, state);
 CREATE INDEX problem_state_deadline ON problem(state, deadline);
 CREATE INDEX problem_found ON problem(found_on);
 CREATE INDEX problem_overdue ON problem(overdue) WHERE overdue = 1;
+CREATE INDEX problem_open_deadline ON problem(deadline) WHERE state <> 'closed';
 CREATE INDEX problem_leader ON problem(leader_user_id);
 
 CREATE TABLE problem_counit (                  -- 配合单位

@@ -1,0 +1,75 @@
+/* scheduler — periodic ticks in a thread (see scheduler.h). */
+#include "core/scheduler.h"
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "problem/tick.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+struct scheduler {
+    app *ap;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    int stopping;
+};
+
+err_code scheduler_run_once(app *ap)
+{
+    problem_tick_report r;
+    err_code e = problem_tick(ap, clock_now(), &r);
+    if (e == E_OK && (r.overdue || r.notifications || r.lookbacks))
+        log_info("tick: %d newly overdue, %d notifications, %d look-back tasks", r.overdue,
+                 r.notifications, r.lookbacks);
+    return e;
+}
+
+static void *run(void *arg)
+{
+    scheduler *s = arg;
+    pthread_mutex_lock(&s->lock);
+    while (!s->stopping) {
+        pthread_mutex_unlock(&s->lock);
+        scheduler_run_once(s->ap);
+        pthread_mutex_lock(&s->lock);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += s->ap->cfg.tick_interval;
+        while (!s->stopping && pthread_cond_timedwait(&s->wake, &s->lock, &until) != ETIMEDOUT) {
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
+
+scheduler *scheduler_start(app *ap)
+{
+    scheduler *s = xcalloc(1, sizeof *s);
+    s->ap = ap;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->wake, NULL);
+    if (pthread_create(&s->thread, NULL, run, s) != 0) {
+        pthread_mutex_destroy(&s->lock);
+        pthread_cond_destroy(&s->wake);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void scheduler_stop(scheduler *s)
+{
+    if (!s) return;
+    pthread_mutex_lock(&s->lock);
+    s->stopping = 1;
+    pthread_cond_signal(&s->wake);
+    pthread_mutex_unlock(&s->lock);
+    pthread_join(s->thread, NULL);
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->wake);
+    free(s);
+}

@@ -1,0 +1,19 @@
+/*
+ * scheduler — the background thread of `duban serve` that runs each mechanism's tick (overdue
+ * flags, reminders, look-back tasks) at start and then every `tick_interval` seconds.
+ */
+#ifndef DUBAN_SCHEDULER_H
+#define DUBAN_SCHEDULER_H
+
+#include "core/app.h"
+
+typedef struct scheduler scheduler;
+
+/* Starts the thread; NULL when it cannot be started. */
+scheduler *scheduler_start(app *ap);
+/* Stops the thread, waiting for a tick in progress to finish; accepts NULL. */
+void scheduler_stop(scheduler *s);
+/* Runs every tick once, now; returns the first error. Used by `duban tick` and the thread. */
+err_code scheduler_run_once(app *ap);
+
+#endif
