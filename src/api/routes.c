@@ -44,6 +44,11 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/problems/{id}", 0, api_problems_get},
     {"GET", "/api/v1/problems/{id}/actions", 0, api_problems_actions},
     {"POST", "/api/v1/problems/{id}/actions/{action}", 0, api_problems_act},
+    {"GET", "/api/v1/lookbacks", 0, api_lookbacks_list},
+    {"POST", "/api/v1/lookbacks/{id}", 0, api_lookbacks_complete},
+    {"GET", "/api/v1/notifications", ROUTE_PW_CHANGE, api_notifications_list},
+    {"POST", "/api/v1/notifications/read", 0, api_notifications_read},
+    {"POST", "/api/v1/notifications/{id}/read", 0, api_notifications_read},
 
     {"GET", "/api/v1/audit", 0, api_audit_list},
     {"GET", "/api/v1/audit/verify", 0, api_audit_verify},

@@ -409,6 +409,62 @@ static err_code act_fn(store_tx *tx, void *ctx)
                                (json_int_t)ev.id, "evidence", (json_int_t)used));
 }
 
+typedef struct {
+    app *ap;
+    arena *a;
+    const principal *p;
+    int64_t task_id;
+    const char *result, *finding;
+    store_lookback task;
+} lookback_op;
+
+static err_code lookback_read_fn(store_tx *tx, void *ctx)
+{
+    lookback_op *op = ctx;
+    return store_lookback_get(tx, op->a, op->task_id, &op->task);
+}
+
+static err_code lookback_done_fn(store_tx *tx, void *ctx)
+{
+    lookback_op *op = ctx;
+    err_code e = store_lookback_done(tx, op->task_id, op->result, op->finding, clock_now());
+    if (e != E_OK) return e;
+    return app_audit(op->ap, tx, op->a, op->p, "problem.lookback",
+                     arena_sprintf(op->a, "problem:%lld", (long long)op->task.problem_id),
+                     json_pack("{sI ss}", "task_id", (json_int_t)op->task_id, "result", op->result));
+}
+
+err_code problem_lookback_complete(app *ap, arena *a, const principal *p, int64_t task_id,
+                                   const char *result, const char *finding,
+                                   const char *new_deadline, flow_refusal *why)
+{
+    memset(why, 0, sizeof *why);
+    lookback_op op = {.ap = ap, .a = a, .p = p, .task_id = task_id, .result = result,
+                      .finding = finding ? finding : ""};
+    err_code e = store_read(ap->st, lookback_read_fn, &op);
+    if (e != E_OK) return e;
+    if (!p->system && op.task.leader_id != p->user_id) return E_FORBIDDEN;
+    if (op.task.done_at) {
+        snprintf(why->message, sizeof why->message, "该回头看任务已完成");
+        return E_CONFLICT;
+    }
+    if (!result || (strcmp(result, "held") != 0 && strcmp(result, "reopened") != 0)) {
+        snprintf(why->field, sizeof why->field, "result");
+        return E_FIELD_INVALID;
+    }
+    if (strcmp(result, "reopened") == 0) {
+        /* The reopen action checks the leader's permission and the form itself. */
+        json_t *fields = json_pack("{ss ss}", "finding", finding ? finding : "", "new_deadline",
+                                   new_deadline ? new_deadline : "");
+        problem_action_input in = {"reopen", fields, NULL, 0, 0};
+        store_problem pr;
+        e = problem_act(ap, a, p, op.task.problem_id, &in, &pr, why);
+        json_decref(fields);
+        if (e != E_OK) return e;
+    }
+    return store_write(ap->st, lookback_done_fn, &op);
+}
+
 err_code problem_act(app *ap, arena *a, const principal *p, int64_t id,
                      const problem_action_input *in, store_problem *out, flow_refusal *why)
 {

@@ -57,6 +57,15 @@ err_code problem_get(app *ap, arena *a, const principal *p, int64_t id, store_pr
 err_code problem_actions(app *ap, arena *a, const principal *p, const store_problem *pr,
                          const flow_action ***out, size_t *n);
 
+/*
+ * Completes a look-back task of p (the leader it was given to): "held" records that the
+ * problem stayed solved; "reopened" reopens the problem (问题反弹) with the finding and a new
+ * deadline through the flow's reopen action. *why explains a refusal.
+ */
+err_code problem_lookback_complete(app *ap, arena *a, const principal *p, int64_t task_id,
+                                   const char *result, const char *finding,
+                                   const char *new_deadline, flow_refusal *why);
+
 /* 1 when the problem is open and its deadline's local day has ended by `today`. */
 int problem_is_overdue(const store_problem *pr, cal_day today);
 
