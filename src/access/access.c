@@ -35,13 +35,23 @@ static json_t *perm_array(const char **perms, size_t n)
     return arr;
 }
 
+/* Roles are county-wide: managing them needs role.write over the root unit. */
+static err_code may_manage_roles(store_tx *tx, access_op *op)
+{
+    store_unit root;
+    err_code e = store_unit_root(tx, op->a, &root);
+    if (e != E_OK) return e;
+    return authz_can(op->p, "role.write", root.path) ? E_OK : E_FORBIDDEN;
+}
+
 static err_code role_add_fn(store_tx *tx, void *ctx)
 {
     access_op *op = ctx;
-    if (!authz_has(op->p, "role.write")) return E_FORBIDDEN;
+    err_code e = may_manage_roles(tx, op);
+    if (e != E_OK) return e;
     *op->role_out = (store_role){.name = op->name, .title = op->title, .perms = op->perms,
                                  .nperms = op->nperms};
-    err_code e = store_role_insert(tx, op->role_out);
+    e = store_role_insert(tx, op->role_out);
     if (e == E_DUPLICATE) *op->bad_field = "name";
     if (e != E_OK) return e;
     return app_audit(op->ap, tx, op->a, op->p, "role.create",
@@ -69,13 +79,10 @@ err_code access_role_add(app *ap, arena *a, const principal *p, const char *name
 static err_code classes_with(store_tx *tx, arena *a, int64_t user_id, const char **extra,
                              size_t nextra, const char *skip_role, unsigned *out)
 {
-    principal t = {.user_id = user_id};
-    err_code e = authz_load(tx, a, &t);
-    if (e != E_OK) return e;
     unsigned c = authz_classes(extra, nextra);
     store_grant *g;
     size_t ng;
-    e = store_grant_list(tx, a, user_id, NULL, &g, &ng);
+    err_code e = store_grant_list(tx, a, user_id, NULL, &g, &ng);
     if (e != E_OK) return e;
     for (size_t i = 0; i < ng; i++) {
         if (skip_role && strcmp(g[i].role_name, skip_role) == 0) continue;
@@ -91,9 +98,10 @@ static err_code classes_with(store_tx *tx, arena *a, int64_t user_id, const char
 static err_code role_perms_fn(store_tx *tx, void *ctx)
 {
     access_op *op = ctx;
-    if (!authz_has(op->p, "role.write")) return E_FORBIDDEN;
+    err_code e = may_manage_roles(tx, op);
+    if (e != E_OK) return e;
     store_role r;
-    err_code e = store_role_by_name(tx, op->a, op->name, &r);
+    e = store_role_by_name(tx, op->a, op->name, &r);
     if (e != E_OK) return e;
     if (r.builtin) return *op->bad_field = "name", E_FIELD_INVALID;
     store_grant *g;
@@ -101,6 +109,11 @@ static err_code role_perms_fn(store_tx *tx, void *ctx)
     e = store_grant_list(tx, op->a, 0, NULL, &g, &ng);
     for (size_t i = 0; e == E_OK && i < ng; i++) {
         if (g[i].role_id != r.id) continue;
+        /* Editing a role one holds would change one's own grants. */
+        if (!op->p->system && g[i].user_id == op->p->user_id) {
+            e = E_SELF_GRANT;
+            break;
+        }
         unsigned c;
         e = classes_with(tx, op->a, g[i].user_id, op->perms, op->nperms, op->name, &c);
         if (e == E_OK && authz_mixed(c)) e = E_SEPARATION;
@@ -138,7 +151,10 @@ static err_code grant_fn(store_tx *tx, void *ctx)
     e = store_role_by_name(tx, op->a, op->role, &role);
     if (e == E_NOT_FOUND) return *op->bad_field = "role", E_FIELD_INVALID;
     if (e != E_OK) return e;
-    if (!authz_can(op->p, "grant.write", unit.path)) return E_FORBIDDEN;
+    /* The grantor needs grant.write over both the unit the grant is for and the grantee. */
+    if (!authz_can(op->p, "grant.write", unit.path) ||
+        !authz_can(op->p, "grant.write", user.unit_path))
+        return E_FORBIDDEN;
     if (!op->p->system && user.id == op->p->user_id) return E_SELF_GRANT;
     unsigned c;
     e = classes_with(tx, op->a, user.id, role.perms, role.nperms, NULL, &c);
@@ -171,7 +187,12 @@ static err_code revoke_fn(store_tx *tx, void *ctx)
     store_grant g;
     err_code e = store_grant_get(tx, op->a, op->grant_id, &g);
     if (e != E_OK) return e;
-    if (!authz_can(op->p, "grant.write", g.unit_path)) return E_FORBIDDEN;
+    store_user user;
+    e = store_user_get(tx, op->a, g.user_id, &user);
+    if (e != E_OK) return e;
+    if (!authz_can(op->p, "grant.write", g.unit_path) ||
+        !authz_can(op->p, "grant.write", user.unit_path))
+        return E_FORBIDDEN;
     if (!op->p->system && g.user_id == op->p->user_id) return E_SELF_GRANT;
     e = store_grant_delete(tx, g.id);
     if (e != E_OK) return e;

@@ -39,9 +39,14 @@ err_code account_session(app *ap, arena *a, const char *token, const char *ip, p
 /* Recognises an API token ("Authorization: Bearer dbt_…"). */
 err_code account_bearer(app *ap, arena *a, const char *token, const char *ip, principal *p);
 
-/* Changes p's own password after checking the old one and the policy. */
-err_code account_change_password(app *ap, arena *a, const principal *p, const char *old_pw,
-                                 const char *new_pw, const char **bad_field);
+/*
+ * Changes p's own password after checking the old one (a wrong one counts towards the
+ * lockout) and the policy; ends the account's other sessions (all but the one whose cookie
+ * value is token, which may be NULL) and revokes its API tokens.
+ */
+err_code account_change_password(app *ap, arena *a, const principal *p, const char *token,
+                                 const char *old_pw, const char *new_pw,
+                                 const char **bad_field);
 
 /* Creates an API token for p; the secret (shown once) goes to secret. */
 err_code account_token_create(app *ap, arena *a, const principal *p, const char *name,

@@ -4,6 +4,7 @@
 #include "auth/lockout.h"
 #include "auth/password.h"
 #include "base/clock.h"
+#include "org/org.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -13,7 +14,8 @@ typedef struct {
     arena *a;
     const account_login_input *in;
     account_login_result *out;
-    int found, pw_ok;
+    int pw_ok;
+    const char *verified_hash; /* the hash pw_ok was checked against */
     err_code outcome; /* the login's result; the transaction itself commits either way */
 } login_op;
 
@@ -52,10 +54,14 @@ static err_code login_fn(store_tx *tx, void *ctx)
     store_user *u = &op->out->user;
     err_code e = store_user_by_login(tx, op->a, op->in->login, u);
     if (e == E_NOT_FOUND) {
-        principal nobody = {.login = op->in->login, .ip = op->in->ip};
+        /* The actor is fixed: what was typed may be anything (even a password typed into the
+         * login box), so it is kept only when it looks like a login. */
+        principal nobody = {.login = "anonymous", .ip = op->in->ip};
         op->outcome = E_BAD_CREDENTIALS;
-        return app_audit(op->ap, tx, op->a, &nobody, "login.failure", "user:?",
-                         json_pack("{ss}", "reason", "unknown_login"));
+        json_t *d = json_pack("{ss}", "reason", "unknown_login");
+        if (org_check_login(op->in->login) == E_OK)
+            json_object_set_new(d, "login", json_string(op->in->login));
+        return app_audit(op->ap, tx, op->a, &nobody, "login.failure", "user:?", d);
     }
     if (e != E_OK) return e;
     principal p = as_principal(u, op->in->ip);
@@ -72,7 +78,10 @@ static err_code login_fn(store_tx *tx, void *ctx)
         return app_audit(op->ap, tx, op->a, &p, "login.failure", obj,
                          json_pack("{ss}", "reason", "locked"));
     }
-    if (!op->pw_ok) return fail_attempt(op, tx, u, now);
+    /* A password verified against a hash that has since been replaced (an admin reset in
+     * between) proves nothing. */
+    if (!op->pw_ok || !op->verified_hash || strcmp(op->verified_hash, u->pw_hash) != 0)
+        return fail_attempt(op, tx, u, now);
 
     lockout_success(&s);
     e = store_user_set_login_state(tx, u->id, s.failed, s.locked_until);
@@ -113,8 +122,10 @@ err_code account_login(app *ap, arena *a, const account_login_input *in,
     login_op op = {.ap = ap, .a = a, .in = in, .out = out};
     if (e == E_OK) {
         lockout_state s = {u.failed_logins, u.locked_until};
-        if (!u.disabled && !lockout_remaining(&s, clock_now()))
+        if (!u.disabled && !lockout_remaining(&s, clock_now())) {
             op.pw_ok = password_verify(u.pw_hash, in->password);
+            op.verified_hash = u.pw_hash;
+        }
     } else if (e == E_NOT_FOUND) {
         password_verify_dummy(in->password); /* same time whether the login exists or not */
     } else {
@@ -154,13 +165,41 @@ static err_code change_fn(store_tx *tx, void *ctx)
 {
     session_op *op = ctx;
     err_code e = store_user_set_password(tx, op->p->user_id, op->pw_hash, 0, clock_now());
+    /* Every other session and every API token of the account ends with the old password. */
+    unsigned char keep[32];
+    if (op->token) secret_hash(op->token, keep);
+    if (e == E_OK) e = store_session_delete_user_except(tx, op->p->user_id, op->token ? keep : NULL);
+    if (e == E_OK) e = store_token_revoke_user(tx, op->p->user_id, clock_now());
     if (e != E_OK) return e;
     return app_audit(op->ap, tx, op->a, op->p, "user.password_change",
                      arena_sprintf(op->a, "user:%lld", (long long)op->p->user_id), NULL);
 }
 
-err_code account_change_password(app *ap, arena *a, const principal *p, const char *old_pw,
-                                 const char *new_pw, const char **bad_field)
+/* A wrong old password counts towards the lockout like a failed login. */
+static err_code wrong_old_fn(store_tx *tx, void *ctx)
+{
+    session_op *op = ctx;
+    store_user u;
+    err_code e = store_user_get(tx, op->a, op->p->user_id, &u);
+    if (e != E_OK) return e;
+    const config *cfg = &op->ap->cfg;
+    lockout_state s = {u.failed_logins, u.locked_until};
+    int locked = lockout_fail(&s, clock_now(), cfg->lockout_threshold, cfg->lockout_seconds);
+    e = store_user_set_login_state(tx, u.id, s.failed, s.locked_until);
+    if (e == E_OK && locked) e = store_session_delete_user(tx, u.id);
+    const char *obj = arena_sprintf(op->a, "user:%lld", (long long)u.id);
+    if (e == E_OK)
+        e = app_audit(op->ap, tx, op->a, op->p, "password_change.failure", obj,
+                      json_pack("{ss sI}", "reason", "old_password_wrong", "failures",
+                                (json_int_t)s.failed));
+    if (e == E_OK && locked)
+        e = app_audit(op->ap, tx, op->a, op->p, "account.lockout", obj,
+                      json_pack("{sI}", "until", (json_int_t)s.locked_until));
+    return e;
+}
+
+err_code account_change_password(app *ap, arena *a, const principal *p, const char *token,
+                                 const char *old_pw, const char *new_pw, const char **bad_field)
 {
     *bad_field = NULL;
     if (p->system) return E_FORBIDDEN;
@@ -168,12 +207,16 @@ err_code account_change_password(app *ap, arena *a, const principal *p, const ch
     lookup l = {a, p->login, &u};
     err_code e = store_read(ap->st, lookup_fn, &l);
     if (e != E_OK) return e;
-    if (!password_verify(u.pw_hash, old_pw)) return *bad_field = "old_password", E_PASSWORD_WRONG;
+    session_op op = {.ap = ap, .a = a, .p = p, .token = token};
+    if (!password_verify(u.pw_hash, old_pw)) {
+        e = store_write(ap->st, wrong_old_fn, &op);
+        return e != E_OK ? e : (*bad_field = "old_password", E_PASSWORD_WRONG);
+    }
     if (strcmp(old_pw, new_pw) == 0) return *bad_field = "new_password", E_PASSWORD_REUSED;
     e = password_check_policy(u.login, new_pw);
     if (e != E_OK) return *bad_field = "new_password", e;
     char *hash = arena_alloc(a, PASSWORD_HASH_MAX);
     if (password_hash(new_pw, hash)) return E_INTERNAL;
-    session_op op = {.ap = ap, .a = a, .p = p, .pw_hash = hash};
+    op.pw_hash = hash;
     return store_write(ap->st, change_fn, &op);
 }

@@ -93,6 +93,12 @@ static err_code token_read_fn(store_tx *tx, void *ctx)
     return load_user(tx, op, op->tok.user_id);
 }
 
+static err_code token_touch_fn(store_tx *tx, void *ctx)
+{
+    auth_op *op = ctx;
+    return store_token_touch(tx, op->tok.id, op->at);
+}
+
 err_code account_bearer(app *ap, arena *a, const char *token, const char *ip, principal *p)
 {
     unsigned char hash[32];
@@ -102,9 +108,14 @@ err_code account_bearer(app *ap, arena *a, const char *token, const char *ip, pr
     auth_op op = {.ap = ap, .a = a, .hash = hash, .p = p};
     err_code e = store_read(ap->st, token_read_fn, &op);
     if (e == E_ACCOUNT_DISABLED) return E_UNAUTHENTICATED;
-    /* A token is for machines: no forced password change applies to it. */
-    p->must_change = 0;
-    return e;
+    if (e != E_OK) return e;
+    /* A reset revokes the account's tokens, so must_change stays in force for new ones. */
+    int64_t now = clock_now();
+    if (now - op.tok.last_used >= 60) {
+        op.at = now;
+        store_write(ap->st, token_touch_fn, &op);
+    }
+    return E_OK;
 }
 
 typedef struct {

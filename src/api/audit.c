@@ -17,7 +17,7 @@ typedef struct {
 static err_code root_fn(store_tx *tx, void *ctx)
 {
     audit_ctx *c = ctx;
-    return store_unit_get(tx, c->a, 1, &c->root);
+    return store_unit_root(tx, c->a, &c->root);
 }
 
 static err_code require_auditor(http_req *r, audit_ctx *c)

@@ -112,8 +112,8 @@ err_code api_me_password(http_req *r)
     err_code e = http_parse(r, password_spec, &in, &present);
     if (e != E_OK) return e;
     const char *field;
-    e = account_change_password(http_app(r), http_arena(r), http_principal(r), in.old_password,
-                                in.new_password, &field);
+    e = account_change_password(http_app(r), http_arena(r), http_principal(r),
+                                http_session_token(r), in.old_password, in.new_password, &field);
     if (e != E_OK) return http_fail(r, e, field);
     return http_reply(r, 200, json_pack("{sb}", "ok", 1));
 }
@@ -152,6 +152,8 @@ static const jfield token_spec[] = {
 
 err_code api_tokens_create(http_req *r)
 {
+    /* Only a person signed in with a password mints tokens; a token cannot mint more. */
+    if (!http_session_token(r)) return E_FORBIDDEN;
     token_body in = {0};
     uint32_t present;
     err_code e = http_parse(r, token_spec, &in, &present);

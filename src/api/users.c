@@ -124,10 +124,7 @@ err_code api_users_reset_password(http_req *r)
     int64_t id;
     err_code e = http_param_id(r, "id", &id);
     if (e != E_OK) return e;
-    size_t len = 0;
-    const char *ct = http_header(r, "Content-Length");
-    if (ct) len = (size_t)atoll(ct);
-    if (len > 0) { /* the body is optional: without one, a password is generated */
+    if (http_body_len(r) > 0) { /* the body is optional: without one, a password is generated */
         e = http_parse(r, reset_spec, &in, &present);
         if (e != E_OK) return e;
     }

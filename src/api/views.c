@@ -66,11 +66,13 @@ json_t *api_audit_json(const store_audit *a)
 {
     json_error_t jerr;
     json_t *detail = json_loads(a->detail, 0, &jerr);
-    json_t *j = json_pack("{sI ss ss ss ss}", "seq", (json_int_t)a->seq, "actor", a->actor,
-                          "action", a->action, "object", a->object, "mac", a->mac);
+    /* Records are shown whatever bytes an edit may have put in them. */
+    json_t *j = json_pack("{sI so so so so}", "seq", (json_int_t)a->seq, "actor",
+                          jsonx_text(a->actor), "action", jsonx_text(a->action), "object",
+                          jsonx_text(a->object), "mac", jsonx_text(a->mac));
     json_object_set_new(j, "at", api_time(a->at));
     json_object_set_new(j, "actor_id", a->actor_id ? json_integer(a->actor_id) : json_null());
-    json_object_set_new(j, "detail", detail ? detail : json_string(a->detail));
+    json_object_set_new(j, "detail", detail ? detail : jsonx_text(a->detail));
     return j;
 }
 

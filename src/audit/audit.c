@@ -233,7 +233,7 @@ err_code audit_append(audit *au, store_tx *tx, arena *a, const audit_actor *acto
                       const char *action, const char *object, json_t *detail)
 {
     if (!detail) detail = json_object();
-    if (actor->ip) json_object_set_new(detail, "ip", json_string(actor->ip));
+    if (actor->ip) json_object_set_new(detail, "ip", jsonx_text(actor->ip));
     char *detail_text = jsonx_dump(detail);
     json_decref(detail);
 
@@ -304,22 +304,60 @@ static int check_record(const store_audit *r, void *ctx)
     audit_record_mac(w->au->key, KEY_LEN, r, mac);
     if (!text_equal_ct(mac, r->mac))
         return fail(w, r->seq, "record was altered (mac mismatch)", "记录内容被篡改");
+    /* A log starts with its initialisation; one that does not lost its beginning. */
+    if (r->seq == 1 && strcmp(r->action, "system.init") != 0)
+        return fail(w, 1, "the first record is not the initialisation record",
+                    "第一条记录不是初始化记录");
     if (r->seq == w->head_seq) snprintf(w->head_mac_seen, sizeof w->head_mac_seen, "%s", r->mac);
     snprintf(w->prev, sizeof w->prev, "%s", r->mac);
     w->expect++;
     return 0;
 }
 
-typedef struct {
-    walk *w;
-} verify_ctx;
-
-static err_code verify_fn(store_tx *tx, void *ctx)
+/* Reads the head file under a shared lock: 1 read and authentic, 0 absent, -1 damaged. */
+static int head_load(const audit *au, head *h)
 {
-    return store_audit_each(tx, check_record, ctx);
+    int fd = open(au->head_path, O_RDONLY);
+    if (fd < 0) return 0;
+    flock(fd, LOCK_SH);
+    int rc = head_read(fd, h);
+    flock(fd, LOCK_UN);
+    close(fd);
+    if (rc == 1) {
+        char tag[65];
+        head_tag(au, h->seq, h->mac, tag);
+        if (!text_equal_ct(tag, h->tag)) rc = -1;
+    }
+    return rc;
 }
 
-err_code audit_verify(audit *au, store *st, audit_report *out)
+/* Compares the chain's end (last seq) with the head file. */
+static void check_end(walk *w, int have_head, const head *h)
+{
+    audit_report *out = w->rep;
+    int64_t last = w->expect - 1;
+    if (have_head < 0) {
+        out->ok = 0;
+        out->reason = "head file is damaged or forged";
+        out->reason_zh = "审计链末端标记文件损坏或被伪造";
+    } else if (last == 0) {
+        fail(w, 1, "the log is empty: even its initialisation record is gone",
+             "审计日志为空，连初始化记录也不存在");
+    } else if (have_head == 0) {
+        out->ok = 0;
+        out->first_bad = 0;
+        out->reason = "head file is missing: the end of the log cannot be confirmed";
+        out->reason_zh = "缺少审计链末端标记文件，无法确认日志末尾是否完整";
+    } else if (h->seq > last) {
+        fail(w, last + 1, "records at the end were removed (truncated)", "日志末尾的记录被删除");
+    } else if (strcmp(w->head_mac_seen, h->mac) != 0) {
+        fail(w, h->seq, "record differs from the one the head file confirmed",
+             "记录与末端标记不一致");
+    }
+}
+
+/* Verifies the whole chain inside the caller's read transaction. */
+static err_code verify_in(store_tx *tx, audit *au, audit_report *out)
 {
     memset(out, 0, sizeof *out);
     out->ok = 1;
@@ -327,42 +365,32 @@ err_code audit_verify(audit *au, store *st, audit_report *out)
     out->reason_zh = "审计链完整";
     walk w = {.au = au, .rep = out, .expect = 1};
     memcpy(w.prev, GENESIS, sizeof GENESIS);
-
     head h = {0};
-    int fd = open(au->head_path, O_RDONLY);
-    int have_head = fd >= 0 ? head_read(fd, &h) : 0;
-    if (fd >= 0) close(fd);
-    if (have_head == 1) {
-        char tag[65];
-        head_tag(au, h.seq, h.mac, tag);
-        if (!text_equal_ct(tag, h.tag)) have_head = -1;
-        else w.head_seq = h.seq;
-    }
+    int have_head = head_load(au, &h);
+    if (have_head == 1) w.head_seq = h.seq;
+    err_code e = store_audit_each(tx, check_record, &w);
+    if (e == E_OK && out->ok) check_end(&w, have_head, &h);
+    return e;
+}
 
-    err_code e = store_read(st, verify_fn, &w);
-    if (e != E_OK || !out->ok) return e;
-    int64_t last = w.expect - 1;
-    if (have_head < 0) {
-        out->ok = 0;
-        out->reason = "head file is damaged or forged";
-        out->reason_zh = "审计链末端标记文件损坏或被伪造";
-    } else if (have_head == 0 && last > 0) {
-        out->ok = 0;
-        out->first_bad = 0;
-        out->reason = "head file is missing: the end of the log cannot be confirmed";
-        out->reason_zh = "缺少审计链末端标记文件，无法确认日志末尾是否完整";
-    } else if (have_head == 1 && h.seq > last) {
-        out->ok = 0;
-        out->first_bad = last + 1;
-        out->reason = "records at the end were removed (truncated)";
-        out->reason_zh = "日志末尾的记录被删除";
-    } else if (have_head == 1 && strcmp(w.head_mac_seen, h.mac) != 0) {
-        out->ok = 0;
-        out->first_bad = h.seq;
-        out->reason = "record differs from the one the head file confirmed";
-        out->reason_zh = "记录与末端标记不一致";
-    }
-    return E_OK;
+typedef struct {
+    audit *au;
+    audit_report *rep;
+    FILE *out; /* export only */
+    int64_t seq;
+    char mac[65];
+} verify_ctx;
+
+static err_code verify_fn(store_tx *tx, void *ctx)
+{
+    verify_ctx *v = ctx;
+    return verify_in(tx, v->au, v->rep);
+}
+
+err_code audit_verify(audit *au, store *st, audit_report *out)
+{
+    verify_ctx v = {.au = au, .rep = out};
+    return store_read(st, verify_fn, &v);
 }
 
 /* ---- export ---- */
@@ -372,22 +400,17 @@ static json_t *record_json(const store_audit *r)
     json_error_t jerr;
     json_t *detail = json_loads(r->detail, 0, &jerr);
     char at[24];
-    return json_pack("{sI sI ss* sI ss ss ss so ss ss}", "seq", (json_int_t)r->seq, "at",
+    return json_pack("{sI sI ss sI so so so so so so}", "seq", (json_int_t)r->seq, "at",
                      (json_int_t)r->at, "time", clock_iso(r->at, at), "actor_id",
-                     (json_int_t)r->actor_id, "actor", r->actor, "action", r->action, "object",
-                     r->object, "detail", detail ? detail : json_string(r->detail), "prev",
-                     r->prev, "mac", r->mac);
+                     (json_int_t)r->actor_id, "actor", jsonx_text(r->actor), "action",
+                     jsonx_text(r->action), "object", jsonx_text(r->object), "detail",
+                     detail ? detail : jsonx_text(r->detail), "prev", jsonx_text(r->prev), "mac",
+                     jsonx_text(r->mac));
 }
-
-typedef struct {
-    FILE *out;
-    int64_t seq;
-    char mac[65];
-} export_walk;
 
 static int export_record(const store_audit *r, void *ctx)
 {
-    export_walk *x = ctx;
+    verify_ctx *x = ctx;
     json_t *j = record_json(r);
     char *line = jsonx_dump(j);
     fprintf(x->out, "%s\n", line);
@@ -398,18 +421,20 @@ static int export_record(const store_audit *r, void *ctx)
     return 0;
 }
 
+/* Verifies and exports the same snapshot, so the checkpoint vouches for what was written. */
 static err_code export_fn(store_tx *tx, void *ctx)
 {
-    return store_audit_each(tx, export_record, ctx);
+    verify_ctx *x = ctx;
+    err_code e = verify_in(tx, x->au, x->rep);
+    if (e != E_OK) return e;
+    fprintf(x->out, "{\"format\":\"duban-audit-export\",\"version\":1,\"mac\":\"HMAC-SM3\"}\n");
+    return store_audit_each(tx, export_record, x);
 }
 
 err_code audit_export(audit *au, store *st, FILE *out, audit_report *report)
 {
-    err_code e = audit_verify(au, st, report);
-    if (e != E_OK) return e;
-    fprintf(out, "{\"format\":\"duban-audit-export\",\"version\":1,\"mac\":\"HMAC-SM3\"}\n");
-    export_walk x = {.out = out};
-    e = store_read(st, export_fn, &x);
+    verify_ctx x = {.au = au, .rep = report, .out = out};
+    err_code e = store_read(st, export_fn, &x);
     if (e != E_OK) return e;
 
     /* An Ed25519 key derived from the audit key signs the checkpoint, so anyone holding the

@@ -63,9 +63,19 @@ err_code authz_load(store_tx *tx, arena *a, principal *p)
     return store_user_perms(tx, a, p->user_id, &p->perms, &p->nperms);
 }
 
-static int is_prefix(const char *prefix, const char *s)
+int authz_within(const char *root, const char *path)
 {
-    return strncmp(prefix, s, strlen(prefix)) == 0;
+    return root && path && strncmp(root, path, strlen(root)) == 0;
+}
+
+unsigned authz_principal_classes(const principal *p)
+{
+    unsigned c = 0;
+    for (size_t i = 0; i < p->nperms; i++) {
+        const perm_info *info = authz_perm(p->perms[i].perm);
+        if (info) c |= info->cls;
+    }
+    return c;
 }
 
 int authz_can(const principal *p, const char *perm, const char *unit_path)
@@ -73,7 +83,7 @@ int authz_can(const principal *p, const char *perm, const char *unit_path)
     if (p->system) return 1;
     if (!unit_path) return 0;
     for (size_t i = 0; i < p->nperms; i++)
-        if (strcmp(p->perms[i].perm, perm) == 0 && is_prefix(p->perms[i].path, unit_path))
+        if (strcmp(p->perms[i].perm, perm) == 0 && authz_within(p->perms[i].path, unit_path))
             return 1;
     return 0;
 }

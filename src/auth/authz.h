@@ -52,6 +52,10 @@ principal authz_system(arena *a);
 err_code authz_load(store_tx *tx, arena *a, principal *p);
 /* 1 when p holds perm over the unit at path (a path of the unit tree). */
 int authz_can(const principal *p, const char *perm, const char *unit_path);
+/* 1 when path lies in the subtree whose root has path `root` (both unit paths). */
+int authz_within(const char *root, const char *path);
+/* The administrative classes p holds through its grants. */
+unsigned authz_principal_classes(const principal *p);
 /* 1 when p holds perm anywhere. */
 int authz_has(const principal *p, const char *perm);
 /*

@@ -32,6 +32,8 @@
       "首次登录或密码已被重置，请先修改密码")                                                    \
     X(E_ACCOUNT_DISABLED, 403, "account_disabled", "账户已停用，请联系系统管理员")               \
     X(E_SELF_GRANT, 403, "self_grant", "不能修改自己的授权")                                     \
+    X(E_SELF_ACCOUNT, 403, "self_account",                                                       \
+      "不能以管理员身份锁定或重置自己的账户；修改本人密码请在个人设置中进行")                  \
     X(E_SEPARATION, 403, "separation_of_duties",                                                 \
       "违反三员分立：同一账户不能兼有系统管理、安全管理、审计管理中的两类权限")                  \
     X(E_FLOW_OUTSIDE, 403, "flow_outside_unit", "此操作须由责任单位以外的人员办理")          \

@@ -3,6 +3,7 @@
 
 #include "base/text.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const jfield *find(const jfield *spec, const char *name, int *idx)
@@ -130,4 +131,36 @@ out:
 char *jsonx_dump(const json_t *v)
 {
     return json_dumps(v, JSON_COMPACT);
+}
+
+json_t *jsonx_text(const char *s)
+{
+    if (!s) return json_string("");
+    if (text_valid_utf8(s)) return json_string(s);
+    size_t n = strlen(s);
+    char *clean = xmalloc(3 * n + 1), *o = clean;
+    for (const char *p = s; *p;) {
+        char one[5] = {0};
+        /* Take the longest valid sequence starting here (1..4 bytes), else replace a byte. */
+        int taken = 0;
+        for (int len = 1; len <= 4 && p[len - 1]; len++) {
+            memcpy(one, p, (size_t)len);
+            one[len] = 0;
+            if (text_valid_utf8(one)) taken = len;
+            if (taken) break;
+        }
+        if (taken) {
+            memcpy(o, p, (size_t)taken);
+            o += taken;
+            p += taken;
+        } else {
+            memcpy(o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            p++;
+        }
+    }
+    *o = 0;
+    json_t *j = json_string(clean);
+    free(clean);
+    return j;
 }

@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 typedef enum {
-    JF_STR,  /* const char *: non-empty unless min_chars is 0 for an optional field */
+    JF_STR,  /* const char *: a required one must not be empty */
     JF_INT,  /* int64_t */
     JF_BOOL, /* int (0 or 1) */
     JF_STRS, /* json_t * array of strings, borrowed from a value kept alive by the caller */
@@ -44,6 +44,12 @@ typedef struct {
  */
 err_code jsonx_parse(arena *a, const char *body, size_t len, const jfield *spec, void *out,
                      uint32_t *present, const char **field, json_t **root);
+
+/*
+ * A JSON string for s that is never NULL: invalid UTF-8 bytes become U+FFFD (jansson refuses
+ * such text, and a NULL in json_pack would drop the whole value).
+ */
+json_t *jsonx_text(const char *s);
 
 /* Serialises v compactly into a new heap string (caller frees). */
 char *jsonx_dump(const json_t *v);

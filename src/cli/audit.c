@@ -1,6 +1,7 @@
 /* audit — `duban audit verify|export`, and `duban backup FILE`. */
 #include "cli/cli.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 
 static const cli_spec verify_spec = {"audit verify", "",
@@ -52,7 +53,9 @@ static int audit_export_cmd(int argc, char **argv)
     app ap;
     rc = 1;
     const char *path = cli_opt_value(&export_spec, &c, "out");
-    FILE *out = path ? fopen(path, "w") : stdout;
+    /* The export is as sensitive as the log: owner-only. */
+    int fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600) : -1;
+    FILE *out = path ? (fd >= 0 ? fdopen(fd, "w") : NULL) : stdout;
     if (!out) {
         perror(path);
     } else if (!cli_open(&c, &ap)) {

@@ -139,8 +139,14 @@ int setup_init(const config *cfg, FILE *out, char *err, size_t errlen)
     char *key = config_key_path(cfg);
     char *head = xasprintf("%s.head", key);
     int rc = -1;
+    /* A head file means this key already vouches for a log: starting a new database under it
+     * would let a deleted database come back as a fresh chain that verifies. */
+    if (access(head, F_OK) == 0) {
+        snprintf(err, errlen, "%s exists: the audit key %s already belongs to a log; move the key "
+                 "and its head file away to start a new database", head, key);
+        goto out;
+    }
     if (access(key, F_OK) != 0 && audit_create_key(key, err, errlen)) goto out;
-    unlink(head); /* a head left from an earlier database would claim records this one lacks */
 
     seed_ctx s = {.a = arena_new(), .cfg = cfg, .admins = admins, .nadmins = nadmins};
     s.ap.cfg = *cfg;

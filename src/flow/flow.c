@@ -394,11 +394,6 @@ static int from_allows(const flow_def *f, const flow_action *a, const char *stat
     return 0;
 }
 
-static int inside(const char *unit_path, const char *path)
-{
-    return path && unit_path && strncmp(unit_path, path, strlen(unit_path)) == 0;
-}
-
 /* For an answering action: is a request pending (made since the last answer of any kind)? */
 static int request_pending(const flow_def *f, const flow_item *item, const flow_action *a)
 {
@@ -433,7 +428,7 @@ static err_code guards(const flow_def *f, const flow_item *item, const principal
         snprintf(why->message, sizeof why->message, "没有执行「%s」的权限", a->title);
         return E_FORBIDDEN;
     }
-    if (a->outside_unit && !p->system && inside(item->unit_path, p->unit_path)) {
+    if (a->outside_unit && !p->system && authz_within(item->unit_path, p->unit_path)) {
         snprintf(why->message, sizeof why->message, "「%s」须由责任单位以外的人员办理", a->title);
         return E_FLOW_OUTSIDE;
     }

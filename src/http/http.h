@@ -52,6 +52,8 @@ const char *http_method(http_req *r);
 const char *http_path(http_req *r);
 /* The client's address (from X-Forwarded-For only with trust_proxy). */
 const char *http_ip(http_req *r);
+/* Bytes of request body received. */
+size_t http_body_len(http_req *r);
 /* A {name} path parameter as text, or NULL. */
 const char *http_param(http_req *r, const char *name);
 /* A {name} path parameter as a positive id; E_NOT_FOUND when it is not one. */

@@ -6,8 +6,8 @@
  * per chunk of body, then once with no data, when the reply is made. An error that is known
  * from the headers alone (no route, wrong method, too large, wrong type) is remembered and
  * replied at the end, after the body has been read and dropped, so that clients which send
- * the body without waiting see the reply instead of a reset connection; only a body far past
- * the limit is cut off at once.
+ * the body without waiting see the reply instead of a reset connection. A body far past the
+ * limit (16×) is cut off: the connection is closed without a reply, and the access log says so.
  */
 #include "http/http.h"
 
@@ -68,6 +68,7 @@ const principal *http_principal(http_req *r) { return &r->p; }
 const char *http_method(http_req *r) { return r->method; }
 const char *http_path(http_req *r) { return r->path; }
 const char *http_ip(http_req *r) { return r->ip; }
+size_t http_body_len(http_req *r) { return r->body_len; }
 const char *http_session_token(http_req *r) { return r->session_token; }
 const char *http_csrf(http_req *r) { return r->csrf; }
 
@@ -223,6 +224,11 @@ static int match_pattern(http_req *r, const char *pat, const char *path)
 
 static void route(http_req *r)
 {
+    /* The decoded path reaches logs and audit records: only valid UTF-8 without controls. */
+    if (!text_valid_utf8(r->path) || text_has_control(r->path) || strlen(r->path) > 1024) {
+        r->early = E_BAD_REQUEST;
+        return;
+    }
     int path_matched = 0;
     size_t allow_len = 0;
     const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
@@ -269,11 +275,15 @@ static void check_body_headers(http_req *r)
 static const char *client_ip(http_req *r)
 {
     if (r->srv->ap->cfg.trust_proxy) {
+        /* The proxy appends the address it saw; anything before it came from the client. */
         const char *xff = http_header(r, "X-Forwarded-For");
-        if (xff && *xff) {
-            size_t n = strcspn(xff, ", ");
-            return arena_strndup(r->a, xff, n < 64 ? n : 64);
-        }
+        const char *last = xff ? strrchr(xff, ',') : NULL;
+        last = last ? last + 1 : xff;
+        while (last && *last == ' ') last++;
+        unsigned char bin[sizeof(struct in6_addr)];
+        if (last && strlen(last) < INET6_ADDRSTRLEN &&
+            (inet_pton(AF_INET, last, bin) == 1 || inet_pton(AF_INET6, last, bin) == 1))
+            return arena_strdup(r->a, last);
     }
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -334,9 +344,10 @@ static void reply_error(http_req *r, err_code e)
     r->err = e;
 }
 
+/* Refusals of an authenticated caller are audited: every 403 but the two account states. */
 static int is_refusal(err_code e)
 {
-    return e == E_FORBIDDEN || e == E_SELF_GRANT || e == E_SEPARATION || e == E_CSRF;
+    return err_status(e) == 403 && e != E_PASSWORD_CHANGE_REQUIRED && e != E_ACCOUNT_DISABLED;
 }
 
 static void add_security_headers(struct MHD_Response *resp, http_req *r)
@@ -368,12 +379,28 @@ static enum MHD_Result send_reply(http_req *r)
     return ok;
 }
 
+/* The path with control characters and spaces escaped, so one request is one log line. */
+static const char *loggable(arena *a, const char *s)
+{
+    size_t n = strlen(s) > 400 ? 400 : strlen(s);
+    char *out = arena_alloc(a, 4 * n + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || c == 0x7F || c == '%') o += sprintf(o, "%%%02X", c);
+        else *o++ = (char)c;
+    }
+    *o = 0;
+    return out;
+}
+
 static void access_log(http_req *r)
 {
     if (!r->srv->ap->cfg.access_log) return;
-    char ts[24];
-    fprintf(stderr, "%s ACCESS %s %s %d %.1fms %s\n", clock_iso(clock_now(), ts), r->method,
-            r->path, r->status, clock_mono_ms() - r->t0, r->authed ? r->p.login : "-");
+    char ts[24], status[16];
+    snprintf(status, sizeof status, r->status ? "%d" : "aborted", r->status);
+    fprintf(stderr, "%s ACCESS %s %s %s %.1fms %s\n", clock_iso(clock_now(), ts), r->method,
+            loggable(r->a, r->path), status, clock_mono_ms() - r->t0,
+            r->authed ? r->p.login : "-");
 }
 
 /* Runs the request once its body is in: authenticate, check, handle, reply. */
@@ -450,13 +477,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         enum MHD_Result ok = take_body(r, upload_data, *upload_data_size);
         *upload_data_size = 0;
         if (ok == MHD_NO) {
-            reply_error(r, r->early);
+            /* libmicrohttpd cannot queue a reply in the middle of an upload: close instead. */
+            r->status = 0;
             access_log(r);
-            return send_reply(r);
         }
-        return MHD_YES;
+        return ok;
     }
-    if (r->replied && r->err != E_OK && r->status) return MHD_YES; /* already answered */
     return finish(r);
 }
 
@@ -481,8 +507,9 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa)
 {
     const char *colon = strrchr(listen, ':');
     char host[64];
+    if (!colon) return -1;
     size_t hl = (size_t)(colon - listen);
-    if (!colon || hl >= sizeof host) return -1;
+    if (hl >= sizeof host) return -1;
     memcpy(host, listen, hl);
     host[hl] = 0;
     memset(sa, 0, sizeof *sa);

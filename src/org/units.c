@@ -116,11 +116,6 @@ err_code org_unit_rename(app *ap, arena *a, const principal *p, int64_t id, cons
     return store_write(ap->st, rename_fn, &op);
 }
 
-static int in_subtree(const char *root_path, const char *path)
-{
-    return strncmp(root_path, path, strlen(root_path)) == 0;
-}
-
 static err_code move_fn(store_tx *tx, void *ctx)
 {
     unit_op *op = ctx;
@@ -134,12 +129,12 @@ static err_code move_fn(store_tx *tx, void *ctx)
         !authz_can(op->p, "unit.write", parent.path))
         return E_FORBIDDEN;
     if (!op->out->parent_id) return fail_field(op, E_FIELD_INVALID, "id"); /* the root stays */
-    if (in_subtree(op->out->path, parent.path)) return fail_field(op, E_UNIT_CYCLE, "parent_id");
+    if (authz_within(op->out->path, parent.path)) return fail_field(op, E_UNIT_CYCLE, "parent_id");
     if (op->out->parent_id == parent.id) return E_OK;
     store_unit old_parent;
     e = store_unit_get(tx, op->a, op->out->parent_id, &old_parent);
     if (e != E_OK) return e;
-    e = store_unit_move(tx, op->out, &parent, op->version);
+    e = store_unit_move(tx, op->a, op->out, &parent, op->version);
     if (e != E_OK) return e;
     e = store_unit_history_add(tx, op->id, clock_now(), op->p->login, "move", old_parent.code,
                                parent.code);

@@ -26,30 +26,25 @@ typedef struct {
     const char **bad_field;
 } user_op;
 
-/* The administrative classes a principal holds. */
-static unsigned classes_of(const principal *p)
-{
-    unsigned c = 0;
-    for (size_t i = 0; i < p->nperms; i++) {
-        const perm_info *info = authz_perm(p->perms[i].perm);
-        if (info) c |= info->cls;
-    }
-    return c;
-}
-
 /*
  * May p manage the account of target? p needs user.write over the target's unit, and may not
  * touch an account holding an administrative class p does not hold itself (a system
- * administrator cannot reset the audit administrator's password and read the log).
+ * administrator cannot reset the audit administrator's password and read the log), nor one
+ * whose grants reach further than p's own (a township administrator cannot reset the password
+ * of a county administrator whose account sits in the township, and log in as him).
  */
 static err_code may_manage(store_tx *tx, arena *a, const principal *p, const store_user *target)
 {
     if (!authz_can(p, "user.write", target->unit_path)) return E_FORBIDDEN;
     if (p->system) return E_OK;
+    if (target->id == p->user_id) return E_SELF_ACCOUNT;
     principal t = {.user_id = target->id};
     err_code e = authz_load(tx, a, &t);
     if (e != E_OK) return e;
-    return (classes_of(&t) & ~classes_of(p)) ? E_SEPARATION : E_OK;
+    if (authz_principal_classes(&t) & ~authz_principal_classes(p)) return E_SEPARATION;
+    for (size_t i = 0; i < t.nperms; i++)
+        if (!authz_can(p, t.perms[i].perm, t.perms[i].path)) return E_FORBIDDEN;
+    return E_OK;
 }
 
 static const char *user_object(arena *a, int64_t id)
@@ -122,6 +117,7 @@ static err_code reset_fn(store_tx *tx, void *ctx)
     if (e != E_OK) return e;
     e = store_user_set_password(tx, op->id, op->pw_hash, 1, clock_now());
     if (e == E_OK) e = store_session_delete_user(tx, op->id);
+    if (e == E_OK) e = store_token_revoke_user(tx, op->id, clock_now());
     if (e != E_OK) return e;
     return app_audit(op->ap, tx, op->a, op->p, "user.password_reset", user_object(op->a, op->id),
                      json_pack("{ss}", "login", target.login));
@@ -129,14 +125,17 @@ static err_code reset_fn(store_tx *tx, void *ctx)
 
 typedef struct {
     arena *a;
+    const principal *p;
     int64_t id;
     store_user *out;
 } user_get;
 
-static err_code get_fn(store_tx *tx, void *ctx)
+/* Reads the target and checks access before any slow work (the write checks again). */
+static err_code get_manageable_fn(store_tx *tx, void *ctx)
 {
     user_get *g = ctx;
-    return store_user_get(tx, g->a, g->id, g->out);
+    err_code e = store_user_get(tx, g->a, g->id, g->out);
+    return e == E_OK ? may_manage(tx, g->a, g->p, g->out) : e;
 }
 
 err_code org_user_reset_password(app *ap, arena *a, const principal *p, int64_t id,
@@ -146,8 +145,8 @@ err_code org_user_reset_password(app *ap, arena *a, const principal *p, int64_t 
     otp[0] = 0;
     /* The policy needs the login: read it first (the write re-reads and re-checks access). */
     store_user target;
-    user_get g = {a, id, &target};
-    err_code e = store_read(ap->st, get_fn, &g);
+    user_get g = {a, p, id, &target};
+    err_code e = store_read(ap->st, get_manageable_fn, &g);
     if (e != E_OK) return e;
     user_op op = {.ap = ap, .a = a, .p = p, .id = id, .bad_field = bad_field};
     e = prepare_password(a, target.login, password, otp, &op.pw_hash, bad_field);
@@ -163,11 +162,11 @@ static err_code lock_fn(store_tx *tx, void *ctx)
     store_user target;
     err_code e = store_user_get(tx, op->a, op->id, &target);
     if (e != E_OK) return e;
-    if (!op->p->system && target.id == op->p->user_id) return E_SELF_GRANT;
     e = may_manage(tx, op->a, op->p, &target);
     if (e != E_OK) return e;
     e = store_user_set_disabled(tx, op->id, op->disabled);
     if (e == E_OK && op->disabled) e = store_session_delete_user(tx, op->id);
+    if (e == E_OK && op->disabled) e = store_token_revoke_user(tx, op->id, clock_now());
     if (e != E_OK) return e;
     return app_audit(op->ap, tx, op->a, op->p, op->disabled ? "user.lock" : "user.unlock",
                      user_object(op->a, op->id), json_pack("{ss}", "login", target.login));

@@ -133,18 +133,26 @@ static err_code register_fn(store_tx *tx, void *ctx)
     if (e == E_NOT_FOUND) return *op->bad_field = "unit_id", E_FIELD_INVALID;
     if (e != E_OK) return e;
     if (!authz_can(op->p, "problem.register", unit.path)) return E_FORBIDDEN;
+    /* Co-units see the problem, so the registrar must be able to register for them too. */
     for (size_t i = 0; i < op->in->ncounits; i++) {
         store_unit co;
         e = store_unit_get(tx, op->a, op->in->counits[i], &co);
         if (e == E_NOT_FOUND || op->in->counits[i] == unit.id)
             return *op->bad_field = "counit_ids", E_FIELD_INVALID;
         if (e != E_OK) return e;
+        if (!authz_can(op->p, "problem.register", co.path)) return E_FORBIDDEN;
     }
+    /* The look-back leader must be one: a user who holds problem.lookback over the unit. */
     if (op->in->leader_user_id) {
         store_user leader;
         e = store_user_get(tx, op->a, op->in->leader_user_id, &leader);
         if (e == E_NOT_FOUND) return *op->bad_field = "leader_user_id", E_FIELD_INVALID;
         if (e != E_OK) return e;
+        principal lp = {.user_id = leader.id};
+        e = authz_load(tx, op->a, &lp);
+        if (e != E_OK) return e;
+        if (leader.disabled || !authz_can(&lp, "problem.lookback", unit.path))
+            return *op->bad_field = "leader_user_id", E_FIELD_INVALID;
     }
     store_problem *pr = op->out;
     pr->registered_by = op->p->user_id;

@@ -57,6 +57,8 @@ typedef struct {
 err_code store_unit_insert(store_tx *tx, arena *a, store_unit *u);
 err_code store_unit_get(store_tx *tx, arena *a, int64_t id, store_unit *out);
 err_code store_unit_by_code(store_tx *tx, arena *a, const char *code, store_unit *out);
+/* The root of the tree (the county, created first by init). */
+err_code store_unit_root(store_tx *tx, arena *a, store_unit *out);
 /*
  * Units under any of the path prefixes in scope (a JSON array of paths; NULL: all), in tree
  * order, optionally only the direct children of parent_id (0: any).
@@ -66,8 +68,8 @@ err_code store_unit_list(store_tx *tx, arena *a, const char *scope, int64_t pare
 /* Renames; E_CONFLICT when version is given (>0) and differs. Bumps the version. */
 err_code store_unit_rename(store_tx *tx, int64_t id, const char *name, int64_t version);
 /* Re-parents the unit and rewrites the paths of its whole subtree. */
-err_code store_unit_move(store_tx *tx, const store_unit *u, const store_unit *new_parent,
-                         int64_t version);
+err_code store_unit_move(store_tx *tx, arena *a, const store_unit *u,
+                         const store_unit *new_parent, int64_t version);
 
 typedef struct {
     int64_t id, at;
@@ -152,6 +154,9 @@ err_code store_session_get(store_tx *tx, arena *a, const unsigned char hash[32],
 err_code store_session_touch(store_tx *tx, const unsigned char hash[32], int64_t at);
 err_code store_session_delete(store_tx *tx, const unsigned char hash[32]);
 err_code store_session_delete_user(store_tx *tx, int64_t user_id);
+/* Deletes the user's sessions except the one with hash keep (NULL: all). */
+err_code store_session_delete_user_except(store_tx *tx, int64_t user_id,
+                                          const unsigned char *keep);
 
 typedef struct {
     int64_t id, user_id, created_at, last_used, revoked_at;
@@ -162,6 +167,10 @@ err_code store_token_by_hash(store_tx *tx, arena *a, const unsigned char hash[32
                              store_token *out);
 err_code store_token_list(store_tx *tx, arena *a, int64_t user_id, store_token **out, size_t *n);
 err_code store_token_revoke(store_tx *tx, int64_t id, int64_t user_id, int64_t at);
+/* Revokes every live token of the user. */
+err_code store_token_revoke_user(store_tx *tx, int64_t user_id, int64_t at);
+/* Records a use of the token (callers throttle how often). */
+err_code store_token_touch(store_tx *tx, int64_t id, int64_t at);
 
 /* ---- audit log ---- */
 typedef struct {

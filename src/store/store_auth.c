@@ -3,10 +3,6 @@
 
 #include <string.h>
 
-#define IN_SCOPE(col)                                                                              \
-    "(?1 IS NULL OR EXISTS (SELECT 1 FROM json_each(?1) j"                                         \
-    " WHERE substr(" col ", 1, length(j.value)) = j.value))"
-
 /* ---- roles ---- */
 
 err_code store_role_set_perms(store_tx *tx, int64_t role_id, const char **perms, size_t n)
@@ -305,4 +301,32 @@ err_code store_token_revoke(store_tx *tx, int64_t id, int64_t user_id, int64_t a
     err_code e = sq_exec(tx, st);
     if (e == E_OK && sqlite3_changes(sq_db(tx)) == 0) e = E_NOT_FOUND;
     return e;
+}
+
+err_code store_session_delete_user_except(store_tx *tx, int64_t user_id,
+                                          const unsigned char *keep)
+{
+    static const char sql[] = "DELETE FROM session WHERE user_id = ?1 AND"
+                              " (?2 IS NULL OR token_hash <> ?2)";
+    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "i", user_id);
+    if (keep) sqlite3_bind_blob(st, 2, keep, 32, SQLITE_TRANSIENT);
+    return sq_exec(tx, st);
+}
+
+err_code store_token_revoke_user(store_tx *tx, int64_t user_id, int64_t at)
+{
+    static const char sql[] = "UPDATE api_token SET revoked_at = ? WHERE user_id = ? AND"
+                              " revoked_at = 0";
+    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "ii", at, user_id);
+    return sq_exec(tx, st);
+}
+
+err_code store_token_touch(store_tx *tx, int64_t id, int64_t at)
+{
+    static const char sql[] = "UPDATE api_token SET last_used = ? WHERE id = ?";
+    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "ii", at, id);
+    return sq_exec(tx, st);
 }

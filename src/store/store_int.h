@@ -13,6 +13,14 @@
 
 #include <sqlite3.h>
 
+/*
+ * SQL condition: the unit path in column `col` lies under some path of the JSON array bound
+ * as ?1 (a principal's scope); ?1 NULL means everywhere.
+ */
+#define IN_SCOPE(col)                                                                              \
+    "(?1 IS NULL OR EXISTS (SELECT 1 FROM json_each(?1) j"                                         \
+    " WHERE substr(" col ", 1, length(j.value)) = j.value))"
+
 sqlite3_stmt *sq_prep(store_tx *tx, const char *sql);
 int sq_bind(sqlite3_stmt *st, const char *fmt, ...);
 err_code sq_err(store_tx *tx, int rc);

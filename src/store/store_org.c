@@ -16,11 +16,9 @@ err_code store_meta_get(store_tx *tx, arena *a, const char *key, const char **va
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "s", key);
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *value = sq_text(a, st, 0);
-        return E_OK;
-    }
-    return rc == SQLITE_DONE ? E_NOT_FOUND : sq_err(tx, rc);
+    if (rc == SQLITE_ROW) *value = sq_text(a, st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? E_OK : rc == SQLITE_DONE ? E_NOT_FOUND : sq_err(tx, rc);
 }
 
 err_code store_meta_set(store_tx *tx, const char *key, const char *value)
@@ -106,10 +104,12 @@ err_code store_unit_by_code(store_tx *tx, arena *a, const char *code, store_unit
     return one_unit(tx, a, st, out);
 }
 
-/* A unit is in scope when some prefix in the JSON array is a prefix of its path. */
-#define IN_SCOPE(col)                                                                              \
-    "(?1 IS NULL OR EXISTS (SELECT 1 FROM json_each(?1) j"                                         \
-    " WHERE substr(" col ", 1, length(j.value)) = j.value))"
+err_code store_unit_root(store_tx *tx, arena *a, store_unit *out)
+{
+    static const char sql[] = "SELECT " UNIT_COLS " FROM unit u WHERE u.parent_id IS NULL"
+                              " ORDER BY u.id LIMIT 1";
+    return one_unit(tx, a, sq_prep(tx, sql), out);
+}
 
 err_code store_unit_list(store_tx *tx, arena *a, const char *scope, int64_t parent_id,
                          store_unit **out, size_t *n)
@@ -139,8 +139,8 @@ err_code store_unit_rename(store_tx *tx, int64_t id, const char *name, int64_t v
     return e;
 }
 
-err_code store_unit_move(store_tx *tx, const store_unit *u, const store_unit *new_parent,
-                         int64_t version)
+err_code store_unit_move(store_tx *tx, arena *a, const store_unit *u,
+                         const store_unit *new_parent, int64_t version)
 {
     static const char one[] = "UPDATE unit SET parent_id = ?, version = version + 1"
                               " WHERE id = ? AND (? = 0 OR version = ?)";
@@ -152,8 +152,7 @@ err_code store_unit_move(store_tx *tx, const store_unit *u, const store_unit *ne
     /* Rewrite the subtree's paths: old prefix → new parent's path + own id. */
     static const char sub[] = "UPDATE unit SET path = ?1 || substr(path, length(?2) + 1)"
                               " WHERE substr(path, 1, length(?2)) = ?2";
-    char newprefix[512];
-    snprintf(newprefix, sizeof newprefix, "%s%lld/", new_parent->path, (long long)u->id);
+    const char *newprefix = arena_sprintf(a, "%s%lld/", new_parent->path, (long long)u->id);
     st = sq_prep(tx, sub);
     sq_bind(st, "ss", newprefix, u->path);
     return sq_exec(tx, st);

@@ -12,13 +12,18 @@
 #include "base/log.h"
 #include "store/migrate.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { CACHE_SLOTS = 128, MAX_HOOKS = 8 };
+/* Distinct statements per connection: about 15 per mechanism; a full cache is a build-time
+ * mistake that the unit tests would hit first, so it still aborts loudly. */
+enum { CACHE_SLOTS = 1024, MAX_HOOKS = 8 };
 
 typedef struct {
     const char *sql;
@@ -181,7 +186,9 @@ err_code store_read(store *st, store_fn fn, void *ctx)
     if (rc == E_OK) {
         rc = fn(tx, ctx);
         reset_all(tx);
-        exec_simple(tx, "COMMIT");
+        /* A reader left inside a transaction would pin the WAL for ever. */
+        if (exec_simple(tx, "COMMIT") != E_OK && !sqlite3_get_autocommit(tx->db))
+            exec_simple(tx, "ROLLBACK");
     }
 
     pthread_mutex_lock(&st->pool_lock);
@@ -201,6 +208,13 @@ void store_after_commit(store_tx *tx, void (*fn)(void *), void *arg)
 
 err_code store_backup(store *st, const char *path, char *err, size_t errlen)
 {
+    /* The copy holds password and session hashes: create it readable by the owner only. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+        return E_INTERNAL;
+    }
+    close(fd);
     sqlite3 *dst;
     if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
@@ -208,7 +222,8 @@ err_code store_backup(store *st, const char *path, char *err, size_t errlen)
         sqlite3_close(dst);
         return E_INTERNAL;
     }
-    /* Under the write lock the copy is one consistent state, taken in one step. */
+    /* One step copies the whole database in one read transaction: a consistent state, even
+     * while another process writes. The lock keeps this process's own writer out meanwhile. */
     pthread_mutex_lock(&st->write_lock);
     sqlite3_backup *b = sqlite3_backup_init(dst, "main", st->writer.db, "main");
     int rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(dst);

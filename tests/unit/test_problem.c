@@ -343,6 +343,7 @@ static void test_tick(void **state)
     fixture *fx = *state;
     grant(fx, &fx->handler_a, "handler", fx->town_a);
     grant(fx, &fx->op, "operator", 1);
+    grant(fx, &fx->leader, "leader", 1);
     const char *field;
     flow_refusal why;
     store_problem late, soon, done;
