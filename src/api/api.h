@@ -64,6 +64,8 @@ err_code api_problems_get(http_req *r);
 err_code api_problems_actions(http_req *r);
 err_code api_problems_act(http_req *r);
 
+err_code api_attachments_upload(http_req *r);
+err_code api_attachments_get(http_req *r);
 err_code api_notifications_list(http_req *r);
 err_code api_notifications_read(http_req *r);
 err_code api_lookbacks_list(http_req *r);

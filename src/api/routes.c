@@ -44,6 +44,8 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/problems/{id}", 0, api_problems_get},
     {"GET", "/api/v1/problems/{id}/actions", 0, api_problems_actions},
     {"POST", "/api/v1/problems/{id}/actions/{action}", 0, api_problems_act},
+    {"POST", "/api/v1/problems/{id}/attachments", ROUTE_UPLOAD, api_attachments_upload},
+    {"GET", "/api/v1/attachments/{id}", 0, api_attachments_get},
     {"GET", "/api/v1/lookbacks", 0, api_lookbacks_list},
     {"POST", "/api/v1/lookbacks/{id}", 0, api_lookbacks_complete},
     {"GET", "/api/v1/notifications", ROUTE_PW_CHANGE, api_notifications_list},

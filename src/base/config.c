@@ -30,6 +30,9 @@ static const setting settings[] = {
     {"county", S_STR, O(county), "示范县", 0, 0, "name of the root unit that init creates"},
     {"flows_dir", S_STR, O(flows_dir), "", 0, 0,
      "directory of flow definitions (default: the built-in flows/)"},
+    {"files_dir", S_STR, O(files_dir), "", 0, 0, "evidence files (default: <db>.files)"},
+    {"upload_limit", S_INT, O(upload_limit), "20971520", 1024, 1073741824,
+     "largest evidence file in bytes"},
     {"threads", S_INT, O(threads), "4", 1, 256, "HTTP worker threads"},
     {"readers", S_INT, O(readers), "4", 1, 256, "reader connections to the database"},
     {"body_limit", S_INT, O(body_limit), "1048576", 1024, 1073741824,
@@ -221,6 +224,12 @@ char *config_key_path(const config *c)
 {
     if (c->key_file && *c->key_file) return xstrdup(c->key_file);
     return xasprintf("%s.key", c->db);
+}
+
+char *config_files_dir(const config *c)
+{
+    if (c->files_dir && *c->files_dir) return xstrdup(c->files_dir);
+    return xasprintf("%s.files", c->db);
 }
 
 void config_help(FILE *f)

@@ -17,9 +17,11 @@ typedef struct config {
     char *key_file;       /* audit key; default: <db>.key */
     char *county;         /* name of the root unit created by init */
     char *flows_dir;      /* directory of flow definitions; empty: the built-in ones */
+    char *files_dir;      /* evidence files; default: <db>.files */
     int64_t threads;      /* HTTP worker threads */
     int64_t readers;      /* reader connections in the store pool */
     int64_t body_limit;   /* largest accepted request body, bytes */
+    int64_t upload_limit; /* largest evidence file, bytes */
     int64_t session_idle; /* seconds without a request before a session ends */
     int64_t session_max;  /* seconds after login when a session ends regardless */
     int64_t lockout_threshold; /* failed logins in a row that lock an account */
@@ -48,6 +50,8 @@ int config_load_file(config *c, const char *path, char *err, size_t errlen);
 int config_load_env(config *c, char *err, size_t errlen);
 /* The audit key path: key_file if set, else "<db>.key" (heap string). */
 char *config_key_path(const config *c);
+/* The evidence directory: files_dir if set, else "<db>.files" (heap string). */
+char *config_files_dir(const config *c);
 /* Writes the list of settings with defaults and help to f, for --help. */
 void config_help(FILE *f);
 

@@ -66,6 +66,7 @@ int app_open(app *ap, const config *cfg, char *err, size_t errlen)
     ap->au = audit_open(key, err, errlen);
     free(key);
     if (!ap->au) return -1;
+    ap->files_dir = config_files_dir(cfg);
     ap->st = store_open(cfg->db, (int)cfg->readers, 0, err, errlen);
     if (!ap->st || load_calendar(ap, err, errlen) || load_flows(ap, err, errlen)) {
         app_close(ap);
@@ -80,6 +81,8 @@ void app_close(app *ap)
     audit_close(ap->au);
     calendar_free(ap->cal);
     flow_free(ap->problem_flow);
+    free(ap->files_dir);
+    ap->files_dir = NULL;
     ap->st = NULL;
     ap->au = NULL;
     ap->cal = NULL;

@@ -25,6 +25,7 @@ typedef err_code (*http_handler)(http_req *r);
 enum {
     ROUTE_PUBLIC = 1,      /* no authentication */
     ROUTE_PW_CHANGE = 2,   /* allowed while the user must still change the password */
+    ROUTE_UPLOAD = 4,      /* the body is a file of any type, up to upload_limit */
 };
 
 typedef struct {
@@ -54,6 +55,15 @@ const char *http_path(http_req *r);
 const char *http_ip(http_req *r);
 /* Bytes of request body received. */
 size_t http_body_len(http_req *r);
+/* The request body (NUL-terminated after its length; may hold NULs itself). */
+const unsigned char *http_body(http_req *r);
+/*
+ * Replies with a file's bytes (opened here, streamed by the server), its type, and a
+ * Content-Disposition naming it (inline: shown in the browser; else a download).
+ * E_NOT_FOUND when the file cannot be opened.
+ */
+err_code http_reply_file(http_req *r, const char *path, const char *type, const char *name,
+                         int inline_);
 /* A {name} path parameter as text, or NULL. */
 const char *http_param(http_req *r, const char *name);
 /* A {name} path parameter as a positive id; E_NOT_FOUND when it is not one. */

@@ -21,6 +21,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { MAX_PARAMS = 6, MAX_HEADERS = 8 };
@@ -49,6 +51,8 @@ struct http_req {
     int authed;
     const char *session_token, *csrf;
     int status;
+    int file_fd;        /* >= 0: reply with this file instead of `reply` */
+    uint64_t file_size;
     char *reply;
     size_t reply_len;
     const char *reply_type;
@@ -69,6 +73,15 @@ const char *http_method(http_req *r) { return r->method; }
 const char *http_path(http_req *r) { return r->path; }
 const char *http_ip(http_req *r) { return r->ip; }
 size_t http_body_len(http_req *r) { return r->body_len; }
+const unsigned char *http_body(http_req *r) { return (const unsigned char *)r->body; }
+
+/* The body limit of the request's route. */
+static size_t body_limit(const http_req *r)
+{
+    const config *cfg = &r->srv->ap->cfg;
+    return (size_t)(r->route && (r->route->flags & ROUTE_UPLOAD) ? cfg->upload_limit
+                                                                   : cfg->body_limit);
+}
 const char *http_session_token(http_req *r) { return r->session_token; }
 const char *http_csrf(http_req *r) { return r->csrf; }
 
@@ -157,8 +170,16 @@ err_code http_parse(http_req *r, const jfield *spec, void *out, uint32_t *presen
     return E_OK;
 }
 
+/* A buffer reply replaces a file reply made earlier in the same request. */
+static void drop_file(http_req *r)
+{
+    if (r->file_fd >= 0) close(r->file_fd);
+    r->file_fd = -1;
+}
+
 err_code http_reply_raw(http_req *r, int status, const char *type, const void *data, size_t n)
 {
+    drop_file(r);
     free(r->reply);
     r->reply = xmalloc(n ? n : 1);
     memcpy(r->reply, data, n);
@@ -171,6 +192,7 @@ err_code http_reply_raw(http_req *r, int status, const char *type, const void *d
 
 err_code http_reply(http_req *r, int status, json_t *body)
 {
+    drop_file(r);
     free(r->reply);
     r->reply = json_dumps(body, JSON_COMPACT);
     json_decref(body);
@@ -179,6 +201,40 @@ err_code http_reply(http_req *r, int status, json_t *body)
     r->reply_type = "application/json; charset=utf-8";
     r->status = status;
     r->replied = 1;
+    return E_OK;
+}
+
+/* RFC 5987 encoding of a UTF-8 file name for Content-Disposition. */
+static const char *disposition(arena *a, const char *name, int inline_)
+{
+    size_t n = strlen(name);
+    char *enc = arena_alloc(a, 3 * n + 1), *o = enc;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~", *p))
+            *o++ = (char)*p;
+        else
+            o += sprintf(o, "%%%02X", *p);
+    }
+    *o = 0;
+    return arena_sprintf(a, "%s; filename*=UTF-8''%s", inline_ ? "inline" : "attachment", enc);
+}
+
+err_code http_reply_file(http_req *r, const char *path, const char *type, const char *name,
+                         int inline_)
+{
+    int fd = open(path, O_RDONLY);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        if (fd >= 0) close(fd);
+        return E_NOT_FOUND;
+    }
+    r->file_fd = fd; /* the response takes it over in send_reply */
+    r->file_size = (uint64_t)sb.st_size;
+    r->reply_type = type;
+    r->status = 200;
+    r->replied = 1;
+    http_add_header(r, "Content-Disposition", disposition(r->a, name, inline_));
     return E_OK;
 }
 
@@ -258,11 +314,11 @@ static void check_body_headers(http_req *r)
     const char *len = http_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
     const char *te = http_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
     long long n = len ? strtoll(len, NULL, 10) : 0;
-    if (n > r->srv->ap->cfg.body_limit) {
+    if (n > (long long)body_limit(r)) {
         r->early = E_PAYLOAD_TOO_LARGE;
         return;
     }
-    if (n > 0 || te) {
+    if ((n > 0 || te) && !(r->route->flags & ROUTE_UPLOAD)) {
         const char *ct = http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
         if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
             (ct[16] && ct[16] != ';' && ct[16] != ' '))
@@ -366,9 +422,14 @@ static void add_security_headers(struct MHD_Response *resp, http_req *r)
 
 static enum MHD_Result send_reply(http_req *r)
 {
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(r->reply_len, r->reply, MHD_RESPMEM_MUST_FREE);
-    r->reply = NULL; /* owned by the response now */
+    struct MHD_Response *resp;
+    if (r->file_fd >= 0) {
+        resp = MHD_create_response_from_fd64(r->file_size, r->file_fd); /* closes the fd */
+        r->file_fd = -1;
+    } else {
+        resp = MHD_create_response_from_buffer(r->reply_len, r->reply, MHD_RESPMEM_MUST_FREE);
+        r->reply = NULL; /* owned by the response now */
+    }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->reply_type);
     add_security_headers(resp, r);
     if (r->err == E_METHOD_NOT_ALLOWED) MHD_add_response_header(resp, "Allow", r->allow);
@@ -429,7 +490,7 @@ static enum MHD_Result finish(http_req *r)
 
 static enum MHD_Result take_body(http_req *r, const char *data, size_t n)
 {
-    size_t limit = (size_t)r->srv->ap->cfg.body_limit;
+    size_t limit = body_limit(r);
     if (r->early != E_OK) {
         r->dropped += n;
         /* Far past the limit: stop reading and answer now (the connection will close). */
@@ -462,6 +523,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r = xcalloc(1, sizeof *r);
         r->srv = srv;
         r->conn = conn;
+        r->file_fd = -1;
         r->a = arena_new();
         r->t0 = clock_mono_ms();
         r->method = arena_strdup(r->a, method);
@@ -493,6 +555,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     http_req *r = *con_cls;
     if (!r) return;
     json_decref(r->doc);
+    if (r->file_fd >= 0) close(r->file_fd);
     free(r->body);
     free(r->reply);
     arena_free(r->a);

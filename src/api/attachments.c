@@ -1,0 +1,95 @@
+/*
+ * attachments — evidence files of a problem: upload (the raw bytes as the body, the file name
+ * in ?name=) and download. Uploading needs an action the caller could take on the problem
+ * now (the evidence is for it); downloading needs sight of the problem.
+ */
+#include "api/api.h"
+
+#include "attach/attach.h"
+#include "base/clock.h"
+#include "problem/problem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    app *ap;
+    arena *a;
+    const principal *p;
+    store_attachment at;
+} attach_ctx;
+
+static err_code insert_fn(store_tx *tx, void *ctx)
+{
+    attach_ctx *c = ctx;
+    err_code e = store_attachment_insert(tx, &c->at);
+    if (e != E_OK) return e;
+    return app_audit(c->ap, tx, c->a, c->p, "attachment.upload",
+                     arena_sprintf(c->a, "problem:%lld", (long long)c->at.item_id),
+                     json_pack("{sI ss ss sI}", "attachment_id", (json_int_t)c->at.id, "name",
+                               c->at.filename, "sha256", c->at.sha256, "size",
+                               (json_int_t)c->at.size));
+}
+
+err_code api_attachments_upload(http_req *r)
+{
+    app *ap = http_app(r);
+    const principal *p = http_principal(r);
+    int64_t id;
+    store_problem pr;
+    err_code e = http_param_id(r, "id", &id);
+    if (e == E_OK) e = problem_get(ap, http_arena(r), p, id, &pr);
+    if (e != E_OK) return e;
+    const flow_action **acts;
+    size_t nacts;
+    e = problem_actions(ap, http_arena(r), p, &pr, &acts, &nacts);
+    if (e != E_OK) return e;
+    if (nacts == 0) return E_FORBIDDEN;
+    const char *name = http_query(r, "name");
+    if (!name || !*name) return http_fail(r, E_FIELD_REQUIRED, "name");
+    if (!attach_name_ok(name)) return http_fail(r, E_FIELD_INVALID, "name");
+    size_t n = http_body_len(r);
+    if (n == 0) return http_fail(r, E_FIELD_REQUIRED, "file");
+    const char *mime = attach_sniff(http_body(r), n);
+    if (!mime) {
+        http_set_message(r, "文件类型不受支持：只接受 JPG、PNG、GIF、WebP 图片和 PDF 文件");
+        return http_fail(r, E_UNSUPPORTED_MEDIA_TYPE, "file");
+    }
+    char sha[65], err[256];
+    if (attach_store(ap->files_dir, http_body(r), n, sha, err, sizeof err) != E_OK) {
+        fprintf(stderr, "duban: %s\n", err);
+        return E_INTERNAL;
+    }
+    attach_ctx c = {.ap = ap, .a = http_arena(r), .p = p,
+                    .at = {.sha256 = sha, .size = (int64_t)n, .mime = mime, .filename = name,
+                           .flow = "problem", .item_id = id, .created_by = p->user_id,
+                           .created_at = clock_now()}};
+    e = store_write(ap->st, insert_fn, &c);
+    if (e != E_OK) return e;
+    json_t *body = json_pack("{sI ss ss sI}", "id", (json_int_t)c.at.id, "filename", name, "mime",
+                             mime, "size", (json_int_t)n);
+    return http_reply(r, 201, body);
+}
+
+static err_code get_fn(store_tx *tx, void *ctx)
+{
+    attach_ctx *c = ctx;
+    return store_attachment_get(tx, c->a, c->at.id, &c->at);
+}
+
+err_code api_attachments_get(http_req *r)
+{
+    app *ap = http_app(r);
+    attach_ctx c = {.ap = ap, .a = http_arena(r), .p = http_principal(r)};
+    err_code e = http_param_id(r, "id", &c.at.id);
+    if (e == E_OK) e = store_read(ap->st, get_fn, &c);
+    if (e != E_OK) return e;
+    store_problem pr;
+    e = problem_get(ap, c.a, c.p, c.at.item_id, &pr); /* only who may see the problem */
+    if (e != E_OK) return e;
+    char *path = attach_path(ap->files_dir, c.at.sha256);
+    if (!path) return E_NOT_FOUND;
+    e = http_reply_file(r, path, c.at.mime, c.at.filename, 1);
+    free(path);
+    return e;
+}
