@@ -41,6 +41,8 @@ const http_route http_routes[] = {
 
     {"GET", "/api/v1/problems", 0, api_problems_list},
     {"POST", "/api/v1/problems", 0, api_problems_create},
+    {"GET", "/api/v1/problems/stats", 0, api_problems_stats},
+    {"GET", "/api/v1/problems/recurring", 0, api_problems_recurring},
     {"GET", "/api/v1/problems/{id}", 0, api_problems_get},
     {"GET", "/api/v1/problems/{id}/actions", 0, api_problems_actions},
     {"POST", "/api/v1/problems/{id}/actions/{action}", 0, api_problems_act},

@@ -444,15 +444,17 @@ err_code audit_export(audit *au, store *st, FILE *out, audit_report *report)
     hmac_parts(au->key, KEY_LEN, seed_parts, 1, seed);
     crypto_sign_seed_keypair(pk, sk, seed);
     int64_t now = clock_now();
-    char *msg = xasprintf("duban-audit-checkpoint\n%lld\n%s\n%lld\n%d", (long long)x.seq, x.mac,
-                          (long long)now, report->ok);
+    /* {verified} is signed as the checkpoint shows it: true or false. */
+    char *msg = xasprintf("duban-audit-checkpoint\n%lld\n%s\n%lld\n%s", (long long)x.seq, x.mac,
+                          (long long)now, report->ok ? "true" : "false");
     unsigned char sig[crypto_sign_BYTES];
     crypto_sign_detached(sig, NULL, (const unsigned char *)msg, strlen(msg), sk);
     char pk_hex[2 * sizeof pk + 1], sig_hex[2 * sizeof sig + 1];
     to_hex(pk, sizeof pk, pk_hex);
     to_hex(sig, sizeof sig, sig_hex);
-    json_t *cp = json_pack("{s{sI ss sI sb ss ss ss}}", "checkpoint", "seq", (json_int_t)x.seq,
-                           "mac", x.mac, "at", (json_int_t)now, "verified", report->ok,
+    json_t *cp = json_pack("{s{sI ss sI sI sb ss ss ss}}", "checkpoint", "seq", (json_int_t)x.seq,
+                           "mac", x.mac, "records", (json_int_t)report->records, "at",
+                           (json_int_t)now, "verified", report->ok,
                            "public_key", pk_hex, "signature", sig_hex, "signed_message_format",
                            "duban-audit-checkpoint\\n{seq}\\n{mac}\\n{at}\\n{verified}");
     char *line = jsonx_dump(cp);

@@ -310,6 +310,38 @@ err_code store_lookback_get(store_tx *tx, arena *a, int64_t id, store_lookback *
 err_code store_lookback_done(store_tx *tx, int64_t id, const char *result, const char *finding,
                              int64_t at);
 
+/* ---- problem figures ---- */
+typedef enum { PG_UNIT, PG_CATEGORY, PG_SOURCE, PG_MONTH } problem_grouping;
+
+typedef struct {
+    const char *key;  /* unit id (as text), category, source or YYYY-MM */
+    int64_t found, solved, open, overdue, reopened;
+} store_problem_group;
+
+/*
+ * Counts the problems matching f, grouped. For PG_UNIT the groups are the units directly
+ * under the unit whose path is parent_path (each with its subtree; the parent itself is key
+ * "0"). Groups come in key order.
+ */
+err_code store_problem_stats(store_tx *tx, arena *a, const store_problem_filter *f,
+                             problem_grouping g, const char *parent_path,
+                             store_problem_group **out, size_t *n);
+/* For each closed problem matching f: its group key, found_on and closed_at (for durations). */
+typedef struct {
+    const char *key, *found_on;
+    int64_t closed_at;
+} store_problem_closure;
+err_code store_problem_closures(store_tx *tx, arena *a, const store_problem_filter *f,
+                                problem_grouping g, const char *parent_path,
+                                store_problem_closure **out, size_t *n);
+/* Categories found in at least min_units distinct lead units among the problems matching f. */
+typedef struct {
+    const char *category;
+    int64_t units, problems;
+} store_recurring;
+err_code store_problem_recurring(store_tx *tx, arena *a, const store_problem_filter *f,
+                                 int64_t min_units, store_recurring **out, size_t *n);
+
 /* ---- flow events ---- */
 typedef struct {
     int64_t id, item_id, actor_id, at;

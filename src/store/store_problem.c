@@ -353,3 +353,103 @@ err_code store_event_last_id(store_tx *tx, const char *flow, int64_t item_id, co
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? E_OK : sq_err(tx, rc);
 }
+
+/* ---- figures ---- */
+
+/* The group key of a problem row; ?16 is the parent path for PG_UNIT. */
+#define KEY_UNIT                                                                                   \
+    "CASE WHEN n.path = ?16 THEN '0' ELSE substr(n.path, length(?16) + 1,"                        \
+    " instr(substr(n.path, length(?16) + 1), '/') - 1) END"
+#define STATS_SELECT(key)                                                                          \
+    "SELECT " key " AS k, count(*), sum(p.state = 'closed'), sum(p.state <> 'closed'),"           \
+    " sum(p.overdue = 1 AND p.state <> 'closed'), sum(p.reopened > 0)" PROBLEM_WHERE             \
+    " AND (?16 IS NULL OR substr(n.path, 1, length(?16)) = ?16) GROUP BY k ORDER BY k"
+#define CLOSURE_SELECT(key)                                                                        \
+    "SELECT " key " AS k, p.found_on, p.closed_at" PROBLEM_WHERE                                  \
+    " AND p.state = 'closed' AND (?16 IS NULL OR substr(n.path, 1, length(?16)) = ?16)"
+
+static const char *const stats_sql[] = {
+    [PG_UNIT] = STATS_SELECT(KEY_UNIT),
+    [PG_CATEGORY] = STATS_SELECT("p.category"),
+    [PG_SOURCE] = STATS_SELECT("p.source"),
+    [PG_MONTH] = STATS_SELECT("substr(p.found_on, 1, 7)"),
+};
+static const char *const closure_sql[] = {
+    [PG_UNIT] = CLOSURE_SELECT(KEY_UNIT),
+    [PG_CATEGORY] = CLOSURE_SELECT("p.category"),
+    [PG_SOURCE] = CLOSURE_SELECT("p.source"),
+    [PG_MONTH] = CLOSURE_SELECT("substr(p.found_on, 1, 7)"),
+};
+
+static sqlite3_stmt *prep_grouped(store_tx *tx, const char *sql, const store_problem_filter *f,
+                                  const char *parent_path)
+{
+    sqlite3_stmt *st = sq_prep(tx, sql);
+    bind_filter(st, NULL, f);
+    if (parent_path) sqlite3_bind_text(st, 16, parent_path, -1, SQLITE_TRANSIENT);
+    return st;
+}
+
+err_code store_problem_stats(store_tx *tx, arena *a, const store_problem_filter *f,
+                             problem_grouping g, const char *parent_path,
+                             store_problem_group **out, size_t *n)
+{
+    sqlite3_stmt *st = prep_grouped(tx, stats_sql[g], f, parent_path);
+    size_t cap = 0;
+    *n = 0;
+    *out = NULL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_problem_group *row = sq_push(a, (void **)out, n, &cap, sizeof *row);
+        row->key = sq_text(a, st, 0);
+        row->found = sqlite3_column_int64(st, 1);
+        row->solved = sqlite3_column_int64(st, 2);
+        row->open = sqlite3_column_int64(st, 3);
+        row->overdue = sqlite3_column_int64(st, 4);
+        row->reopened = sqlite3_column_int64(st, 5);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+}
+
+err_code store_problem_closures(store_tx *tx, arena *a, const store_problem_filter *f,
+                                problem_grouping g, const char *parent_path,
+                                store_problem_closure **out, size_t *n)
+{
+    sqlite3_stmt *st = prep_grouped(tx, closure_sql[g], f, parent_path);
+    size_t cap = 0;
+    *n = 0;
+    *out = NULL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_problem_closure *c = sq_push(a, (void **)out, n, &cap, sizeof *c);
+        c->key = sq_text(a, st, 0);
+        c->found_on = sq_text(a, st, 1);
+        c->closed_at = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+}
+
+err_code store_problem_recurring(store_tx *tx, arena *a, const store_problem_filter *f,
+                                 int64_t min_units, store_recurring **out, size_t *n)
+{
+    static const char sql[] = "SELECT p.category, count(DISTINCT p.unit_id) AS u, count(*)"
+                              PROBLEM_WHERE " GROUP BY p.category HAVING u >= ?16"
+                              " ORDER BY u DESC, p.category";
+    sqlite3_stmt *st = sq_prep(tx, sql);
+    bind_filter(st, NULL, f);
+    sqlite3_bind_int64(st, 16, min_units);
+    size_t cap = 0;
+    *n = 0;
+    *out = NULL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_recurring *r = sq_push(a, (void **)out, n, &cap, sizeof *r);
+        r->category = sq_text(a, st, 0);
+        r->units = sqlite3_column_int64(st, 1);
+        r->problems = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+}
