@@ -26,6 +26,7 @@ static const cli_sub commands[] = {
     {"revoke", cmd_revoke, "revoke a grant"},
     {"audit", cmd_audit, "verify|export the audit log"},
     {"backup", cmd_backup, "copy the database online and consistently"},
+    {"calendar", cmd_calendar, "list|import|add years of the holiday calendar"},
     {"tick", cmd_tick, "run the scheduler once (overdue flags, reminders, look-backs)"},
     {"version", cmd_version, "print the version"},
     {NULL, NULL, NULL},

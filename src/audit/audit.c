@@ -377,7 +377,7 @@ typedef struct {
     audit *au;
     audit_report *rep;
     FILE *out; /* export only */
-    int64_t seq;
+    int64_t seq, exported;
     char mac[65];
 } verify_ctx;
 
@@ -417,6 +417,7 @@ static int export_record(const store_audit *r, void *ctx)
     free(line);
     json_decref(j);
     x->seq = r->seq;
+    x->exported++;
     snprintf(x->mac, sizeof x->mac, "%s", r->mac);
     return 0;
 }
@@ -453,7 +454,7 @@ err_code audit_export(audit *au, store *st, FILE *out, audit_report *report)
     to_hex(pk, sizeof pk, pk_hex);
     to_hex(sig, sizeof sig, sig_hex);
     json_t *cp = json_pack("{s{sI ss sI sI sb ss ss ss}}", "checkpoint", "seq", (json_int_t)x.seq,
-                           "mac", x.mac, "records", (json_int_t)report->records, "at",
+                           "mac", x.mac, "records", (json_int_t)x.exported, "at",
                            (json_int_t)now, "verified", report->ok,
                            "public_key", pk_hex, "signature", sig_hex, "signed_message_format",
                            "duban-audit-checkpoint\\n{seq}\\n{mac}\\n{at}\\n{verified}");
