@@ -27,6 +27,7 @@ static const cli_sub commands[] = {
     {"audit", cmd_audit, "verify|export the audit log"},
     {"backup", cmd_backup, "copy the database online and consistently"},
     {"calendar", cmd_calendar, "list|import|add years of the holiday calendar"},
+    {"demo", cmd_demo, "fill a new database with the demo county 宁津县"},
     {"tick", cmd_tick, "run the scheduler once (overdue flags, reminders, look-backs)"},
     {"version", cmd_version, "print the version"},
     {NULL, NULL, NULL},

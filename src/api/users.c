@@ -82,7 +82,7 @@ err_code api_users_create(http_req *r)
     uint32_t present;
     err_code e = http_parse(r, create_spec, &in, &present);
     if (e != E_OK) return e;
-    org_user_input ui = {in.login, in.name, in.unit_id, in.password};
+    org_user_input ui = {in.login, in.name, in.unit_id, in.password, 0};
     store_user out;
     char otp[16];
     const char *field;

@@ -7,8 +7,13 @@
 
 #include <stdint.h>
 
-/* Seconds since the epoch (UTC). */
+/* Seconds since the epoch (UTC), or the fixed time set below. */
 int64_t clock_now(void);
+/*
+ * Fixes what clock_now returns (0: the real time again). Only `duban demo` uses it, to write
+ * two years of history with the times it happened; it is not for concurrent use.
+ */
+void clock_fix(int64_t t);
 /* Milliseconds from a monotonic clock, for measuring durations. */
 double clock_mono_ms(void);
 /* Formats t as "2024-03-05T08:00:00Z" into buf (at least 21 bytes); returns buf. */

@@ -77,5 +77,6 @@ int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_tick(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 #endif

@@ -78,7 +78,7 @@ static int user_add(int argc, char **argv)
         rc = cli_fail("user add", e == E_NOT_FOUND ? E_FIELD_INVALID : e, "--unit");
     } else {
         principal sys = authz_system(u.a);
-        org_user_input in = {c.args[0], name, u.unit.id, pw};
+        org_user_input in = {c.args[0], name, u.unit.id, pw, 0};
         char otp[16];
         const char *field;
         e = org_user_add(&ap, u.a, &sys, &in, &u.user, otp, &field);

@@ -35,10 +35,13 @@ typedef struct {
     const char *login, *name;
     int64_t unit_id;
     const char *password; /* NULL: generate a one-time password */
+    int chosen;           /* 1: the operator chose the password for this user (scripts, demo):
+                             no forced change at first login */
 } org_user_input;
 
 /*
- * Adds a user who must change the password at first login. When no password was given, the
+ * Adds a user who must change the password at first login (unless in->chosen and a password
+ * was given). When no password was given, the
  * generated one-time password is written to otp (else otp is ""). Either way the password
  * never reaches the audit log.
  */

@@ -61,7 +61,8 @@ static err_code add_fn(store_tx *tx, void *ctx)
     if (e != E_OK) return e;
     if (!authz_can(op->p, "user.write", unit.path)) return E_FORBIDDEN;
     *op->out = (store_user){.login = op->in->login, .name = op->in->name,
-                            .unit_id = unit.id, .pw_hash = op->pw_hash, .must_change = 1,
+                            .unit_id = unit.id, .pw_hash = op->pw_hash,
+                            .must_change = !(op->in->chosen && op->in->password),
                             .created_at = clock_now()};
     e = store_user_insert(tx, op->out);
     if (e == E_DUPLICATE) return *op->bad_field = "login", E_DUPLICATE;

@@ -42,7 +42,7 @@ static principal person(fixture *fx, const char *login, int64_t unit_id, const c
                         const char *scope_path)
 {
     principal sys = authz_system(fx->a);
-    org_user_input in = {login, login, unit_id, "Duban#2024q"};
+    org_user_input in = {login, login, unit_id, "Duban#2024q", 0};
     store_user u;
     char otp[16];
     const char *field;

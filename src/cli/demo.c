@@ -1,0 +1,69 @@
+/* demo — `duban demo`: fills the database with the demo county (see src/demo/demo.h). */
+#include "cli/cli.h"
+
+#include "demo/demo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const cli_opt demo_opts[] = {
+    {"problems", 1, "how many problems (default 500)"},
+    {"seed", 1, "seed of the generator (default 2023): the same seed gives the same county"},
+    {"password", 1, "password of every demo account (default Ningjin@2024)"},
+    {NULL, 0, NULL},
+};
+static const cli_spec demo_spec = {
+    "demo", "[--problems N] [--seed N] [--password P]",
+    "Fills a new database with the demo county 宁津县: departments, townships, villages and\n"
+    "enterprises, accounts for every role, and two years of problems in every state. Refuses a\n"
+    "database that already has units besides the root.",
+    demo_opts, 0, 0,
+};
+
+typedef struct {
+    arena *a;
+    store_unit *units;
+    size_t n;
+} units_ctx;
+
+static err_code units_fn(store_tx *tx, void *ctx)
+{
+    units_ctx *u = ctx;
+    return store_unit_list(tx, u->a, NULL, 0, &u->units, &u->n);
+}
+
+int cmd_demo(int argc, char **argv)
+{
+    cli_ctx c;
+    int rc = cli_parse(&demo_spec, argc, argv, &c);
+    if (rc) return rc == 1 ? 0 : rc;
+    const char *problems = cli_opt_value(&demo_spec, &c, "problems");
+    const char *seed = cli_opt_value(&demo_spec, &c, "seed");
+    const char *password = cli_opt_value(&demo_spec, &c, "password");
+    demo_options opt = {problems ? atoi(problems) : 500, seed ? (unsigned)atol(seed) : 2023,
+                        password ? password : "Ningjin@2024"};
+    if (opt.problems < 0 || opt.problems > 100000) {
+        fprintf(stderr, "duban demo: --problems must be 0..100000\n");
+        cli_free(&c);
+        return 2;
+    }
+    app ap;
+    rc = 1;
+    if (cli_open(&c, &ap)) goto out;
+    units_ctx u = {.a = arena_new()};
+    err_code e = store_read(ap.st, units_fn, &u);
+    if (e == E_OK && u.n > 1) {
+        fprintf(stderr, "duban demo: %s already has units; the demo needs a new database "
+                        "(duban init --db OTHER.db)\n", c.cfg.db);
+    } else if (e == E_OK) {
+        e = demo_fill(&ap, &opt, stdout);
+        rc = e == E_OK ? 0 : cli_fail("demo", e, NULL);
+    } else {
+        cli_fail("demo", e, NULL);
+    }
+    arena_free(u.a);
+    app_close(&ap);
+out:
+    cli_free(&c);
+    return rc;
+}
