@@ -27,6 +27,8 @@ static const cli_sub commands[] = {
     {"audit", cmd_audit, "verify|export the audit log"},
     {"backup", cmd_backup, "copy the database online and consistently"},
     {"calendar", cmd_calendar, "list|import|add years of the holiday calendar"},
+    {"export", cmd_export, "export problems: the ledger (台账) as XLSX or CSV"},
+    {"import", cmd_import, "import problems: a ledger from XLSX or CSV, with a report per bad row"},
     {"demo", cmd_demo, "fill a new database with the demo county 宁津县"},
     {"tick", cmd_tick, "run the scheduler once (overdue flags, reminders, look-backs)"},
     {"version", cmd_version, "print the version"},

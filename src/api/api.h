@@ -64,6 +64,9 @@ err_code api_problems_get(http_req *r);
 err_code api_problems_actions(http_req *r);
 err_code api_problems_act(http_req *r);
 err_code api_problems_stats(http_req *r);
+err_code api_problems_export_xlsx(http_req *r);
+err_code api_problems_export_csv(http_req *r);
+err_code api_problems_import(http_req *r);
 err_code api_problems_recurring(http_req *r);
 
 err_code api_attachments_upload(http_req *r);

@@ -179,9 +179,12 @@ int config_load_file(config *c, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: cannot open config file: %s", path, strerror(errno));
         return -1;
     }
-    char line[1024];
+    /* Whole lines of any length: a fixed buffer would cut a long one and read its rest
+     * (even the end of a comment) as a line of its own. */
+    char *line = NULL;
+    size_t cap = 0;
     int lineno = 0, rc = 0;
-    while (fgets(line, sizeof line, f)) {
+    while (getline(&line, &cap, f) >= 0) {
         lineno++;
         char *s = trim(line);
         if (!*s || *s == '#') continue;
@@ -202,6 +205,7 @@ int config_load_file(config *c, const char *path, char *err, size_t errlen)
             break;
         }
     }
+    free(line);
     fclose(f);
     return rc;
 }

@@ -122,6 +122,7 @@ typedef struct {
     char village_names[NTOWN][NVILLAGE][64];
     int64_t enterprise_town[NENTERPRISE];
     principal operator_, verifiers[2], leaders[3], town_handlers[NTOWN], dept_handlers[NDEPT];
+    int refused; /* steps the flow refused (the problem's later steps are then skipped) */
 } demo;
 
 static err_code add_unit(demo *d, const char *code, const char *name, const char *kind,
@@ -285,7 +286,7 @@ static void plan_problem(demo *d, plan *p, int index, cal_day today, step **step
         unit = d->dept_ids[dept];
         p->handler = &d->dept_handlers[dept];
     }
-    cal_day found = today - below(r, 730);
+    cal_day found = today - 1 - below(r, 730);
     int ongoing = below(r, 10) < 3;
     char *found_text = arena_alloc(d->a, 11);
     cal_format(found, found_text);
@@ -431,7 +432,13 @@ static err_code build_problems(demo *d)
         err_code e = run_step(d, a, p, &steps[i]);
         arena_free(a);
         if (e == E_INTERNAL || e == E_BUSY) worst = e;
-        if (e != E_OK) p->dead = 1;
+        if (e != E_OK) {
+            p->dead = 1;
+            d->refused++;
+            if (getenv("DUBAN_DEMO_DEBUG"))
+                fprintf(stderr, "demo: step %d of problem %d refused: %s\n", (int)steps[i].kind,
+                        steps[i].problem, err_name(e));
+        }
     }
     clock_fix(0);
     free(steps);
@@ -465,8 +472,9 @@ err_code demo_fill(app *ap, const demo_options *opt, FILE *out)
     if (e == E_OK) {
         fprintf(out, "demo county 宁津县: %d departments, %d townships with villages, %d enterprises\n",
                 NDEPT, NTOWN, NENTERPRISE);
-        fprintf(out, "%d problems over two years; %d overdue now; %d look-back tasks this month\n",
-                opt->problems, tick.overdue, tick.lookbacks);
+        fprintf(out, "%d problems over two years (%d steps refused by the flow); %d overdue now; "
+                     "%d look-back tasks this month\n",
+                opt->problems, d.refused, tick.overdue, tick.lookbacks);
         fprintf(out, "every demo account's password: %s\n", opt->password);
         fprintf(out, "  duchayuan   周督查   督查经办人 (registers and assigns problems)\n");
         fprintf(out, "  hecha1/2    王核查/赵督导 督导核查人 (verifies and closes)\n");

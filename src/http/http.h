@@ -88,6 +88,11 @@ void http_set_message(http_req *r, const char *message);
 err_code http_reply(http_req *r, int status, json_t *body);
 /* Sets a reply of raw bytes (copied) with a content type. Returns E_OK. */
 err_code http_reply_raw(http_req *r, int status, const char *type, const void *data, size_t n);
+/* Sets a reply of bytes (taken: a heap buffer the server frees) to download as name. */
+err_code http_reply_download(http_req *r, const char *type, char *data, size_t n,
+                             const char *name);
+/* Adds a JSON value (taken) as "details" of the error reply, e.g. a per-row report. */
+void http_set_error_details(http_req *r, json_t *details);
 /* Adds a response header (copied). */
 void http_add_header(http_req *r, const char *name, const char *value);
 /* 1 when the request came over TLS (by setting, or X-Forwarded-Proto with trust_proxy). */

@@ -59,6 +59,7 @@ struct http_req {
     const char *hdr_names[MAX_HEADERS], *hdr_values[MAX_HEADERS];
     int nheaders;
     const char *err_field, *err_message;
+    json_t *err_details;
     err_code err;
     double t0;
     int replied;
@@ -238,6 +239,26 @@ err_code http_reply_file(http_req *r, const char *path, const char *type, const 
     return E_OK;
 }
 
+err_code http_reply_download(http_req *r, const char *type, char *data, size_t n,
+                             const char *name)
+{
+    drop_file(r);
+    free(r->reply);
+    r->reply = data;
+    r->reply_len = n;
+    r->reply_type = type;
+    r->status = 200;
+    r->replied = 1;
+    http_add_header(r, "Content-Disposition", disposition(r->a, name, 0));
+    return E_OK;
+}
+
+void http_set_error_details(http_req *r, json_t *details)
+{
+    json_decref(r->err_details);
+    r->err_details = details;
+}
+
 void http_add_header(http_req *r, const char *name, const char *value)
 {
     if (r->nheaders == MAX_HEADERS) abort(); /* a programming error */
@@ -396,6 +417,10 @@ static void reply_error(http_req *r, err_code e)
     json_t *err = json_pack("{ss ss}", "code", err_name(e), "message",
                             r->err_message ? r->err_message : err_message(e));
     json_object_set_new(err, "field", r->err_field ? json_string(r->err_field) : json_null());
+    if (r->err_details) {
+        json_object_set_new(err, "details", r->err_details);
+        r->err_details = NULL;
+    }
     http_reply(r, err_status(e), json_pack("{so}", "error", err));
     r->err = e;
 }
@@ -555,6 +580,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     http_req *r = *con_cls;
     if (!r) return;
     json_decref(r->doc);
+    json_decref(r->err_details);
     if (r->file_fd >= 0) close(r->file_fd);
     free(r->body);
     free(r->reply);

@@ -29,7 +29,7 @@ typedef struct {
 static void rec_put(record *r, char c)
 {
     if (r->len == r->cap) {
-        r->cap = r->cap ? r->cap * 2 : 1024;
+        r->cap *= 2;
         r->buf = xrealloc(r->buf, r->cap);
     }
     r->buf[r->len++] = c;
@@ -78,6 +78,8 @@ int csv_read(const char *data, size_t len, csv_row_fn fn, void *ctx, char *err, 
     const char *why = NULL;
 
     if (len >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF) i = 3;
+    r.cap = 1024;
+    r.buf = xmalloc(r.cap); /* never NULL, not even for a record of empty fields */
 
     while (i < len) {
         r.len = 0;
@@ -126,7 +128,8 @@ int csv_read(const char *data, size_t len, csv_row_fn fn, void *ctx, char *err, 
             } else {
                 while (i < len && d[i] != ',' && d[i] != '\n' && d[i] != '\r') {
                     if (d[i] == '"') {
-                        why = "quote inside an unquoted field (quote the field and double the quote)";
+                        why =
+                            "quote inside an unquoted field (quote the field and double the quote)";
                         goto fail;
                     }
                     if (d[i] == 0) {
@@ -215,7 +218,10 @@ void csv_writer_row(csv_writer *w, const char *const *cells, size_t n)
         const char *s = cells[k] ? cells[k] : "";
         size_t sl = strlen(s);
         if (k) w_put(w, ",", 1);
-        int quote = strcspn(s, ",\"\r\n") < sl || (n == 1 && sl == 0);
+        /* A file's first field that starts with U+FEFF would lose it to the reader, which
+         * takes those bytes at the very start for a byte-order mark: quoting protects it. */
+        int quote = strcspn(s, ",\"\r\n") < sl || (n == 1 && sl == 0) ||
+                    (w->len == 0 && k == 0 && !strncmp(s, "\xEF\xBB\xBF", 3));
         if (!quote) {
             w_put(w, s, sl);
             continue;

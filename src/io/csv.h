@@ -17,8 +17,8 @@
 #include <stddef.h>
 
 enum {
-    CSV_MAX_COLUMNS = 200,       /* more columns in a record is an error */
-    CSV_MAX_FIELD = 64 * 1024,   /* bytes in one field (after unquoting); more is an error */
+    CSV_MAX_COLUMNS = 200,     /* more columns in a record is an error */
+    CSV_MAX_FIELD = 64 * 1024, /* bytes in one field (after unquoting); more is an error */
 };
 
 /*
@@ -39,8 +39,8 @@ int csv_read(const char *data, size_t len, csv_row_fn fn, void *ctx, char *err, 
 
 /*
  * A CSV file under construction in a growing heap buffer. Fields are quoted only when they
- * need it (a comma, a quote, CR or LF, or a lone empty field that would otherwise read back as
- * an empty line); lines end with CRLF.
+ * need it (a comma, a quote, CR or LF, a lone empty field that would otherwise read back as an
+ * empty line, or a U+FEFF opening a file without byte-order mark); lines end with CRLF.
  */
 typedef struct csv_writer csv_writer;
 

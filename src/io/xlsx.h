@@ -21,9 +21,9 @@
 #include <stddef.h>
 
 enum {
-    XLSX_MAX_ROWS = 1000000,            /* a sheet row number above this is an error */
-    XLSX_MAX_COLUMNS = 200,             /* a cell right of column GR is an error */
-    XLSX_MAX_CELL = 128 * 1024,         /* bytes of text in one cell or shared string */
+    XLSX_MAX_ROWS = 1000000,    /* a sheet row number above this is an error */
+    XLSX_MAX_COLUMNS = 200,     /* a cell right of column GR is an error */
+    XLSX_MAX_CELL = 128 * 1024, /* bytes of text in one cell or shared string */
 };
 
 /* Limits on what may be inflated from the archive, checked on the bytes actually produced. */

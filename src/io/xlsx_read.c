@@ -28,9 +28,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-enum { CHUNK = 64 * 1024, RATIO_FLOOR = 1024 * 1024, EXCEL_MAX_ROW = 1048576,
-       EXCEL_MAX_COL = 16384 };
+enum {
+    CHUNK = 64 * 1024,
+    RATIO_FLOOR = 1024 * 1024,
+    EXCEL_MAX_ROW = 1048576,
+    EXCEL_MAX_COL = 16384
+};
 
 /* How a cell format shows a number. */
 enum { FMT_NUMBER, FMT_DATE, FMT_TIME };
@@ -124,8 +129,7 @@ static void xfail(xml_ctx *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    xr_fail(c->x, "%s: line %lu: %s", c->part, (unsigned long)XML_GetCurrentLineNumber(c->p),
-            msg);
+    xr_fail(c->x, "%s: line %lu: %s", c->part, (unsigned long)XML_GetCurrentLineNumber(c->p), msg);
     c->failed = 1;
     XML_StopParser(c->p, XML_FALSE);
 }
@@ -246,8 +250,7 @@ static int parse_part(xr *x, xml_ctx *c, XML_StartElementHandler start, XML_EndE
             if (c->stopped) {
                 rc = 1;
             } else if (!c->failed) {
-                xr_fail(x, "%s: line %lu: %s", name,
-                        (unsigned long)XML_GetCurrentLineNumber(p),
+                xr_fail(x, "%s: line %lu: %s", name, (unsigned long)XML_GetCurrentLineNumber(p),
                         XML_ErrorString(XML_GetErrorCode(p)));
                 rc = -1;
             } else {
@@ -282,8 +285,9 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
     unsigned long v = 0;
     for (; *s; s++) {
         if (*s < '0' || *s > '9') return -1;
-        v = v * 10 + (unsigned long)(*s - '0');
-        if (v > max) return -1;
+        unsigned long d = (unsigned long)(*s - '0');
+        if (v > (max - d) / 10) return -1;
+        v = v * 10 + d;
     }
     *out = v;
     return 0;
@@ -313,9 +317,7 @@ static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **at
     }
 }
 
-static void XMLCALL no_end(void *ud, const XML_Char *name)
-{
-}
+static void XMLCALL no_end(void *ud, const XML_Char *name) {}
 
 /* ---- xl/_rels/workbook.xml.rels ---- */
 
@@ -424,12 +426,28 @@ static int format_kind(const char *code)
             continue;
         }
         switch (ch) {
-        case 'y': case 'Y': y = 1; break;
-        case 'd': case 'D': d = 1; break;
-        case 'm': case 'M': m = 1; break;
-        case 'h': case 'H': h = 1; break;
-        case 's': case 'S': s = 1; break;
-        default: break;
+        case 'y':
+        case 'Y':
+            y = 1;
+            break;
+        case 'd':
+        case 'D':
+            d = 1;
+            break;
+        case 'm':
+        case 'M':
+            m = 1;
+            break;
+        case 'h':
+        case 'H':
+            h = 1;
+            break;
+        case 's':
+        case 'S':
+            s = 1;
+            break;
+        default:
+            break;
         }
     }
     if (y || d || (m && !h && !s)) return FMT_DATE;
@@ -685,8 +703,8 @@ static int format_date(double v, int date1904, char *out)
     }
     if (y > 9999) return -1;
     if (tod)
-        snprintf(out, 40, "%04ld-%02d-%02d %02ld:%02ld:%02ld", y, m, d, tod / 3600,
-                 tod / 60 % 60, tod % 60);
+        snprintf(out, 40, "%04ld-%02d-%02d %02ld:%02ld:%02ld", y, m, d, tod / 3600, tod / 60 % 60,
+                 tod % 60);
     else
         snprintf(out, 40, "%04ld-%02d-%02d", y, m, d);
     return 0;
@@ -825,8 +843,7 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
         c->in_cell = 1;
         snprintf(c->type, sizeof c->type, "%s", t ? t : "n");
         unsigned long si;
-        c->kind = (s && !parse_uint(s, 1000000, &si) && si < x->nxf) ? x->xf_kind[si]
-                                                                      : FMT_NUMBER;
+        c->kind = (s && !parse_uint(s, 1000000, &si) && si < x->nxf) ? x->xf_kind[si] : FMT_NUMBER;
         buf_clear(&c->v);
         buf_clear(&c->t);
         c->in_is = 0;

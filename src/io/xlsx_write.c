@@ -8,8 +8,9 @@
  * disk as it is completed, so a large export holds one row in memory, not the whole sheet.
  *
  * Text is always written as a string cell, so Excel never turns "0012" into 12 or a long ID
- * number into 1.1E+17. Column widths are derived from the text as it is written (a Chinese
- * character is about two Latin characters wide) unless the caller sets them.
+ * number into 1.1E+17; text with line breaks is set to wrap, so Excel shows the lines. Column
+ * widths are derived from the text as it is written (a Chinese character is about two Latin
+ * characters wide) unless the caller sets them.
  */
 #include "io/xlsx.h"
 
@@ -37,9 +38,9 @@ typedef struct {
 struct xlsx_writer {
     lxw_workbook *wb;
     lxw_worksheet *ws;
-    lxw_format *bold, *date;
-    char *path; /* the temporary file */
-    size_t row; /* the next row to write, 0-based */
+    lxw_format *bold, *date, *wrap, *bold_wrap; /* wrap: text with line breaks */
+    char *path;                                 /* the temporary file */
+    size_t row;                                 /* the next row to write, 0-based */
     int failed, finished;
     char err[256];
     double width[XLSX_MAX_COLUMNS]; /* derived from content */
@@ -99,10 +100,14 @@ static double text_width(const char *s)
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
         unsigned long cp;
         int n;
-        if (*p < 0x80) cp = *p, n = 1;
-        else if (*p < 0xE0) cp = *p & 0x1F, n = 2;
-        else if (*p < 0xF0) cp = *p & 0x0F, n = 3;
-        else cp = *p & 0x07, n = 4;
+        if (*p < 0x80)
+            cp = *p, n = 1;
+        else if (*p < 0xE0)
+            cp = *p & 0x1F, n = 2;
+        else if (*p < 0xF0)
+            cp = *p & 0x0F, n = 3;
+        else
+            cp = *p & 0x07, n = 4;
         for (int k = 1; k < n; k++)
             cp = (cp << 6) | (p[k] & 0x3F);
         p += n;
@@ -111,10 +116,10 @@ static double text_width(const char *s)
             cur = 0;
             continue;
         }
-        cur += (cp >= 0x1100 && (cp <= 0x115F || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                                 (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                                 (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                                 (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000))
+        cur += (cp >= 0x1100 &&
+                (cp <= 0x115F || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+                 (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+                 (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000))
                    ? 2
                    : 1;
     }
@@ -142,8 +147,8 @@ xlsx_writer *xlsx_writer_new(const char *sheet, char *err, size_t errlen)
 
     xlsx_writer *w = xcalloc(1, sizeof *w);
     w->path = path;
-    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = (char *)dir,
-                                .use_zip64 = LXW_FALSE};
+    lxw_workbook_options opt = {
+        .constant_memory = LXW_TRUE, .tmpdir = (char *)dir, .use_zip64 = LXW_FALSE};
     w->wb = workbook_new_opt(path, &opt);
     if (!w->wb) {
         snprintf(err, errlen, "cannot start a workbook");
@@ -165,6 +170,13 @@ xlsx_writer *xlsx_writer_new(const char *sheet, char *err, size_t errlen)
     }
     w->bold = workbook_add_format(w->wb);
     format_set_bold(w->bold);
+    w->wrap = workbook_add_format(w->wb);
+    format_set_text_wrap(w->wrap);
+    format_set_align(w->wrap, LXW_ALIGN_VERTICAL_TOP);
+    w->bold_wrap = workbook_add_format(w->wb);
+    format_set_bold(w->bold_wrap);
+    format_set_text_wrap(w->bold_wrap);
+    format_set_align(w->bold_wrap, LXW_ALIGN_VERTICAL_TOP);
     w->date = workbook_add_format(w->wb);
     format_set_num_format(w->date, "yyyy-mm-dd");
     return w;
@@ -225,10 +237,11 @@ static int write_row(xlsx_writer *w, const xlsx_cell *cells, size_t n, int heade
             if (!c->text || !*c->text) continue;
             if (!utf8_valid((const unsigned char *)c->text))
                 return wfail(w, "row %zu, column %zu: invalid UTF-8", r, k + 1);
-            e = worksheet_write_string(w->ws, lr, lc, c->text, header ? w->bold : NULL);
+            int multi = strchr(c->text, '\n') != NULL;
+            lxw_format *f = header ? (multi ? w->bold_wrap : w->bold) : (multi ? w->wrap : NULL);
+            e = worksheet_write_string(w->ws, lr, lc, c->text, f);
             if (e == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED)
-                return wfail(w, "row %zu, column %zu: text longer than 32767 characters", r,
-                             k + 1);
+                return wfail(w, "row %zu, column %zu: text longer than 32767 characters", r, k + 1);
             note_width(w, k, text_width(c->text));
             break;
         case XLSX_NUMBER:
@@ -241,8 +254,8 @@ static int write_row(xlsx_writer *w, const xlsx_cell *cells, size_t n, int heade
         case XLSX_DATE: {
             lxw_datetime dt;
             if (parse_date(c->text, &dt))
-                return wfail(w, "row %zu, column %zu: \"%.40s\" is not a date YYYY-MM-DD", r,
-                             k + 1, c->text ? c->text : "");
+                return wfail(w, "row %zu, column %zu: \"%.40s\" is not a date YYYY-MM-DD", r, k + 1,
+                             c->text ? c->text : "");
             e = worksheet_write_datetime(w->ws, lr, lc, &dt, w->date);
             note_width(w, k, 10);
             break;

@@ -42,8 +42,7 @@ static char *day_text(arena *a, cal_day d)
     return s;
 }
 
-/* Sets the overdue flag (and since when) from the deadline and today. */
-static void update_overdue(arena *a, store_problem *pr, cal_day today)
+void problem_refresh_overdue(arena *a, store_problem *pr, cal_day today)
 {
     int was = (int)pr->overdue;
     pr->overdue = problem_is_overdue(pr, today);
@@ -159,7 +158,7 @@ static err_code register_fn(store_tx *tx, void *ctx)
     pr->registered_unit_id = op->p->unit_id;
     pr->state = op->ap->problem_flow->states[op->ap->problem_flow->initial].name;
     pr->created_at = pr->updated_at = clock_now();
-    update_overdue(op->a, pr, cal_local_day(pr->created_at));
+    problem_refresh_overdue(op->a, pr, cal_local_day(pr->created_at));
     e = store_problem_insert(tx, pr);
     if (e != E_OK) return e;
     store_event ev = {.flow = FLOW, .item_id = pr->id, .action = "register", .from_state = "",
@@ -175,24 +174,33 @@ static err_code register_fn(store_tx *tx, void *ctx)
                                (json_int_t)pr->unit_id, "deadline", pr->deadline));
 }
 
-err_code problem_register(app *ap, arena *a, const principal *p, const problem_input *in,
-                          store_problem *out, const char **bad_field)
+err_code problem_check_input(const app *ap, arena *a, const problem_input *in,
+                             const char **mode, const char **deadline, int *estimated,
+                             const char **bad_field)
 {
     *bad_field = NULL;
     err_code e = check_texts(in, bad_field);
     if (e != E_OK) return e;
-    const char *mode = problem_mode_code(in->mode);
-    if (!mode) return *bad_field = "mode", in->mode ? E_FIELD_INVALID : E_FIELD_REQUIRED;
+    *mode = problem_mode_code(in->mode);
+    if (!*mode) return *bad_field = "mode", in->mode ? E_FIELD_INVALID : E_FIELD_REQUIRED;
     cal_day found;
     if (!in->found_on || cal_parse(in->found_on, &found))
         return *bad_field = "found_on", in->found_on ? E_FIELD_INVALID : E_FIELD_REQUIRED;
     if (in->ncounits > 20) return *bad_field = "counit_ids", E_FIELD_TOO_LONG;
-    const char *deadline;
-    int estimated;
-    e = compute_deadline(ap, a, in, found, &deadline, &estimated, bad_field);
+    e = compute_deadline(ap, a, in, found, deadline, estimated, bad_field);
     if (e != E_OK) return e;
-    if (strcmp(mode, "ongoing") == 0 && (!in->goal || !*in->goal))
+    if (strcmp(*mode, "ongoing") == 0 && (!in->goal || !*in->goal))
         return *bad_field = "goal", E_FIELD_REQUIRED; /* 持续推进 needs a goal */
+    return E_OK;
+}
+
+err_code problem_register(app *ap, arena *a, const principal *p, const problem_input *in,
+                          store_problem *out, const char **bad_field)
+{
+    const char *mode, *deadline;
+    int estimated;
+    err_code e = problem_check_input(ap, a, in, &mode, &deadline, &estimated, bad_field);
+    if (e != E_OK) return e;
     *out = (store_problem){
         .source = in->source, .category = in->category, .title = in->title,
         .description = in->description, .found_on = in->found_on, .unit_id = in->unit_id,
@@ -398,7 +406,7 @@ static err_code act_fn(store_tx *tx, void *ctx)
     pr->state = flow_next_state(f, act, from);
     effects(op->a, act->name, op->in->fields, pr, now);
     apply_deadlines(op->ap, op->a, act, op->in->fields, pr, today);
-    update_overdue(op->a, pr, today);
+    problem_refresh_overdue(op->a, pr, today);
     pr->updated_at = now;
     e = store_problem_update(tx, pr);
     if (e != E_OK) return e;

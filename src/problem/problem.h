@@ -32,6 +32,15 @@ typedef struct {
 } problem_input;
 
 /*
+ * Checks an input without touching the database: texts, mode, dates, the deadline (computed
+ * from days when given so) and the goal a 持续推进 problem needs. Gives the mode code, the
+ * deadline date and whether it was computed in a year without holiday data.
+ */
+err_code problem_check_input(const app *ap, arena *a, const problem_input *in,
+                             const char **mode, const char **deadline, int *estimated,
+                             const char **bad_field);
+
+/*
  * Registers a problem (needs problem.register over its unit) in the flow's initial state.
  * On a bad input returns the error with *bad_field naming it.
  */
@@ -65,6 +74,9 @@ err_code problem_actions(app *ap, arena *a, const principal *p, const store_prob
 err_code problem_lookback_complete(app *ap, arena *a, const principal *p, int64_t task_id,
                                    const char *result, const char *finding,
                                    const char *new_deadline, flow_refusal *why);
+
+/* Sets the overdue flag (and since when) from the deadline and today. */
+void problem_refresh_overdue(arena *a, store_problem *pr, cal_day today);
 
 /* 1 when the problem is open and its deadline's local day has ended by `today`. */
 int problem_is_overdue(const store_problem *pr, cal_day today);

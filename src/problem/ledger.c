@@ -1,0 +1,497 @@
+/* ledger — export and import of the problem ledger (台账) in XLSX and CSV (see ledger.h). */
+#include "problem/ledger.h"
+
+#include "base/clock.h"
+#include "base/text.h"
+#include "io/csv.h"
+#include "io/xlsx.h"
+#include "problem/problem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The columns, in export order. */
+enum {
+    C_NO, C_SOURCE, C_CATEGORY, C_DESCRIPTION, C_FOUND, C_UNIT, C_COUNITS, C_LEADER, C_PERSON,
+    C_MEASURES, C_GOAL, C_DEADLINE, C_MODE, C_PROGRESS, C_STATE, C_VERIFICATION, C_CLOSED,
+    C_NOTE, C_TITLE, NCOLS
+};
+static const char *const headers[NCOLS] = {
+    "序号", "问题来源", "问题类别", "问题描述", "发现时间", "责任单位", "配合单位", "责任领导",
+    "责任人", "整改措施", "整改目标", "完成时限", "整改方式", "进展情况", "状态", "核查情况",
+    "销号时间", "备注", "问题标题",
+};
+static const int required[] = {C_SOURCE, C_CATEGORY, C_DESCRIPTION, C_FOUND, C_UNIT, C_DEADLINE,
+                               C_MODE};
+
+/* ---- units by id, code and name ---- */
+
+typedef struct {
+    arena *a;
+    store_unit *units;
+    size_t n;
+    const store_problem_filter *f;
+    store_problem *items;
+    size_t nitems;
+    int64_t total;
+} units_ctx;
+
+static err_code units_fn(store_tx *tx, void *ctx)
+{
+    units_ctx *u = ctx;
+    return store_unit_list(tx, u->a, NULL, 0, &u->units, &u->n);
+}
+
+static const store_unit *unit_by_id(const units_ctx *u, int64_t id)
+{
+    for (size_t i = 0; i < u->n; i++)
+        if (u->units[i].id == id) return &u->units[i];
+    return NULL;
+}
+
+/* By code, else by name when the name is unique; *ambiguous set when it is not. */
+static const store_unit *unit_by_text(const units_ctx *u, const char *s, int *ambiguous)
+{
+    const store_unit *hit = NULL;
+    *ambiguous = 0;
+    for (size_t i = 0; i < u->n; i++)
+        if (strcmp(u->units[i].code, s) == 0) return &u->units[i];
+    for (size_t i = 0; i < u->n; i++)
+        if (strcmp(u->units[i].name, s) == 0) {
+            if (hit) *ambiguous = 1;
+            hit = &u->units[i];
+        }
+    return *ambiguous ? NULL : hit;
+}
+
+/* ---- export ---- */
+
+static const char *state_title(const app *ap, const char *state)
+{
+    const flow_state *s = flow_state_named(ap->problem_flow, state);
+    return s ? s->title : state;
+}
+
+/* The cells of one problem, in column order (strings in a). */
+static void problem_cells(const app *ap, arena *a, const units_ctx *u, const store_problem *p,
+                          size_t no, const char **cells)
+{
+    const store_unit *unit = unit_by_id(u, p->unit_id);
+    char *counits = arena_strdup(a, "");
+    for (size_t i = 0; i < p->ncounits; i++) {
+        const store_unit *cu = unit_by_id(u, p->counits[i]);
+        counits = arena_sprintf(a, "%s%s%s", counits, i ? "、" : "", cu ? cu->name : "");
+    }
+    char *closed = NULL;
+    if (p->closed_at) {
+        closed = arena_alloc(a, 11);
+        cal_format(cal_local_day(p->closed_at), closed);
+    }
+    cells[C_NO] = arena_sprintf(a, "%zu", no);
+    cells[C_SOURCE] = p->source;
+    cells[C_CATEGORY] = p->category;
+    cells[C_DESCRIPTION] = p->description;
+    cells[C_FOUND] = p->found_on;
+    cells[C_UNIT] = unit ? unit->name : "";
+    cells[C_COUNITS] = counits;
+    cells[C_LEADER] = p->leader;
+    cells[C_PERSON] = p->person;
+    cells[C_MEASURES] = p->measures;
+    cells[C_GOAL] = p->goal;
+    cells[C_DEADLINE] = p->deadline;
+    cells[C_MODE] = problem_mode_title(p->mode);
+    cells[C_PROGRESS] = p->progress;
+    cells[C_STATE] = state_title(ap, p->state);
+    cells[C_VERIFICATION] = p->verification;
+    cells[C_CLOSED] = closed ? closed : "";
+    cells[C_NOTE] = p->note;
+    cells[C_TITLE] = p->title;
+}
+
+static err_code page_fn(store_tx *tx, void *ctx)
+{
+    units_ctx *u = ctx;
+    return store_problem_list(tx, u->a, u->f, &u->items, &u->nitems, &u->total);
+}
+
+/* Appends one row to whichever writer is in use. */
+static int write_row(csv_writer *cw, xlsx_writer *xw, const char **cells)
+{
+    if (cw) {
+        csv_writer_row(cw, cells, NCOLS);
+        return 0;
+    }
+    xlsx_cell typed[NCOLS];
+    for (int i = 0; i < NCOLS; i++) {
+        int is_date = (i == C_FOUND || i == C_DEADLINE || i == C_CLOSED) && cells[i][0];
+        typed[i] = (xlsx_cell){is_date ? XLSX_DATE : XLSX_TEXT, cells[i], 0, NULL};
+    }
+    typed[C_NO] = (xlsx_cell){XLSX_NUMBER, NULL, atof(cells[C_NO]), "0"};
+    return xlsx_writer_cells(xw, typed, NCOLS);
+}
+
+err_code ledger_export(app *ap, const principal *p, const store_problem_filter *f,
+                       ledger_format fmt, char **bytes, size_t *len, char *err, size_t errlen)
+{
+    arena *a = arena_new();
+    units_ctx u = {.a = a};
+    store_problem_filter page = *f;
+    page.scope = authz_scope(p, "problem.read", a);
+    page.limit = 1000;
+    csv_writer *cw = fmt == LEDGER_CSV ? csv_writer_new(1) : NULL;
+    xlsx_writer *xw = fmt == LEDGER_XLSX ? xlsx_writer_new("问题清单", err, errlen) : NULL;
+    err_code e = (cw || xw) ? store_read(ap->st, units_fn, &u) : E_INTERNAL;
+    if (e == E_OK && cw) csv_writer_row(cw, headers, NCOLS);
+    if (e == E_OK && xw && xlsx_writer_header(xw, headers, NCOLS)) e = E_INTERNAL;
+    /* Oldest first, page by page (the list pages newest first: walk the pages backwards). */
+    u.f = &page;
+    page.offset = 0;
+    if (e == E_OK) {
+        page.limit = 0;
+        e = store_read(ap->st, page_fn, &u);
+    }
+    size_t no = 0;
+    for (int64_t end = u.total; e == E_OK && end > 0; end -= 1000) {
+        page.offset = end > 1000 ? end - 1000 : 0;
+        page.limit = end - page.offset;
+        arena *pa = arena_new();
+        u.a = pa;
+        e = store_read(ap->st, page_fn, &u);
+        for (size_t i = u.nitems; e == E_OK && i > 0; i--) {
+            const char *cells[NCOLS];
+            problem_cells(ap, pa, &u, &u.items[i - 1], ++no, cells);
+            if (write_row(cw, xw, cells)) e = E_INTERNAL;
+        }
+        u.a = a;
+        arena_free(pa);
+    }
+    if (e == E_OK && cw) *bytes = csv_writer_take(cw, len), cw = NULL;
+    if (e == E_OK && xw && xlsx_writer_finish(xw, bytes, len)) e = E_INTERNAL;
+    if (e != E_OK && xw && !err[0]) snprintf(err, errlen, "%s", xlsx_writer_error(xw));
+    csv_writer_free(cw);
+    xlsx_writer_free(xw);
+    arena_free(a);
+    return e;
+}
+
+/* ---- import ---- */
+
+typedef struct {
+    arena *a;
+    const char ***rows; /* rows[i][col] for the file's columns */
+    size_t *widths, *numbers, n, cap;
+} table;
+
+static int collect(void *ctx, size_t row, const char *const *cells, size_t ncells)
+{
+    table *t = ctx;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 256;
+        const char ***rows = arena_alloc(t->a, cap * sizeof *rows);
+        size_t *widths = arena_alloc(t->a, cap * sizeof *widths);
+        size_t *numbers = arena_alloc(t->a, cap * sizeof *numbers);
+        if (t->n) {
+            memcpy(rows, t->rows, t->n * sizeof *rows);
+            memcpy(widths, t->widths, t->n * sizeof *widths);
+            memcpy(numbers, t->numbers, t->n * sizeof *numbers);
+        }
+        t->rows = rows, t->widths = widths, t->numbers = numbers, t->cap = cap;
+    }
+    const char **copy = arena_alloc(t->a, (ncells + 1) * sizeof *copy);
+    for (size_t i = 0; i < ncells; i++) copy[i] = arena_strdup(t->a, cells[i]);
+    t->rows[t->n] = copy;
+    t->widths[t->n] = ncells;
+    t->numbers[t->n] = row;
+    t->n++;
+    return 0;
+}
+
+static char *trimmed(arena *a, const char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n')) n--;
+    /* A trailing full-width space (U+3000) is padding too. */
+    while (n >= 3 && memcmp(s + n - 3, "\xE3\x80\x80", 3) == 0) n -= 3;
+    return arena_strndup(a, s, n);
+}
+
+/* Reads a date the ways offices write one: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日. */
+static const char *normal_date(arena *a, const char *s)
+{
+    int y, m, d;
+    char tail[8] = "";
+    if (sscanf(s, "%d-%d-%d%7s", &y, &m, &d, tail) != 3 &&
+        sscanf(s, "%d/%d/%d%7s", &y, &m, &d, tail) != 3 &&
+        sscanf(s, "%d.%d.%d%7s", &y, &m, &d, tail) != 3 &&
+        !(sscanf(s, "%d年%d月%d%7s", &y, &m, &d, tail) == 4 && strcmp(tail, "日") == 0))
+        return NULL;
+    char *out = arena_sprintf(a, "%04d-%02d-%02d", y, m, d);
+    cal_day day;
+    return cal_parse(out, &day) == 0 ? out : NULL;
+}
+
+typedef struct {
+    problem_input in;
+    const char *state, *progress, *verification, *closed_on;
+    int64_t counits[20];
+    size_t row;
+} import_row;
+
+typedef struct {
+    app *ap;
+    arena *a;
+    const principal *p;
+    ledger_report *rep;
+    size_t fault_cap;
+    units_ctx units;
+    int cols[NCOLS]; /* column index in the file, -1 when absent */
+    import_row *good;
+    size_t ngood;
+    int64_t first_id, last_id;
+} import_ctx;
+
+/* Records a fault of a row (col -1: the row as a whole); returns -1 for `return fault(…)`. */
+static int fault(import_ctx *c, size_t row, int col, const char *reason)
+{
+    ledger_report *r = c->rep;
+    if (r->nfaults == c->fault_cap) {
+        size_t cap = c->fault_cap ? c->fault_cap * 2 : 32;
+        ledger_fault *grown = arena_alloc(c->a, cap * sizeof *grown);
+        if (r->nfaults) memcpy(grown, r->faults, r->nfaults * sizeof *grown);
+        r->faults = grown;
+        c->fault_cap = cap;
+    }
+    r->faults[r->nfaults++] = (ledger_fault){row, col >= 0 ? headers[col] : NULL, reason};
+    return -1;
+}
+
+static const char *cell(import_ctx *c, const table *t, size_t i, int col)
+{
+    int at = c->cols[col];
+    if (at < 0 || (size_t)at >= t->widths[i]) return "";
+    return trimmed(c->a, t->rows[i][at]);
+}
+
+static int find_columns(import_ctx *c, const table *t)
+{
+    for (int k = 0; k < NCOLS; k++) c->cols[k] = -1;
+    for (size_t i = 0; i < t->widths[0]; i++) {
+        const char *h = trimmed(c->a, t->rows[0][i]);
+        for (int k = 0; k < NCOLS; k++)
+            if (strcmp(h, headers[k]) == 0 && c->cols[k] < 0) c->cols[k] = (int)i;
+    }
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+        if (c->cols[required[i]] < 0) {
+            snprintf(c->rep->fatal, sizeof c->rep->fatal, "第 1 行（表头）缺少“%s”列",
+                     headers[required[i]]);
+            return -1;
+        }
+    return 0;
+}
+
+/* The column of a problem_input field, for reporting what problem_check_input found. */
+static int column_of(const char *field)
+{
+    static const struct {
+        const char *field;
+        int col;
+    } map[] = {{"source", C_SOURCE},   {"category", C_CATEGORY}, {"title", C_TITLE},
+               {"description", C_DESCRIPTION}, {"found_on", C_FOUND}, {"leader", C_LEADER},
+               {"person", C_PERSON},   {"measures", C_MEASURES}, {"goal", C_GOAL},
+               {"mode", C_MODE},       {"note", C_NOTE},         {"deadline", C_DEADLINE},
+               {"counit_ids", C_COUNITS}};
+    for (size_t i = 0; field && i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i].field, field) == 0) return map[i].col;
+    return -1;
+}
+
+/* A title from the description: up to its first full stop or comma, at most 30 characters. */
+static const char *derived_title(arena *a, const char *description)
+{
+    const char *end = description;
+    size_t chars = 0;
+    while (*end && chars < 30 && strncmp(end, "。", 3) != 0 && strncmp(end, "，", 3) != 0) {
+        end++;
+        while ((*end & 0xC0) == 0x80) end++;
+        chars++;
+    }
+    return arena_strndup(a, description, (size_t)(end - description));
+}
+
+static const char *state_named_by_title(const app *ap, const char *title)
+{
+    const flow_def *f = ap->problem_flow;
+    if (!*title) return f->states[f->initial].name;
+    for (size_t i = 0; i < f->nstates; i++)
+        if (strcmp(f->states[i].title, title) == 0 || strcmp(f->states[i].name, title) == 0)
+            return f->states[i].name;
+    return NULL;
+}
+
+/* Resolves 配合单位 ("A、B" or "A,B" or "A，B"); 0 on success. */
+static int resolve_counits(import_ctx *c, import_row *r, const char *text, int64_t lead)
+{
+    char *list = arena_strdup(c->a, text);
+    for (char *p = list; *p;) {
+        char *sep = p;
+        size_t skip = 0;
+        while (*sep && !skip) {
+            if (strncmp(sep, "、", 3) == 0 || strncmp(sep, "，", 3) == 0) skip = 3;
+            else if (*sep == ',' || *sep == ';') skip = 1;
+            else sep++;
+        }
+        char saved = *sep;
+        *sep = 0;
+        const char *name = trimmed(c->a, p);
+        if (*name) {
+            int ambiguous;
+            const store_unit *u = unit_by_text(&c->units, name, &ambiguous);
+            if (!u || u->id == lead || r->in.ncounits == 20)
+                return fault(c, r->row, C_COUNITS,
+                             arena_sprintf(c->a, ambiguous ? "单位名称“%s”不唯一，请改用单位编码"
+                                                           : "找不到配合单位“%s”（或与责任单位相同）",
+                                           name));
+            r->counits[r->in.ncounits++] = u->id;
+        }
+        if (!saved) break;
+        p = sep + skip;
+    }
+    r->in.counits = r->counits;
+    return 0;
+}
+
+/* Checks one data row; adds it to the good rows (0) or reports its first fault (-1). */
+static int check_row(import_ctx *c, const table *t, size_t i)
+{
+    import_row r = {.row = t->numbers[i]};
+    const char *found = cell(c, t, i, C_FOUND), *due = cell(c, t, i, C_DEADLINE);
+    const char *closed = cell(c, t, i, C_CLOSED);
+    r.in = (problem_input){
+        .source = cell(c, t, i, C_SOURCE), .category = cell(c, t, i, C_CATEGORY),
+        .description = cell(c, t, i, C_DESCRIPTION), .leader = cell(c, t, i, C_LEADER),
+        .person = cell(c, t, i, C_PERSON), .measures = cell(c, t, i, C_MEASURES),
+        .goal = cell(c, t, i, C_GOAL), .mode = cell(c, t, i, C_MODE),
+        .note = cell(c, t, i, C_NOTE), .subject = "",
+    };
+    r.in.title = *cell(c, t, i, C_TITLE) ? cell(c, t, i, C_TITLE) : derived_title(c->a, r.in.description);
+    r.progress = cell(c, t, i, C_PROGRESS);
+    r.verification = cell(c, t, i, C_VERIFICATION);
+    if (*found && !(r.in.found_on = normal_date(c->a, found)))
+        return fault(c, r.row, C_FOUND, "不是有效日期（如 2024-03-05）");
+    if (!*found) return fault(c, r.row, C_FOUND, "此项为必填项");
+    if (*due && !(r.in.deadline = normal_date(c->a, due)))
+        return fault(c, r.row, C_DEADLINE, "不是有效日期（如 2024-03-05）");
+    int ambiguous;
+    const char *unit_text = cell(c, t, i, C_UNIT);
+    const store_unit *unit = *unit_text ? unit_by_text(&c->units, unit_text, &ambiguous) : NULL;
+    if (!unit)
+        return fault(c, r.row, C_UNIT, !*unit_text ? "此项为必填项"
+                                       : ambiguous ? "单位名称不唯一，请改用单位编码"
+                                                   : "找不到此单位");
+    if (!authz_can(c->p, "problem.register", unit->path))
+        return fault(c, r.row, C_UNIT, "没有为此单位登记问题的权限");
+    r.in.unit_id = unit->id;
+    if (resolve_counits(c, &r, cell(c, t, i, C_COUNITS), unit->id)) return -1;
+    for (size_t k = 0; k < r.in.ncounits; k++)
+        if (!authz_can(c->p, "problem.register", unit_by_id(&c->units, r.counits[k])->path))
+            return fault(c, r.row, C_COUNITS, "没有为此配合单位登记问题的权限");
+    const char *mode, *deadline, *field;
+    int estimated;
+    err_code e = problem_check_input(c->ap, c->a, &r.in, &mode, &deadline, &estimated, &field);
+    if (e != E_OK) return fault(c, r.row, column_of(field), err_message(e));
+    r.in.mode = mode;
+    r.state = state_named_by_title(c->ap, cell(c, t, i, C_STATE));
+    if (!r.state) return fault(c, r.row, C_STATE, "不是已知的状态（如 已登记、整改中、已销号）");
+    if (strcmp(r.state, "closed") == 0) {
+        if (!*r.verification) return fault(c, r.row, C_VERIFICATION, "已销号的问题必须有核查情况");
+        if (!*closed || !(r.closed_on = normal_date(c->a, closed)))
+            return fault(c, r.row, C_CLOSED, "已销号的问题必须有有效的销号时间");
+    }
+    if (c->ngood % 256 == 0) {
+        import_row *grown = arena_alloc(c->a, (c->ngood + 256) * sizeof *grown);
+        if (c->ngood) memcpy(grown, c->good, c->ngood * sizeof *grown);
+        c->good = grown;
+    }
+    c->good[c->ngood] = r;
+    c->good[c->ngood].in.counits = c->good[c->ngood].counits;
+    c->ngood++;
+    return 0;
+}
+
+static err_code write_fn(store_tx *tx, void *ctx)
+{
+    import_ctx *c = ctx;
+    int64_t now = clock_now();
+    cal_day today = cal_local_day(now);
+    for (size_t i = 0; i < c->ngood; i++) {
+        import_row *r = &c->good[i];
+        const problem_input *in = &r->in;
+        cal_day closed_day;
+        store_problem pr = {
+            .source = in->source, .category = in->category, .title = in->title,
+            .description = in->description, .found_on = in->found_on, .unit_id = in->unit_id,
+            .leader = in->leader, .person = in->person, .measures = in->measures,
+            .goal = in->goal, .mode = in->mode, .subject = in->subject, .note = in->note,
+            .state = r->state, .deadline = in->deadline, .original_deadline = in->deadline,
+            .counits = r->counits, .ncounits = in->ncounits, .registered_by = c->p->user_id,
+            .registered_unit_id = c->p->unit_id, .created_at = now, .updated_at = now,
+        };
+        problem_refresh_overdue(c->a, &pr, today);
+        err_code e = store_problem_insert(tx, &pr);
+        /* Columns the insert leaves at their defaults: progress, verification, closure. */
+        if (e == E_OK && r->closed_on && cal_parse(r->closed_on, &closed_day) == 0)
+            pr.closed_at = (int64_t)closed_day * 86400 - 8 * 3600;
+        pr.progress = r->progress;
+        pr.verification = r->verification;
+        pr.supervisor = "";
+        if (e == E_OK) e = store_problem_update(tx, &pr);
+        store_event ev = {.flow = "problem", .item_id = pr.id, .action = "import",
+                          .from_state = "", .to_state = r->state, .actor_id = c->p->user_id,
+                          .actor = c->p->login, .at = now,
+                          .fields = arena_sprintf(c->a, "{\"row\":%zu}", r->row)};
+        if (e == E_OK) e = store_event_insert(tx, &ev);
+        if (e != E_OK) return e;
+        if (!c->first_id) c->first_id = pr.id;
+        c->last_id = pr.id;
+    }
+    return app_audit(c->ap, tx, c->a, c->p, "problem.import", "problem:*",
+                     json_pack("{sI sI sI sI}", "rows", (json_int_t)c->rep->rows, "imported",
+                               (json_int_t)c->ngood, "first_id", (json_int_t)c->first_id,
+                               "last_id", (json_int_t)c->last_id));
+}
+
+err_code ledger_import(app *ap, arena *a, const principal *p, const void *data, size_t len,
+                       ledger_format fmt, int skip_bad, ledger_report *rep)
+{
+    memset(rep, 0, sizeof *rep);
+    import_ctx c = {.ap = ap, .a = a, .p = p, .rep = rep, .units = {.a = a}};
+    table t = {.a = a};
+    char err[400];
+    int rc = fmt == LEDGER_CSV ? csv_read(data, len, collect, &t, err, sizeof err)
+                               : xlsx_read(data, len, collect, &t, err, sizeof err);
+    if (rc < 0) {
+        snprintf(rep->fatal, sizeof rep->fatal, "文件无法读取：%s", err);
+        return E_FIELD_INVALID;
+    }
+    if (t.n == 0) {
+        snprintf(rep->fatal, sizeof rep->fatal, "文件是空的");
+        return E_FIELD_INVALID;
+    }
+    err_code e = store_read(ap->st, units_fn, &c.units);
+    if (e != E_OK) return e;
+    if (find_columns(&c, &t)) return E_FIELD_INVALID;
+    for (size_t i = 1; i < t.n; i++) {
+        int blank = 1;
+        for (size_t k = 0; k < t.widths[i] && blank; k++) blank = !*trimmed(a, t.rows[i][k]);
+        if (blank) continue;
+        rep->rows++;
+        check_row(&c, &t, i);
+    }
+    rep->skipped = rep->rows - c.ngood;
+    if (rep->nfaults && !skip_bad) return E_FIELD_INVALID;
+    if (c.ngood == 0) return E_OK;
+    e = store_write(ap->st, write_fn, &c);
+    if (e == E_OK) rep->imported = c.ngood;
+    return e;
+}
