@@ -27,6 +27,7 @@ static const cli_sub commands[] = {
     {"audit", cmd_audit, "verify|export the audit log"},
     {"backup", cmd_backup, "copy the database online and consistently"},
     {"calendar", cmd_calendar, "list|import|add years of the holiday calendar"},
+    {"problem", cmd_problem, "list|show|act on the problem list (问题清单)"},
     {"export", cmd_export, "export problems: the ledger (台账) as XLSX or CSV"},
     {"import", cmd_import, "import problems: a ledger from XLSX or CSV, with a report per bad row"},
     {"demo", cmd_demo, "fill a new database with the demo county 宁津县"},

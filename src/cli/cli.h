@@ -79,6 +79,7 @@ int cmd_tick(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_problem(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 
 #endif

@@ -281,8 +281,9 @@ static void plan_problem(demo *d, plan *p, int index, cal_day today, step **step
         unit = d->town_ids[town];
         p->handler = &d->town_handlers[town];
     } else {
+        /* A department answers for a problem found in some village. */
         int dept = 2 + below(r, NDEPT - 2);
-        subject = departments[dept].name;
+        subject = d->village_names[town][below(r, NVILLAGE)];
         unit = d->dept_ids[dept];
         p->handler = &d->dept_handlers[dept];
     }

@@ -896,7 +896,9 @@ static const char *cell_value(sheet_ctx *c, char *tmp)
     if (!c->v.b) tmp[0] = '\0';
     if (!strcmp(ty, "s")) {
         unsigned long i;
-        if (parse_uint(trim(v), (unsigned long)-1, &i) || i >= x->nstr) {
+        v = trim(v);
+        if (!*v) return ""; /* no value: an empty cell */
+        if (parse_uint(v, (unsigned long)-1, &i) || i >= x->nstr) {
             cell_fail(c, "refers to a shared string that does not exist");
             return NULL;
         }
