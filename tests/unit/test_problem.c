@@ -15,6 +15,7 @@
 #include "core/setup.h"
 #include "org/org.h"
 #include "access/access.h"
+#include "problem/ledger.h"
 #include "problem/problem.h"
 #include "problem/tick.h"
 
@@ -390,6 +391,93 @@ static void test_tick(void **state)
     assert_string_equal(now_late.overdue_since, "2024-03-16");
 }
 
+typedef struct {
+    arena *a;
+    store_problem_filter f;
+    store_problem *items;
+    size_t n;
+    int64_t total;
+} count_ctx;
+
+static err_code count_fn(store_tx *tx, void *ctx)
+{
+    count_ctx *c = ctx;
+    return store_problem_list(tx, c->a, &c->f, &c->items, &c->n, &c->total);
+}
+
+static int64_t count_problems(fixture *fx)
+{
+    count_ctx c = {.a = fx->a, .f = {.limit = 1}};
+    assert_int_equal(store_read(fx->ap.st, count_fn, &c), E_OK);
+    return c.total;
+}
+
+static void test_ledger(void **state)
+{
+    fixture *fx = *state;
+    const char *field;
+    store_problem pr;
+    problem_input in = sample(fx, "2030-03-01", "2030-06-30");
+    int64_t co = fx->town_b;
+    in.counits = &co;
+    in.ncounits = 1;
+    in.note = "含逗号,引号\"和换行\n的备注";
+    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &pr, &field), E_OK);
+    int64_t before = count_problems(fx);
+
+    /* Export, import the export, export again: the same ledger (but the 序号). */
+    store_problem_filter all = {0};
+    char *first, *second, err[256] = "";
+    size_t n1, n2;
+    assert_int_equal(ledger_export(&fx->ap, &fx->op, &all, LEDGER_CSV, &first, &n1, err, sizeof err), E_OK);
+    ledger_report rep;
+    assert_int_equal(ledger_import(&fx->ap, fx->a, &fx->op, first, n1, LEDGER_CSV, 0, &rep), E_OK);
+    assert_int_equal(rep.imported, (size_t)before);
+    assert_int_equal(count_problems(fx), 2 * before);
+    store_problem_filter newer = {.found_from = "2030-03-01", .found_to = "2030-03-01"};
+    assert_int_equal(ledger_export(&fx->ap, &fx->op, &newer, LEDGER_XLSX, &second, &n2, err, sizeof err), E_OK);
+    ledger_report rep2;
+    /* The XLSX carries the same rows: importing it reports no faults. */
+    assert_int_equal(ledger_import(&fx->ap, fx->a, &fx->op, second, n2, LEDGER_XLSX, 0, &rep2), E_OK);
+    assert_true(rep2.imported >= 2);
+    free(first);
+    free(second);
+
+    /* Bad rows are reported by row and column, and nothing is written. */
+    const char *bad =
+        "问题来源,问题类别,问题描述,发现时间,责任单位,完成时限,整改方式,状态,核查情况\n"
+        "调研,项目推进,道路破损,2030-02-30,town-a,2030-06-01,立行立改,,\n"
+        "调研,项目推进,道路破损,2030-02-01,无此单位,2030-06-01,立行立改,,\n"
+        "调研,项目推进,道路破损,2030年2月1日,town-a,2030/6/1,立行立改,已销号,\n"
+        "调研,项目推进,道路破损,2030-02-01,town-a,2030-06-01,持续推进,,\n"
+        "调研,项目推进,路灯损坏，夜间出行不便,2030.2.1,town-a,2030-06-01,立行立改,,\n";
+    int64_t now = count_problems(fx);
+    assert_int_equal(ledger_import(&fx->ap, fx->a, &fx->op, bad, strlen(bad), LEDGER_CSV, 0, &rep), E_FIELD_INVALID);
+    assert_int_equal(rep.nfaults, 4);
+    assert_int_equal(rep.faults[0].row, 2);
+    assert_string_equal(rep.faults[0].column, "发现时间");
+    assert_int_equal(rep.faults[1].row, 3);
+    assert_string_equal(rep.faults[1].column, "责任单位");
+    assert_int_equal(rep.faults[2].row, 4);
+    assert_string_equal(rep.faults[2].column, "核查情况");
+    assert_int_equal(rep.faults[3].row, 5);
+    assert_string_equal(rep.faults[3].column, "整改目标");
+    assert_int_equal(count_problems(fx), now);
+    /* With skip_bad the good row goes in, its title taken from the description. */
+    assert_int_equal(ledger_import(&fx->ap, fx->a, &fx->op, bad, strlen(bad), LEDGER_CSV, 1, &rep), E_OK);
+    assert_int_equal(rep.imported, 1);
+    assert_int_equal(rep.skipped, 4);
+    assert_int_equal(count_problems(fx), now + 1);
+    /* A file without a required column is refused as a whole. */
+    const char *no_unit = "问题来源,问题类别,问题描述,发现时间,完成时限,整改方式\n调研,a,b,2030-01-01,2030-02-01,立行立改\n";
+    assert_int_equal(ledger_import(&fx->ap, fx->a, &fx->op, no_unit, strlen(no_unit), LEDGER_CSV, 0, &rep), E_FIELD_INVALID);
+    assert_non_null(strstr(rep.fatal, "责任单位"));
+    /* The township may not import for the neighbour. */
+    const char *neighbour = "问题来源,问题类别,问题描述,发现时间,责任单位,完成时限,整改方式\n调研,a,b,2030-01-01,town-b,2030-02-01,立行立改\n";
+    assert_int_equal(ledger_import(&fx->ap, fx->a, &fx->handler_a, neighbour, strlen(neighbour), LEDGER_CSV, 0, &rep), E_FIELD_INVALID);
+    assert_string_equal(rep.faults[0].column, "责任单位");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -397,6 +485,7 @@ int main(void)
         cmocka_unit_test(test_deadlines_overdue_and_extension),
         cmocka_unit_test(test_register_validation),
         cmocka_unit_test(test_tick),
+        cmocka_unit_test(test_ledger),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
