@@ -3,6 +3,7 @@
 
 #include "base/mem.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
@@ -97,12 +98,13 @@ static int valid_addr(const char *v)
     if (parse_int(colon + 1, &port) || port < 1 || port > 65535) return 0;
     size_t hl = (size_t)(colon - v);
     if (hl == 9 && strncmp(v, "localhost", 9) == 0) return 1;
-    int dots = 0;
-    for (const char *p = v; p < colon; p++) {
-        if (*p == '.') dots++;
-        else if (!isdigit((unsigned char)*p)) return 0;
-    }
-    return dots == 3;
+    /* Exactly what the server will bind: four octets 0..255 (not "1..2.3" or "999.0.0.1"). */
+    char host[16];
+    struct in_addr addr;
+    if (hl >= sizeof host) return 0;
+    memcpy(host, v, hl);
+    host[hl] = 0;
+    return inet_pton(AF_INET, host, &addr) == 1;
 }
 
 int config_set(config *c, const char *name, const char *value, const char *source, char *err,

@@ -21,9 +21,11 @@
 #include <stddef.h>
 
 enum {
-    XLSX_MAX_ROWS = 1000000,    /* a sheet row number above this is an error */
-    XLSX_MAX_COLUMNS = 200,     /* a cell right of column GR is an error */
-    XLSX_MAX_CELL = 128 * 1024, /* bytes of text in one cell or shared string */
+    XLSX_MAX_ROWS = 1000000, /* a sheet row number above this is an error */
+    XLSX_MAX_COLUMNS = 200,  /* a cell right of column GR is an error */
+    /* bytes of text in one cell or shared string (Excel's own limit, 32767 UTF-16 units, can
+     * take 96 KiB of UTF-8) */
+    XLSX_MAX_CELL = 128 * 1024,
 };
 
 /* Limits on what may be inflated from the archive, checked on the bytes actually produced. */
@@ -33,11 +35,13 @@ enum {
 
 /*
  * Reads the first worksheet (the first visible one in the workbook's tab order) of the .xlsx
- * file in data (len bytes) and calls fn once per row, from row 1 to the last row the sheet
- * has, with the sheet's own row numbers. A row without cells (absent from the file or empty)
- * is delivered with ncells 0. Cells are placed by their references (r="C7"): cells[2] is
- * column C, gaps are filled with empty strings, and ncells is the column of the row's last cell
- * present in the file (trailing empty cells that Excel did not store are absent).
+ * file in data (len bytes) and calls fn once per row, from row 1 to the last row that has a
+ * non-empty cell, with the sheet's own row numbers: a row in between without content (absent
+ * from the file, or only empty or formatted cells) is delivered with ncells 0, and empty rows
+ * after the last row with content are not delivered. Cells are placed by their references
+ * (r="C7"): cells[2] is column C, gaps are filled with empty strings, and ncells is the column
+ * of the row's last non-empty cell (trailing empty cells are never delivered, as Excel does
+ * not store them either).
  *
  * Cell text: shared and inline strings as written (rich-text runs joined, phonetic guides
  * left out, _xHHHH_ escapes decoded); booleans "TRUE"/"FALSE"; error values as Excel shows them
@@ -45,11 +49,19 @@ enum {
  * ".0"; numbers formatted as dates (built-in formats 14–17, 22, the Chinese date formats 27–31,
  * 36, 50–54, 57, 58, and custom formats with year, month or day) as "YYYY-MM-DD", or
  * "YYYY-MM-DD HH:MM:SS" when the value has a time of day, in the workbook's 1900 or 1904 date
- * system; formulas by their cached value.
+ * system (serial 60 is Excel's fictitious 1900-02-29, serial 0 its "1900-01-00"; values Excel
+ * cannot show as dates stay numbers); numbers formatted as times of day (built-in 18–21, 32–35,
+ * 45–47, 55, 56, custom formats with only h, m, s) as "HH:MM:SS" when below 1, else as
+ * numbers; formulas by their cached value (empty if the file holds none).
+ *
+ * Limits: XLSX_MAX_ROWS, XLSX_MAX_COLUMNS and XLSX_MAX_CELL apply to non-empty cells (an empty
+ * formatted cell beyond them is ignored); parts over XLSX_MAX_PART, workbooks over
+ * XLSX_MAX_TOTAL and parts over 1 MiB compressed more than XLSX_MAX_RATIO are refused, counted
+ * on the bytes actually inflated. A DOCTYPE in any part is refused.
  *
  * Returns 0 when every row was delivered, 1 when fn stopped the reading, -1 on a fault with a
  * message in err (size errlen) naming the part, e.g. "xl/worksheets/sheet1.xml: line 3: row 7,
- * column 3: invalid number". Rows before the fault have already been delivered.
+ * column 3 (C7): invalid number". Rows before the fault have already been delivered.
  */
 int xlsx_read(const void *data, size_t len, csv_row_fn fn, void *ctx, char *err, size_t errlen);
 

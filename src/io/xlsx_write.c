@@ -354,7 +354,15 @@ const char *xlsx_writer_error(const xlsx_writer *w)
 void xlsx_writer_free(xlsx_writer *w)
 {
     if (!w) return;
-    if (w->wb) lxw_workbook_free(w->wb);
+    if (w->wb) {
+        /* An unfinished workbook: libxlsxwriter 1.1.4 frees it without closing the worksheet's
+         * constant-memory temporary file, so that descriptor is closed here. */
+        if (w->ws && w->ws->optimize_tmpfile) {
+            fclose(w->ws->optimize_tmpfile);
+            w->ws->optimize_tmpfile = NULL;
+        }
+        lxw_workbook_free(w->wb);
+    }
     if (w->path) {
         unlink(w->path);
         free(w->path);

@@ -23,7 +23,7 @@
 
 /* Distinct statements per connection: about 15 per mechanism; a full cache is a build-time
  * mistake that the unit tests would hit first, so it still aborts loudly. */
-enum { CACHE_SLOTS = 1024, MAX_HOOKS = 8 };
+enum { CACHE_SLOTS = 1024 };
 
 typedef struct {
     const char *sql;
@@ -36,8 +36,8 @@ struct store_tx {
     struct {
         void (*fn)(void *);
         void *arg;
-    } hooks[MAX_HOOKS];
-    int nhooks;
+    } *hooks; /* grown as needed: a bulk write registers one per audit record */
+    int nhooks, hooks_cap;
     int writer;
 };
 
@@ -82,6 +82,9 @@ static int open_conn(const char *path, int flags, store_tx *tx, char *err, size_
 static void close_conn(store_tx *tx)
 {
     if (!tx->db) return;
+    free(tx->hooks);
+    tx->hooks = NULL;
+    tx->hooks_cap = 0;
     for (int i = 0; i < CACHE_SLOTS; i++)
         if (tx->cache[i].st) sqlite3_finalize(tx->cache[i].st);
     sqlite3_close(tx->db);
@@ -200,7 +203,11 @@ err_code store_read(store *st, store_fn fn, void *ctx)
 
 void store_after_commit(store_tx *tx, void (*fn)(void *), void *arg)
 {
-    if (!tx->writer || tx->nhooks >= MAX_HOOKS) abort(); /* a programming error */
+    if (!tx->writer) abort(); /* a programming error */
+    if (tx->nhooks == tx->hooks_cap) {
+        tx->hooks_cap = tx->hooks_cap ? 2 * tx->hooks_cap : 8;
+        tx->hooks = xrealloc(tx->hooks, (size_t)tx->hooks_cap * sizeof *tx->hooks);
+    }
     tx->hooks[tx->nhooks].fn = fn;
     tx->hooks[tx->nhooks].arg = arg;
     tx->nhooks++;
