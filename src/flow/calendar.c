@@ -326,11 +326,11 @@ int calendar_load(calendar *c, const char *text, const char *source, char *err, 
         return -1;
     }
     c->days = xrealloc(c->days, (c->ndays + s.n + 1) * sizeof *c->days);
-    memcpy(c->days + c->ndays, s.days, s.n * sizeof *s.days);
+    if (s.n) memcpy(c->days + c->ndays, s.days, s.n * sizeof *s.days);
     c->ndays += s.n;
     qsort(c->days, c->ndays, sizeof *c->days, cmp_day);
     c->years = xrealloc(c->years, (c->nyears + s.nyears + 1) * sizeof *c->years);
-    memcpy(c->years + c->nyears, s.years, s.nyears * sizeof *s.years);
+    if (s.nyears) memcpy(c->years + c->nyears, s.years, s.nyears * sizeof *s.years);
     c->nyears += s.nyears;
     qsort(c->years, c->nyears, sizeof *c->years, cmp_year);
     free(s.days);
