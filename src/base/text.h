@@ -13,6 +13,8 @@ size_t text_chars(const char *s);
 int text_is_ident(const char *s, size_t max);
 /* 1 when s is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */
 int text_valid_utf8(const char *s);
+/* The same for the n bytes at s (which may hold NULs). */
+int text_valid_utf8n(const char *s, size_t n);
 /* 1 when s has a control character (below U+0020, or DEL). */
 int text_has_control(const char *s);
 /* Constant-time comparison of two strings; 1 when equal. */

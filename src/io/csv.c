@@ -11,6 +11,7 @@
 #include "io/csv.h"
 
 #include "base/mem.h"
+#include "base/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,39 +36,6 @@ static void rec_put(record *r, char c)
     r->buf[r->len++] = c;
 }
 
-/* 1 when s[0..n) is valid UTF-8: shortest forms only, no surrogates, nothing above U+10FFFF. */
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t need;
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) {
-            need = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2;
-            if (c == 0xE0) lo = 0xA0;
-            if (c == 0xED) hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3;
-            if (c == 0xF0) lo = 0x90;
-            if (c == 0xF4) hi = 0x8F;
-        } else {
-            return 0;
-        }
-        if (n - i <= need) return 0;
-        if (s[i + 1] < lo || s[i + 1] > hi) return 0;
-        for (size_t k = 2; k <= need; k++)
-            if ((s[i + k] & 0xC0) != 0x80) return 0;
-        i += need + 1;
-    }
-    return 1;
-}
 
 int csv_read(const char *data, size_t len, csv_row_fn fn, void *ctx, char *err, size_t errlen)
 {
@@ -143,7 +111,7 @@ int csv_read(const char *data, size_t len, csv_row_fn fn, void *ctx, char *err, 
                     rec_put(&r, (char)d[i++]);
                 }
             }
-            if (!utf8_valid((const unsigned char *)r.buf + start, r.len - start)) {
+            if (!text_valid_utf8n(r.buf + start, r.len - start)) {
                 why = "invalid UTF-8 (save the file as CSV UTF-8)";
                 goto fail;
             }

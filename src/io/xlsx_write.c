@@ -15,6 +15,7 @@
 #include "io/xlsx.h"
 
 #include "base/mem.h"
+#include "base/text.h"
 
 #include <xlsxwriter.h>
 
@@ -61,37 +62,6 @@ static int wfail(xlsx_writer *w, const char *fmt, ...)
     return -1;
 }
 
-/* 1 when s is valid UTF-8 (shortest forms, no surrogates, at most U+10FFFF). */
-static int utf8_valid(const unsigned char *s)
-{
-    while (*s) {
-        unsigned char c = *s;
-        if (c < 0x80) {
-            s++;
-            continue;
-        }
-        int need;
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) {
-            need = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2;
-            if (c == 0xE0) lo = 0xA0;
-            if (c == 0xED) hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3;
-            if (c == 0xF0) lo = 0x90;
-            if (c == 0xF4) hi = 0x8F;
-        } else {
-            return 0;
-        }
-        if (s[1] < lo || s[1] > hi) return 0;
-        for (int k = 2; k <= need; k++)
-            if ((s[k] & 0xC0) != 0x80) return 0;
-        s += need + 1;
-    }
-    return 1;
-}
 
 /* The display width of the widest line of valid UTF-8 text s: East Asian characters count 2. */
 static double text_width(const char *s)
@@ -235,7 +205,7 @@ static int write_row(xlsx_writer *w, const xlsx_cell *cells, size_t n, int heade
             continue;
         case XLSX_TEXT:
             if (!c->text || !*c->text) continue;
-            if (!utf8_valid((const unsigned char *)c->text))
+            if (!text_valid_utf8(c->text))
                 return wfail(w, "row %zu, column %zu: invalid UTF-8", r, k + 1);
             int multi = strchr(c->text, '\n') != NULL;
             lxw_format *f = header ? (multi ? w->bold_wrap : w->bold) : (multi ? w->wrap : NULL);
