@@ -108,17 +108,28 @@ err_code org_user_add(app *ap, arena *a, const principal *p, const org_user_inpu
     return e;
 }
 
+/* Reads the account op->id and checks p may manage it. */
+static err_code load_manageable(store_tx *tx, user_op *op, store_user *target)
+{
+    err_code e = store_user_get(tx, op->a, op->id, target);
+    return e == E_OK ? may_manage(tx, op->a, op->p, target) : e;
+}
+
+/* Ends every way in to the account: its sessions and its API tokens. */
+static err_code end_access(store_tx *tx, int64_t user_id)
+{
+    err_code e = store_session_delete_user(tx, user_id);
+    return e == E_OK ? store_token_revoke_user(tx, user_id, clock_now()) : e;
+}
+
 static err_code reset_fn(store_tx *tx, void *ctx)
 {
     user_op *op = ctx;
     store_user target;
-    err_code e = store_user_get(tx, op->a, op->id, &target);
-    if (e != E_OK) return e;
-    e = may_manage(tx, op->a, op->p, &target);
+    err_code e = load_manageable(tx, op, &target);
     if (e != E_OK) return e;
     e = store_user_set_password(tx, op->id, op->pw_hash, 1, clock_now());
-    if (e == E_OK) e = store_session_delete_user(tx, op->id);
-    if (e == E_OK) e = store_token_revoke_user(tx, op->id, clock_now());
+    if (e == E_OK) e = end_access(tx, op->id);
     if (e != E_OK) return e;
     return app_audit(op->ap, tx, op->a, op->p, "user.password_reset", user_object(op->a, op->id),
                      json_pack("{ss}", "login", target.login));
@@ -161,13 +172,10 @@ static err_code lock_fn(store_tx *tx, void *ctx)
 {
     user_op *op = ctx;
     store_user target;
-    err_code e = store_user_get(tx, op->a, op->id, &target);
-    if (e != E_OK) return e;
-    e = may_manage(tx, op->a, op->p, &target);
+    err_code e = load_manageable(tx, op, &target);
     if (e != E_OK) return e;
     e = store_user_set_disabled(tx, op->id, op->disabled);
-    if (e == E_OK && op->disabled) e = store_session_delete_user(tx, op->id);
-    if (e == E_OK && op->disabled) e = store_token_revoke_user(tx, op->id, clock_now());
+    if (e == E_OK && op->disabled) e = end_access(tx, op->id);
     if (e != E_OK) return e;
     return app_audit(op->ap, tx, op->a, op->p, op->disabled ? "user.lock" : "user.unlock",
                      user_object(op->a, op->id), json_pack("{ss}", "login", target.login));
