@@ -158,6 +158,67 @@ static err_code grants_fn(store_tx *tx, void *ctx)
     return authz_load(tx, g->a, g->p);
 }
 
+/* The user named by --as as a principal with their grants; E_NOT_FOUND when there is none. */
+static err_code load_as(app *ap, problem_ctx *pc, principal *p)
+{
+    err_code e = store_read(ap->st, user_fn, pc);
+    if (e != E_OK) return e;
+    *p = (principal){.user_id = pc->user.id, .unit_id = pc->user.unit_id,
+                     .login = pc->user.login, .name = pc->user.name,
+                     .unit_path = pc->user.unit_path, .ip = "cli"};
+    grants_ctx g = {pc->a, p};
+    return store_read(ap->st, grants_fn, &g);
+}
+
+static const cli_opt actions_opts[] = {
+    {"as", 1, "the login of the user (required)"},
+    {NULL, 0, NULL},
+};
+static const cli_spec actions_spec = {"problem actions", "ID --as LOGIN",
+                                      "Lists the actions the user may take on the problem now, "
+                                      "with the fields each one asks for.",
+                                      actions_opts, 1, 1};
+
+static int problem_actions_cmd(int argc, char **argv)
+{
+    cli_ctx c;
+    int rc = cli_parse(&actions_spec, argc, argv, &c);
+    if (rc) return rc == 1 ? 0 : rc;
+    app ap;
+    problem_ctx pc = {.a = arena_new(), .login = cli_opt_value(&actions_spec, &c, "as")};
+    rc = 1;
+    if (!pc.login) {
+        fprintf(stderr, "duban problem actions: --as LOGIN is required\n");
+        rc = 2;
+    } else if (!cli_open(&c, &ap)) {
+        principal p;
+        store_problem pr;
+        const flow_action **acts;
+        size_t n = 0;
+        err_code e = load_as(&ap, &pc, &p);
+        if (e == E_OK) e = problem_get(&ap, pc.a, &p, atoll(c.args[0]), &pr);
+        if (e == E_OK) e = problem_actions(&ap, pc.a, &p, &pr, &acts, &n);
+        if (e == E_OK) {
+            for (size_t i = 0; i < n; i++) {
+                printf("%-18s %s", acts[i]->name, acts[i]->title);
+                for (size_t k = 0; k < acts[i]->nfields; k++)
+                    printf("%s %s%s", k ? "," : "  fields:", acts[i]->fields[k].name,
+                           acts[i]->fields[k].required ? "*" : "");
+                if (acts[i]->evidence) printf("  evidence: %d", acts[i]->evidence);
+                printf("\n");
+            }
+            if (n == 0) printf("no action available to %s now\n", pc.login);
+            rc = 0;
+        } else {
+            rc = cli_fail("problem actions", e, e == E_NOT_FOUND ? "ID or --as" : NULL);
+        }
+        app_close(&ap);
+    }
+    arena_free(pc.a);
+    cli_free(&c);
+    return rc;
+}
+
 static int problem_act_cmd(int argc, char **argv)
 {
     cli_ctx c;
@@ -176,15 +237,11 @@ static int problem_act_cmd(int argc, char **argv)
         fprintf(stderr, "duban problem act: --fields: not a JSON object\n");
         rc = 2;
     } else if (!cli_open(&c, &ap)) {
-        err_code e = store_read(ap.st, user_fn, &pc);
-        if (e != E_OK) {
+        principal p;
+        err_code e = load_as(&ap, &pc, &p);
+        if (e == E_NOT_FOUND) {
             fprintf(stderr, "duban problem act: no user '%s'\n", pc.login);
         } else {
-            char *via = arena_sprintf(pc.a, "%s", pc.user.login);
-            principal p = {.user_id = pc.user.id, .unit_id = pc.user.unit_id, .login = via,
-                           .name = pc.user.name, .unit_path = pc.user.unit_path, .ip = "cli"};
-            grants_ctx g = {pc.a, &p};
-            e = store_read(ap.st, grants_fn, &g);
             problem_action_input in = {c.args[1], fields, NULL, 0, 0};
             store_problem out;
             flow_refusal why = {{0}, {0}};
@@ -211,6 +268,7 @@ int cmd_problem(int argc, char **argv)
     static const cli_sub subs[] = {
         {"list", problem_list, "list problems"},
         {"show", problem_show, "show a problem and its timeline"},
+        {"actions", problem_actions_cmd, "the actions a user may take on a problem now"},
         {"act", problem_act_cmd, "take a flow action as a user"},
         {NULL, NULL, NULL},
     };
