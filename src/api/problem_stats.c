@@ -62,6 +62,7 @@ static json_t *base_filter(const store_problem_filter *f)
     if (f->supervised) json_object_set_new(j, "supervised", json_string("1"));
     if (f->reopened) json_object_set_new(j, "reopened", json_string("1"));
     if (f->open_only) json_object_set_new(j, "open", json_string("1"));
+    if (f->unit_only) json_object_set_new(j, "unit_only", json_string("1"));
     return j;
 }
 
@@ -86,6 +87,8 @@ static json_t *figure_filter(const stats_ctx *c, const char *key, const char *co
     switch (c->g) {
     case PG_UNIT:
         json_object_set_new(j, "unit_id", json_integer(strcmp(key, "0") ? atoll(key) : c->parent_id));
+        /* 本级 counts the parent's own problems, not its subtree (the other groups). */
+        if (strcmp(key, "0") == 0) json_object_set_new(j, "unit_only", json_string("1"));
         break;
     case PG_CATEGORY:
         json_object_set_new(j, "category", jsonx_text(key));

@@ -114,6 +114,8 @@ err_code api_problem_filter(http_req *r, store_problem_filter *f)
     if (e == E_OK) e = flag_query(r, "supervised", &f->supervised);
     if (e == E_OK) e = flag_query(r, "reopened", &f->reopened);
     if (e == E_OK) e = flag_query(r, "open", &f->open_only);
+    if (e == E_OK) e = flag_query(r, "unit_only", &f->unit_only);
+    if (e == E_OK && f->unit_only && !f->unit_id) e = http_fail(r, E_BAD_QUERY, "unit_only");
     if (e == E_OK) e = date_query(r, "found_from", &f->found_from);
     if (e == E_OK) e = date_query(r, "found_to", &f->found_to);
     if (e != E_OK) return e;

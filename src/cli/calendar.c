@@ -66,8 +66,12 @@ static err_code import_fn(store_tx *tx, void *ctx)
     return E_OK;
 }
 
-/* Checks text against the calendar in use, then stores its years. */
-static int import_text(cli_ctx *c, const char *text, const char *source)
+/*
+ * Checks text against the calendar in use, then stores its years. The first `skip` lines of
+ * text are not the user's (calendar add puts its arguments there as the year line): a fault is
+ * reported by the line of the user's input, or as a fault of the arguments.
+ */
+static int import_text(cli_ctx *c, const char *text, const char *source, long skip)
 {
     app ap;
     if (cli_open(c, &ap)) return 1;
@@ -76,7 +80,16 @@ static int import_text(cli_ctx *c, const char *text, const char *source)
     year_chunk years[16];
     size_t n = 0;
     if (calendar_load(ap.cal, text, source, err, sizeof err)) {
-        fprintf(stderr, "duban calendar: %s\n", err);
+        size_t sl = strlen(source);
+        char *why = err;
+        long line = 0;
+        if (strncmp(err, source, sl) == 0 && err[sl] == ':') line = strtol(err + sl + 1, &why, 10);
+        if (skip && line > skip && *why == ':')
+            fprintf(stderr, "duban calendar: %s:%ld%s\n", source, line - skip, why);
+        else if (skip && line > 0 && *why == ':')
+            fprintf(stderr, "duban calendar: YEAR NOTICE%s\n", why);
+        else
+            fprintf(stderr, "duban calendar: %s\n", err);
         goto out;
     }
     n = split_years(text, years, 16);
@@ -136,7 +149,7 @@ static int calendar_import(int argc, char **argv)
     }
     char *text = read_all(f);
     fclose(f);
-    rc = import_text(&c, text, c.args[0]);
+    rc = import_text(&c, text, c.args[0], 0);
     free(text);
     cli_free(&c);
     return rc;
@@ -154,7 +167,7 @@ static int calendar_add(int argc, char **argv)
     if (rc) return rc == 1 ? 0 : rc;
     char *days = read_all(stdin);
     char *text = xasprintf("year %s %s\n%s", c.args[0], c.args[1], days);
-    rc = import_text(&c, text, "standard input");
+    rc = import_text(&c, text, "standard input", 1);
     free(days);
     free(text);
     cli_free(&c);

@@ -51,7 +51,7 @@ static int load_config_file(const cli_spec *spec, int argc, char **argv, config 
     return 0;
 }
 
-int cli_parse(const cli_spec *spec, int argc, char **argv, cli_ctx *c)
+static int parse_args(const cli_spec *spec, int argc, char **argv, cli_ctx *c)
 {
     memset(c, 0, sizeof *c);
     config_defaults(&c->cfg);
@@ -107,6 +107,13 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, cli_ctx *c)
     }
     if (c->nargs < spec->min_args) return usage_error(spec, "missing arguments", NULL);
     return 0;
+}
+
+int cli_parse(const cli_spec *spec, int argc, char **argv, cli_ctx *c)
+{
+    int rc = parse_args(spec, argc, argv, c);
+    if (rc) config_free(&c->cfg); /* callers only free after a successful parse */
+    return rc;
 }
 
 const char *cli_opt_value(const cli_spec *spec, const cli_ctx *c, const char *name)

@@ -39,7 +39,8 @@ typedef struct {
 
 /*
  * Parses argv (after the subcommand words) against spec and the settings. Returns 0, 2 after
- * printing a usage error, or 1 when --help was printed (the caller then exits 0).
+ * printing a usage error, or 1 when --help was printed (the caller then exits 0). Unless it
+ * returns 0, c holds nothing to free.
  */
 int cli_parse(const cli_spec *spec, int argc, char **argv, cli_ctx *c);
 /* The value of option name, or NULL. */

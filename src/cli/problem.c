@@ -163,6 +163,7 @@ static err_code load_as(app *ap, problem_ctx *pc, principal *p)
 {
     err_code e = store_read(ap->st, user_fn, pc);
     if (e != E_OK) return e;
+    if (pc->user.disabled) return E_ACCOUNT_DISABLED; /* as through the API: locked, no acts */
     *p = (principal){.user_id = pc->user.id, .unit_id = pc->user.unit_id,
                      .login = pc->user.login, .name = pc->user.name,
                      .unit_path = pc->user.unit_path, .ip = "cli"};

@@ -230,6 +230,7 @@ err_code store_problem_unit_paths(store_tx *tx, arena *a, int64_t id, const char
 typedef struct {
     const char *scope;    /* JSON array of unit paths the reader may see; NULL: all */
     int64_t unit_id;      /* the lead unit's subtree; 0: any */
+    int unit_only;        /* with unit_id: the lead unit itself, not its subtree */
     const char *source, *category, *state, *q;
     int overdue, supervised, reopened; /* 1: only those; 0: any */
     int open_only;        /* not closed */

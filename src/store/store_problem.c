@@ -152,7 +152,7 @@ err_code store_problem_unit_paths(store_tx *tx, arena *a, int64_t id, const char
  * A reader sees a problem when its lead unit or one of its co-units lies in the reader's scope.
  * ?1 scope, ?2 lead-unit subtree path, ?3 source, ?4 category, ?5 state, ?6 text, ?7 overdue,
  * ?8 supervised, ?9 reopened, ?10 open only, ?11/?12 found range, ?13/?14 closed range (UTC
- * seconds), ?15 leader.
+ * seconds), ?15 leader, ?18 the lead unit itself (0: any; ?16 and ?17 are the callers').
  */
 #define PROBLEM_WHERE                                                                              \
     " FROM problem p JOIN unit n ON n.id = p.unit_id WHERE"                                        \
@@ -169,7 +169,7 @@ err_code store_problem_unit_paths(store_tx *tx, arena *a, int64_t id, const char
     " AND (?9 = 0 OR p.reopened > 0) AND (?10 = 0 OR p.state <> 'closed')"                         \
     " AND (?11 IS NULL OR p.found_on >= ?11) AND (?12 IS NULL OR p.found_on <= ?12)"               \
     " AND (?13 = 0 OR p.closed_at >= ?13) AND (?14 = 0 OR p.closed_at < ?14)"              \
-    " AND (?15 = 0 OR p.leader_user_id = ?15)"
+    " AND (?15 = 0 OR p.leader_user_id = ?15) AND (?18 = 0 OR p.unit_id = ?18)"
 
 static void bind_filter(sqlite3_stmt *st, const char *subtree, const store_problem_filter *f)
 {
@@ -177,6 +177,7 @@ static void bind_filter(sqlite3_stmt *st, const char *subtree, const store_probl
             opt(f->state), opt(f->q), (int64_t)f->overdue, (int64_t)f->supervised,
             (int64_t)f->reopened, (int64_t)f->open_only, opt(f->found_from), opt(f->found_to),
             f->closed_from, f->closed_to, f->leader_user_id);
+    sqlite3_bind_int64(st, 18, f->unit_only ? f->unit_id : 0);
 }
 
 err_code store_problem_list(store_tx *tx, arena *a, const store_problem_filter *f,
@@ -208,7 +209,13 @@ err_code store_problem_list(store_tx *tx, arena *a, const store_problem_filter *
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         read_problem(a, st, sq_push(a, (void **)out, n, &cap, sizeof(store_problem)));
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    if (rc != SQLITE_DONE) return sq_err(tx, rc);
+    /* The co-units too: the list shows counit_ids and the ledger its 配合单位 column. */
+    for (size_t i = 0; i < *n; i++) {
+        err_code e = load_counits(tx, a, &(*out)[i]);
+        if (e != E_OK) return e;
+    }
+    return E_OK;
 }
 
 /* ---- flow events ---- */
