@@ -182,7 +182,8 @@ err_code problem_check_input(const app *ap, arena *a, const problem_input *in,
     err_code e = check_texts(in, bad_field);
     if (e != E_OK) return e;
     *mode = problem_mode_code(in->mode);
-    if (!*mode) return *bad_field = "mode", in->mode && *in->mode ? E_FIELD_INVALID : E_FIELD_REQUIRED;
+    if (!*mode) /* an empty cell of an imported ledger is a missing mode too */
+        return *bad_field = "mode", in->mode && *in->mode ? E_FIELD_INVALID : E_FIELD_REQUIRED;
     cal_day found;
     if (!in->found_on || cal_parse(in->found_on, &found))
         return *bad_field = "found_on", in->found_on ? E_FIELD_INVALID : E_FIELD_REQUIRED;
