@@ -121,9 +121,17 @@ static err_code staged_sweep(tick_ctx *t, store_tx *tx)
 
 static err_code lookback_sweep(tick_ctx *t, store_tx *tx)
 {
+    /* Once a month: the tasks of a month are given when it begins (or when the first tick of
+     * the month runs), not re-derived from every closed problem every few minutes. */
+    const char *done = NULL;
+    err_code e = store_meta_get(tx, t->a, "lookback_month", &done);
+    if (e == E_OK && strcmp(done, t->month) == 0) return E_OK;
+    if (e != E_OK && e != E_NOT_FOUND) return e;
+    e = store_meta_set(tx, "lookback_month", t->month);
+    if (e != E_OK) return e;
     store_problem *ps;
     size_t n;
-    err_code e = store_problem_closed_with_leader(tx, t->a, &ps, &n);
+    e = store_problem_closed_with_leader(tx, t->a, &ps, &n);
     for (size_t i = 0; e == E_OK && i < n; i++) {
         int added;
         e = store_lookback_add(tx, ps[i].leader_user_id, t->month, ps[i].id, t->now, &added);

@@ -6,8 +6,8 @@
  *   - reminds the handling unit 3 working days before a deadline;
  *   - reminds when an assigned problem was not signed (签收) in time;
  *   - flags 持续推进 problems with no staged result (阶段性成效) three months after assignment;
- *   - gives each county-level leader this month's look-back (回头看) tasks over the closed
- *     problems they own.
+ *   - at the first run of each month, gives each county-level leader the month's look-back
+ *     (回头看) tasks over the closed problems they own.
  * Every notification has a dedupe key, so running it twice notifies once.
  */
 #ifndef DUBAN_TICK_H
