@@ -409,6 +409,22 @@ static int request_pending(const flow_def *f, const flow_item *item, const flow_
     return 1;
 }
 
+/*
+ * Is p outside everything that handles the item: its unit, its co-units, and the unit of the
+ * person who took the action p must differ from (a colleague of the claimant is no outsider)?
+ */
+static int outside(const flow_item *item, const flow_action *a, const principal *p)
+{
+    if (authz_within(item->unit_path, p->unit_path)) return 0;
+    for (size_t i = 0; i < item->nother; i++)
+        if (authz_within(item->other_paths[i], p->unit_path)) return 0;
+    if (a->different_from && item->last_actor_unit) {
+        const char *theirs = item->last_actor_unit(item->ctx, a->different_from);
+        if (theirs && authz_within(theirs, p->unit_path)) return 0;
+    }
+    return 1;
+}
+
 /* The actor-related guards; E_OK or the refusal. */
 static err_code guards(const flow_def *f, const flow_item *item, const principal *p,
                        const flow_action *a, flow_refusal *why)
@@ -428,7 +444,7 @@ static err_code guards(const flow_def *f, const flow_item *item, const principal
         snprintf(why->message, sizeof why->message, "没有执行「%s」的权限", a->title);
         return E_FORBIDDEN;
     }
-    if (a->outside_unit && !p->system && authz_within(item->unit_path, p->unit_path)) {
+    if (a->outside_unit && !p->system && !outside(item, a, p)) {
         snprintf(why->message, sizeof why->message, "「%s」须由责任单位以外的人员办理", a->title);
         return E_FLOW_OUTSIDE;
     }

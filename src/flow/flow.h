@@ -96,6 +96,12 @@ typedef struct {
     /* The id of the last event of `action` on this item (0: never); ids grow with time. */
     int64_t (*last_event)(void *ctx, const char *action);
     void *ctx;
+    /* Further units that share the item (co-units): an outside_unit actor is outside these too. */
+    const char *const *other_paths;
+    size_t nother;
+    /* The unit path of the user who last took `action` (NULL: nobody, or not known). An
+     * outside_unit action with different_from also refuses an actor inside that unit. */
+    const char *(*last_actor_unit)(void *ctx, const char *action);
 } flow_item;
 
 /* Why an action was refused: the field concerned ("" for none) and a Chinese message. */

@@ -271,6 +271,29 @@ static int64_t last_event(void *ctx, const char *action)
     return id;
 }
 
+static const char *last_actor_unit(void *ctx, const char *action)
+{
+    problem_op *op = ctx;
+    int64_t who = 0;
+    store_user u;
+    if (store_event_last_actor(op->tx, FLOW, op->id, action, &who) != E_OK || !who) return NULL;
+    return store_user_get(op->tx, op->a, who, &u) == E_OK ? u.unit_path : NULL;
+}
+
+/* The flow engine's view of the problem: state, units (lead first) and its history. */
+static err_code flow_view(store_tx *tx, problem_op *op, const store_problem *pr, flow_item *item)
+{
+    const char **paths;
+    size_t n;
+    op->tx = tx;
+    err_code e = store_problem_unit_paths(tx, op->a, pr->id, &paths, &n);
+    if (e != E_OK) return e;
+    *item = (flow_item){.state = pr->state, .unit_path = pr->unit_path, .last_actor = last_actor,
+                        .last_event = last_event, .ctx = op, .other_paths = paths + 1,
+                        .nother = n - 1, .last_actor_unit = last_actor_unit};
+    return E_OK;
+}
+
 typedef struct {
     problem_op *op;
     const flow_action ***out;
@@ -281,9 +304,10 @@ static err_code actions_fn(store_tx *tx, void *ctx)
 {
     actions_ctx *c = ctx;
     problem_op *op = c->op;
-    op->tx = tx;
     const flow_def *f = op->ap->problem_flow;
-    flow_item item = {op->out->state, op->out->unit_path, last_actor, last_event, op};
+    flow_item item;
+    err_code e = flow_view(tx, op, op->out, &item);
+    if (e != E_OK) return e;
     *c->out = arena_alloc(op->a, (f->nactions + 1) * sizeof **c->out);
     *c->n = 0;
     for (size_t i = 0; i < f->nactions; i++)
@@ -397,7 +421,9 @@ static err_code act_fn(store_tx *tx, void *ctx)
     if (e != E_OK) return e;
     if (op->in->version > 0 && op->in->version != pr->version) return E_CONFLICT;
     const flow_def *f = op->ap->problem_flow;
-    flow_item item = {pr->state, pr->unit_path, last_actor, last_event, op};
+    flow_item item;
+    e = flow_view(tx, op, pr, &item);
+    if (e != E_OK) return e;
     e = flow_check(f, &item, op->p, op->in->action, op->in->fields, op->in->nattachments, op->why);
     if (e != E_OK) return e;
     const flow_action *act = flow_action_named(f, op->in->action);

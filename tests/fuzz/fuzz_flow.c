@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         principal p = {.user_id = 1, .login = "f", .unit_path = "/1/9/", .perms = everything,
                        .nperms = n};
-        flow_item item = {f->states[f->initial].name, "/1/2/", NULL, NULL, NULL};
+        flow_item item = {.state = f->states[f->initial].name, .unit_path = "/1/2/"};
         flow_refusal why;
         for (size_t i = 0; i < f->nactions; i++) flow_check(f, &item, &p, f->actions[i].name, NULL, 0, &why);
         CHECK(flow_check(f, &item, &p, "no such action \x01", NULL, 0, &why) == E_NOT_FOUND);

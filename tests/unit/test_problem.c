@@ -217,6 +217,43 @@ static void test_closed_loop(void **state)
     assert_true(rep.ok);
 }
 
+/* Outsiders verify: not a co-unit's member, not the claimant's colleague at a higher unit. */
+static void test_outside_means_outside(void **state)
+{
+    fixture *fx = *state;
+    const char *field;
+    flow_refusal why;
+    store_problem pr;
+    const char *ok = "{\"method\":\"电话核实\",\"finding\":\"已解决\"}";
+    /* A co-unit: the county office of the verifier shares the problem. */
+    problem_input in = sample(fx, "2030-03-01", "2030-06-30");
+    int64_t office = fx->verifier.unit_id;
+    in.counits = &office;
+    in.ncounits = 1;
+    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &pr, &field), E_OK);
+    int64_t photo = attachment_for(fx, pr.id);
+    assert_int_equal(act(fx, &fx->op, pr.id, "assign", NULL, NULL, 0, &pr, &why), E_OK);
+    assert_int_equal(act(fx, &fx->handler_a, pr.id, "sign", NULL, NULL, 0, &pr, &why), E_OK);
+    assert_int_equal(act(fx, &fx->handler_a, pr.id, "claim", "{\"summary\":\"好了\"}", &photo, 1, &pr, &why), E_OK);
+    assert_int_equal(act(fx, &fx->verifier, pr.id, "verify_pass", ok, NULL, 0, &pr, &why), E_FLOW_OUTSIDE);
+    /* A village of town A, handled (claimed) by the township: a town-A supervisor is no outsider. */
+    principal sys = authz_system(fx->a);
+    org_unit_input vin = {"town-a-v1", "东街村", "village", fx->town_a};
+    store_unit village;
+    assert_int_equal(org_unit_add(&fx->ap, fx->a, &sys, &vin, &village, &field), E_OK);
+    principal sup_a = person(fx, "supa", fx->town_a, "problem.read,problem.verify",
+                             arena_sprintf(fx->a, "/1/%lld/", (long long)fx->town_a));
+    in = sample(fx, "2030-03-01", "2030-06-30");
+    in.unit_id = village.id;
+    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &pr, &field), E_OK);
+    photo = attachment_for(fx, pr.id);
+    assert_int_equal(act(fx, &fx->op, pr.id, "assign", NULL, NULL, 0, &pr, &why), E_OK);
+    assert_int_equal(act(fx, &fx->handler_a, pr.id, "sign", NULL, NULL, 0, &pr, &why), E_OK);
+    assert_int_equal(act(fx, &fx->handler_a, pr.id, "claim", "{\"summary\":\"好了\"}", &photo, 1, &pr, &why), E_OK);
+    assert_int_equal(act(fx, &sup_a, pr.id, "verify_pass", ok, NULL, 0, &pr, &why), E_FLOW_OUTSIDE);
+    assert_int_equal(act(fx, &fx->verifier, pr.id, "verify_pass", ok, NULL, 0, &pr, &why), E_OK);
+}
+
 static void test_deadlines_overdue_and_extension(void **state)
 {
     fixture *fx = *state;
@@ -482,6 +519,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_closed_loop),
+        cmocka_unit_test(test_outside_means_outside),
         cmocka_unit_test(test_deadlines_overdue_and_extension),
         cmocka_unit_test(test_register_validation),
         cmocka_unit_test(test_tick),
