@@ -444,16 +444,16 @@ static err_code guards(const flow_def *f, const flow_item *item, const principal
         snprintf(why->message, sizeof why->message, "没有执行「%s」的权限", a->title);
         return E_FORBIDDEN;
     }
-    if (a->outside_unit && !p->system && !outside(item, a, p)) {
-        snprintf(why->message, sizeof why->message, "「%s」须由责任单位以外的人员办理", a->title);
-        return E_FLOW_OUTSIDE;
-    }
     if (a->different_from && item->last_actor && !p->system &&
         item->last_actor(item->ctx, a->different_from) == p->user_id) {
         const flow_action *other = flow_action_named(f, a->different_from);
         snprintf(why->message, sizeof why->message, "「%s」须由「%s」经办人以外的人员办理",
                  a->title, other ? other->title : a->different_from);
         return E_FLOW_PERSON;
+    }
+    if (a->outside_unit && !p->system && !outside(item, a, p)) {
+        snprintf(why->message, sizeof why->message, "「%s」须由责任单位以外的人员办理", a->title);
+        return E_FLOW_OUTSIDE;
     }
     return E_OK;
 }

@@ -108,12 +108,6 @@ static void problem_cells(const app *ap, arena *a, const units_ctx *u, const sto
     cells[C_TITLE] = p->title;
 }
 
-static err_code page_fn(store_tx *tx, void *ctx)
-{
-    units_ctx *u = ctx;
-    return store_problem_list(tx, u->a, u->f, &u->items, &u->nitems, &u->total);
-}
-
 /* Appends one row to whichever writer is in use. */
 static int write_row(csv_writer *cw, xlsx_writer *xw, const char **cells)
 {
@@ -130,41 +124,53 @@ static int write_row(csv_writer *cw, xlsx_writer *xw, const char **cells)
     return xlsx_writer_cells(xw, typed, NCOLS);
 }
 
+typedef struct {
+    app *ap;
+    arena *a;
+    units_ctx *u;
+    const store_problem_filter *f;
+    csv_writer *cw;
+    xlsx_writer *xw;
+} export_ctx;
+
+/* Walks the matching problems oldest first in key order, all inside one read transaction, so
+ * the file is one consistent state even while others write. */
+static err_code export_fn(store_tx *tx, void *ctx)
+{
+    export_ctx *x = ctx;
+    err_code e = store_unit_list(tx, x->a, NULL, 0, &x->u->units, &x->u->n);
+    size_t no = 0;
+    for (int64_t after = 0; e == E_OK;) {
+        arena *pa = arena_new();
+        store_problem *items;
+        size_t n;
+        e = store_problem_page(tx, pa, x->f, after, 500, &items, &n);
+        for (size_t i = 0; e == E_OK && i < n; i++) {
+            const char *cells[NCOLS];
+            problem_cells(x->ap, pa, x->u, &items[i], ++no, cells);
+            if (write_row(x->cw, x->xw, cells)) e = E_INTERNAL;
+        }
+        if (n) after = items[n - 1].id;
+        arena_free(pa);
+        if (n < 500) break;
+    }
+    return e;
+}
+
 err_code ledger_export(app *ap, const principal *p, const store_problem_filter *f,
                        ledger_format fmt, char **bytes, size_t *len, char *err, size_t errlen)
 {
     arena *a = arena_new();
     units_ctx u = {.a = a};
-    store_problem_filter page = *f;
-    page.scope = authz_scope(p, "problem.read", a);
-    page.limit = 1000;
+    store_problem_filter scoped = *f;
+    scoped.scope = authz_scope(p, "problem.read", a);
     csv_writer *cw = fmt == LEDGER_CSV ? csv_writer_new(1) : NULL;
     xlsx_writer *xw = fmt == LEDGER_XLSX ? xlsx_writer_new("问题清单", err, errlen) : NULL;
-    err_code e = (cw || xw) ? store_read(ap->st, units_fn, &u) : E_INTERNAL;
+    err_code e = (cw || xw) ? E_OK : E_INTERNAL;
     if (e == E_OK && cw) csv_writer_row(cw, headers, NCOLS);
     if (e == E_OK && xw && xlsx_writer_header(xw, headers, NCOLS)) e = E_INTERNAL;
-    /* Oldest first, page by page (the list pages newest first: walk the pages backwards). */
-    u.f = &page;
-    page.offset = 0;
-    if (e == E_OK) {
-        page.limit = 0;
-        e = store_read(ap->st, page_fn, &u);
-    }
-    size_t no = 0;
-    for (int64_t end = u.total; e == E_OK && end > 0; end -= 1000) {
-        page.offset = end > 1000 ? end - 1000 : 0;
-        page.limit = end - page.offset;
-        arena *pa = arena_new();
-        u.a = pa;
-        e = store_read(ap->st, page_fn, &u);
-        for (size_t i = u.nitems; e == E_OK && i > 0; i--) {
-            const char *cells[NCOLS];
-            problem_cells(ap, pa, &u, &u.items[i - 1], ++no, cells);
-            if (write_row(cw, xw, cells)) e = E_INTERNAL;
-        }
-        u.a = a;
-        arena_free(pa);
-    }
+    export_ctx x = {ap, a, &u, &scoped, cw, xw};
+    if (e == E_OK) e = store_read(ap->st, export_fn, &x);
     if (e == E_OK && cw) *bytes = csv_writer_take(cw, len), cw = NULL;
     if (e == E_OK && xw && xlsx_writer_finish(xw, bytes, len)) e = E_INTERNAL;
     if (e != E_OK && xw && !err[0]) snprintf(err, errlen, "%s", xlsx_writer_error(xw));
@@ -403,6 +409,12 @@ static int check_row(import_ctx *c, const table *t, size_t i)
     r.in.mode = mode;
     r.state = state_named_by_title(c->ap, cell(c, t, i, C_STATE));
     if (!r.state) return fault(c, r.row, C_STATE, "不是已知的状态（如 已登记、整改中、已销号）");
+    /* A problem already handled (up to 已销号) may be entered only by the assigning side from
+     * outside the handling unit, as the flow would have required; never by the unit itself. */
+    const flow_def *f = c->ap->problem_flow;
+    if (strcmp(r.state, f->states[f->initial].name) != 0 && !c->p->system &&
+        (!authz_can(c->p, "problem.assign", unit->path) || authz_within(unit->path, c->p->unit_path)))
+        return fault(c, r.row, C_STATE, "已办理的问题只能由交办方（责任单位以外、有交办权限的人员）导入");
     if (strcmp(r.state, "closed") == 0) {
         if (!*r.verification) return fault(c, r.row, C_VERIFICATION, "已销号的问题必须有核查情况");
         if (!*closed || !(r.closed_on = normal_date(c->a, closed)))

@@ -239,6 +239,9 @@ typedef struct {
     int64_t leader_user_id;
     int64_t limit, offset;
 } store_problem_filter;
+/* Up to limit problems matching f with ids above after_id, in id order (keyset paging). */
+err_code store_problem_page(store_tx *tx, arena *a, const store_problem_filter *f,
+                            int64_t after_id, int64_t limit, store_problem **out, size_t *n);
 /* A page of problems (newest first) and the total matching. */
 err_code store_problem_list(store_tx *tx, arena *a, const store_problem_filter *f,
                             store_problem **out, size_t *n, int64_t *total);

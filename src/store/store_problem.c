@@ -218,6 +218,37 @@ err_code store_problem_list(store_tx *tx, arena *a, const store_problem_filter *
     return E_OK;
 }
 
+err_code store_problem_page(store_tx *tx, arena *a, const store_problem_filter *f,
+                            int64_t after_id, int64_t limit, store_problem **out, size_t *n)
+{
+    static const char sql[] = "SELECT " PROBLEM_COLS PROBLEM_WHERE
+                              " AND p.id > ?19 ORDER BY p.id LIMIT ?16";
+    const char *subtree = NULL;
+    if (f->unit_id) {
+        store_unit u;
+        err_code e = store_unit_get(tx, a, f->unit_id, &u);
+        if (e != E_OK) return e;
+        subtree = u.path;
+    }
+    sqlite3_stmt *st = sq_prep(tx, sql);
+    bind_filter(st, subtree, f);
+    sqlite3_bind_int64(st, 16, limit);
+    sqlite3_bind_int64(st, 19, after_id);
+    size_t cap = 0;
+    *n = 0;
+    *out = NULL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        read_problem(a, st, sq_push(a, (void **)out, n, &cap, sizeof(store_problem)));
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return sq_err(tx, rc);
+    for (size_t i = 0; i < *n; i++) {
+        err_code e = load_counits(tx, a, &(*out)[i]);
+        if (e != E_OK) return e;
+    }
+    return E_OK;
+}
+
 /* ---- flow events ---- */
 
 err_code store_event_insert(store_tx *tx, store_event *e)

@@ -122,7 +122,7 @@ static void test_guards(void **state)
     history h = {.submitter = 7};
     flow_item item = {.state = "submitted", .unit_path = "/1/2/", .last_actor = last_actor, .ctx = &h};
     flow_refusal why;
-    principal township = person(7, "/1/2/", township_perms, 2);
+    principal township = person(11, "/1/2/", township_perms, 2); /* not the submitter */
     principal county = person(8, "/1/", county_perms, 2);
     principal neighbour = person(9, "/1/3/", township_perms, 2); /* grants over /1/2/ only */
     principal village_of_same = person(10, "/1/2/5/", county_perms, 2);

@@ -509,6 +509,16 @@ static void test_ledger(void **state)
     const char *no_unit = "问题来源,问题类别,问题描述,发现时间,完成时限,整改方式\n调研,a,b,2030-01-01,2030-02-01,立行立改\n";
     assert_int_equal(ledger_import(&fx->ap, fx->a, &fx->op, no_unit, strlen(no_unit), LEDGER_CSV, 0, &rep), E_FIELD_INVALID);
     assert_non_null(strstr(rep.fatal, "责任单位"));
+    /* A township's own operator may not enter its problems as already handled (closed). */
+    principal zhenop = person(fx, "zhenop", fx->town_a, "problem.read,problem.register,problem.assign",
+                              arena_sprintf(fx->a, "/1/%lld/", (long long)fx->town_a));
+    const char *own_closed = "问题来源,问题类别,问题描述,发现时间,责任单位,完成时限,整改方式,状态,核查情况,销号时间\n"
+                             "调研,项目推进,道路破损,2030-02-01,town-a,2030-06-01,立行立改,已销号,自己说好了,2030-05-01\n"
+                             "调研,项目推进,路灯损坏,2030-02-01,town-a,2030-06-01,立行立改,,,\n";
+    assert_int_equal(ledger_import(&fx->ap, fx->a, &zhenop, own_closed, strlen(own_closed), LEDGER_CSV, 0, &rep), E_FIELD_INVALID);
+    assert_int_equal(rep.nfaults, 1);
+    assert_int_equal(rep.faults[0].row, 2);
+    assert_string_equal(rep.faults[0].column, "状态");
     /* The township may not import for the neighbour. */
     const char *neighbour = "问题来源,问题类别,问题描述,发现时间,责任单位,完成时限,整改方式\n调研,a,b,2030-01-01,town-b,2030-02-01,立行立改\n";
     assert_int_equal(ledger_import(&fx->ap, fx->a, &fx->handler_a, neighbour, strlen(neighbour), LEDGER_CSV, 0, &rep), E_FIELD_INVALID);
