@@ -493,11 +493,6 @@ static void access_log(http_req *r)
 static enum MHD_Result finish(http_req *r)
 {
     err_code e = r->early;
-    if (e == E_OK && !(r->route->flags & ROUTE_PUBLIC)) {
-        e = authenticate(r);
-        if (e == E_OK && r->p.must_change && !(r->route->flags & ROUTE_PW_CHANGE))
-            e = E_PASSWORD_CHANGE_REQUIRED;
-    }
     if (e == E_OK) {
         if (r->body) r->body[r->body_len] = 0;
         e = r->route->fn(r);
@@ -558,6 +553,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *con_cls = r;
         route(r);
         if (r->early == E_OK && has_body_method(method)) check_body_headers(r);
+        /* Who is asking is known from the headers: refuse before buffering any body. */
+        if (r->early == E_OK && !(r->route->flags & ROUTE_PUBLIC)) {
+            r->early = authenticate(r);
+            if (r->early == E_OK && r->p.must_change && !(r->route->flags & ROUTE_PW_CHANGE))
+                r->early = E_PASSWORD_CHANGE_REQUIRED;
+        }
         return MHD_YES;
     }
     if (*upload_data_size) {
