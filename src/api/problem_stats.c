@@ -66,17 +66,20 @@ static json_t *base_filter(const store_problem_filter *f)
     return j;
 }
 
-/* The month "YYYY-MM" as a found_on range. */
-static void month_range(json_t *j, const char *month)
+/* The month "YYYY-MM" as a found_on range, within the range the caller asked for. */
+static void month_range(json_t *j, const char *month, const store_problem_filter *f)
 {
-    cal_day first, last;
-    char buf[11];
-    snprintf(buf, sizeof buf, "%.7s-01", month);
-    if (cal_parse(buf, &first)) return;
+    cal_day first, last, bound;
+    char from[11], to[11];
+    snprintf(from, sizeof from, "%.7s-01", month);
+    if (cal_parse(from, &first)) return;
     last = cal_add_months(first, 1) - 1;
-    json_object_set_new(j, "found_from", json_string(buf));
-    cal_format(last, buf);
-    json_object_set_new(j, "found_to", json_string(buf));
+    if (f->found_from && cal_parse(f->found_from, &bound) == 0 && bound > first) first = bound;
+    if (f->found_to && cal_parse(f->found_to, &bound) == 0 && bound < last) last = bound;
+    cal_format(first, from);
+    cal_format(last, to);
+    json_object_set_new(j, "found_from", json_string(from));
+    json_object_set_new(j, "found_to", json_string(to));
 }
 
 /* The filter of one group, narrowed further by one figure's condition (NULL: none). */
@@ -97,7 +100,7 @@ static json_t *figure_filter(const stats_ctx *c, const char *key, const char *co
         json_object_set_new(j, "source", jsonx_text(key));
         break;
     case PG_MONTH:
-        month_range(j, key);
+        month_range(j, key, c->f);
         break;
     }
     if (cond) json_object_set_new(j, cond, json_string(value));

@@ -63,8 +63,10 @@ static int mkdir_p(const char *dir)
 /* Writes all bytes to path via a temporary file, synced, then renamed into place. */
 static int write_atomic(const char *path, const unsigned char *data, size_t n)
 {
-    char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0640);
+    /* A unique temporary name: two requests storing the same bytes must not share it. */
+    char *tmp = xasprintf("%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd >= 0) fchmod(fd, 0640);
     int ok = fd >= 0;
     for (size_t done = 0; ok && done < n;) {
         ssize_t w = write(fd, data + done, n - done);

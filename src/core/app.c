@@ -33,6 +33,8 @@ static int load_calendar(app *ap, char *err, size_t errlen)
         rc = -1;
     }
     for (size_t i = 0; rc == 0 && i < y.n; i++) {
+        /* A newer duban may ship a year an administrator imported earlier: the built-in wins. */
+        if (calendar_has_year(ap->cal, (int)y.years[i].year)) continue;
         char source[64];
         snprintf(source, sizeof source, "calendar year %lld", (long long)y.years[i].year);
         rc = calendar_load(ap->cal, y.years[i].source, source, err, errlen);

@@ -108,11 +108,21 @@ static void problem_cells(const app *ap, arena *a, const units_ctx *u, const sto
     cells[C_TITLE] = p->title;
 }
 
+/* Text a spreadsheet would take for a formula (=, +, -, @ first) gets a leading apostrophe in
+ * CSV, which Excel and WPS show as text; import takes the apostrophe off again. */
+static int formula_like(const char *s)
+{
+    return s[0] && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
 /* Appends one row to whichever writer is in use. */
-static int write_row(csv_writer *cw, xlsx_writer *xw, const char **cells)
+static int write_row(csv_writer *cw, xlsx_writer *xw, arena *a, const char **cells)
 {
     if (cw) {
-        csv_writer_row(cw, cells, NCOLS);
+        const char *safe[NCOLS];
+        for (int i = 0; i < NCOLS; i++)
+            safe[i] = formula_like(cells[i]) ? arena_sprintf(a, "'%s", cells[i]) : cells[i];
+        csv_writer_row(cw, safe, NCOLS);
         return 0;
     }
     xlsx_cell typed[NCOLS];
@@ -148,7 +158,7 @@ static err_code export_fn(store_tx *tx, void *ctx)
         for (size_t i = 0; e == E_OK && i < n; i++) {
             const char *cells[NCOLS];
             problem_cells(x->ap, pa, x->u, &items[i], ++no, cells);
-            if (write_row(x->cw, x->xw, cells)) e = E_INTERNAL;
+            if (write_row(x->cw, x->xw, pa, cells)) e = E_INTERNAL;
         }
         if (n) after = items[n - 1].id;
         arena_free(pa);
@@ -276,7 +286,8 @@ static const char *cell(import_ctx *c, const table *t, size_t i, int col)
 {
     int at = c->cols[col];
     if (at < 0 || (size_t)at >= t->widths[i]) return "";
-    return trimmed(c->a, t->rows[i][at]);
+    const char *v = trimmed(c->a, t->rows[i][at]);
+    return v[0] == '\'' && formula_like(v + 1) ? v + 1 : v; /* see formula_like */
 }
 
 static int find_columns(import_ctx *c, const table *t)

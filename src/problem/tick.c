@@ -26,7 +26,11 @@ static int64_t parent_of(const char *path)
     return strtoll(q + 1, NULL, 10);
 }
 
-/* Notifies every holder of perm over the problem's unit (members of member_of, if > 0). */
+/*
+ * Notifies every holder of perm over the problem's unit (members of member_of, if > 0). The
+ * handling side is everyone who may handle it, so a village's problem reaches the township
+ * staff who handle it through their grant.
+ */
 static err_code notify(tick_ctx *t, store_tx *tx, const store_problem *pr, const char *perm,
                        int64_t member_of, const char *kind, const char *title, const char *body,
                        const char *key)
@@ -59,7 +63,7 @@ static err_code overdue_sweep(tick_ctx *t, store_tx *tx)
         const char *title = arena_sprintf(t->a, "问题已逾期：%s", pr->title);
         const char *body = arena_sprintf(t->a, "完成时限为 %s，已逾期，请尽快整改并报送进展。",
                                          pr->deadline);
-        e = notify(t, tx, pr, "problem.handle", pr->unit_id, "overdue", title, body, pr->deadline);
+        e = notify(t, tx, pr, "problem.handle", 0, "overdue", title, body, pr->deadline);
         const char *up = arena_sprintf(t->a, "下级单位问题逾期：%s", pr->title);
         int64_t parent = parent_of(pr->unit_path);
         if (e == E_OK && parent)
@@ -77,7 +81,7 @@ static err_code reminder_sweep(tick_ctx *t, store_tx *tx)
     err_code e = store_problem_due_between(tx, t->a, t->today, t->soon, &ps, &n);
     t->rep->reminders = (int)n;
     for (size_t i = 0; e == E_OK && i < n; i++)
-        e = notify(t, tx, &ps[i], "problem.handle", ps[i].unit_id, "remind",
+        e = notify(t, tx, &ps[i], "problem.handle", 0, "remind",
                    arena_sprintf(t->a, "问题即将到期：%s", ps[i].title),
                    arena_sprintf(t->a, "完成时限为 %s，请抓紧办理。", ps[i].deadline),
                    ps[i].deadline);
@@ -93,7 +97,7 @@ static err_code unsigned_sweep(tick_ctx *t, store_tx *tx)
     for (size_t i = 0; e == E_OK && i < n; i++) {
         const char *title = arena_sprintf(t->a, "问题未按时签收：%s", ps[i].title);
         const char *body = arena_sprintf(t->a, "应于 %s 前签收。", ps[i].sign_by);
-        e = notify(t, tx, &ps[i], "problem.handle", ps[i].unit_id, "unsigned", title, body,
+        e = notify(t, tx, &ps[i], "problem.handle", 0, "unsigned", title, body,
                    ps[i].sign_by);
         if (e == E_OK)
             e = notify(t, tx, &ps[i], "problem.assign", 0, "unsigned", title, body, ps[i].sign_by);
@@ -111,7 +115,7 @@ static err_code staged_sweep(tick_ctx *t, store_tx *tx)
         const char *title = arena_sprintf(t->a, "未报送阶段性成效：%s", ps[i].title);
         const char *body = arena_sprintf(t->a, "持续推进问题应于 %s 前取得阶段性成效。",
                                          ps[i].staged_due);
-        e = notify(t, tx, &ps[i], "problem.handle", ps[i].unit_id, "staged", title, body,
+        e = notify(t, tx, &ps[i], "problem.handle", 0, "staged", title, body,
                    ps[i].staged_due);
         if (e == E_OK)
             e = notify(t, tx, &ps[i], "problem.assign", 0, "staged", title, body, ps[i].staged_due);

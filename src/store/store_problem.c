@@ -475,8 +475,15 @@ err_code store_problem_recurring(store_tx *tx, arena *a, const store_problem_fil
     static const char sql[] = "SELECT p.category, count(DISTINCT p.unit_id) AS u, count(*)"
                               PROBLEM_WHERE " GROUP BY p.category HAVING u >= ?16"
                               " ORDER BY u DESC, p.category";
+    const char *subtree = NULL;
+    if (f->unit_id) {
+        store_unit u;
+        err_code e = store_unit_get(tx, a, f->unit_id, &u);
+        if (e != E_OK) return e;
+        subtree = u.path;
+    }
     sqlite3_stmt *st = sq_prep(tx, sql);
-    bind_filter(st, NULL, f);
+    bind_filter(st, subtree, f);
     sqlite3_bind_int64(st, 16, min_units);
     size_t cap = 0;
     *n = 0;
