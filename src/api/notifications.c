@@ -68,7 +68,8 @@ err_code api_notifications_read(http_req *r)
 static err_code tasks_fn(store_tx *tx, void *ctx)
 {
     notes_ctx *c = ctx;
-    return store_lookback_list(tx, c->a, c->user_id, c->month, &c->tasks, &c->n);
+    return store_lookback_list(tx, c->a, c->user_id, c->month, c->limit, c->offset, &c->tasks,
+                               &c->n);
 }
 
 err_code api_lookbacks_list(http_req *r)
@@ -82,7 +83,9 @@ err_code api_lookbacks_list(http_req *r)
         if (strlen(month) != 7 || cal_parse(first, &d)) return http_fail(r, E_BAD_QUERY, "month");
         c.month = month;
     }
-    err_code e = store_read(http_app(r)->st, tasks_fn, &c);
+    err_code e = http_query_int(r, "limit", 100, 1, 500, &c.limit);
+    if (e == E_OK) e = http_query_int(r, "offset", 0, 0, INT64_MAX, &c.offset);
+    if (e == E_OK) e = store_read(http_app(r)->st, tasks_fn, &c);
     if (e != E_OK) return e;
     json_t *items = json_array();
     for (size_t i = 0; i < c.n; i++) {

@@ -392,6 +392,22 @@ static void apply_deadlines(const app *ap, arena *a, const flow_action *act, jso
     }
 }
 
+/* A deadline taken from the form (an extension, a reopening) must not lie in the past. */
+static err_code check_new_deadlines(const flow_action *act, json_t *fields, cal_day today,
+                                    flow_refusal *why)
+{
+    for (size_t i = 0; i < act->ndeadlines; i++) {
+        const flow_deadline *d = &act->deadlines[i];
+        cal_day due;
+        const char *text = d->kind == FD_FIELD ? field_text(fields, d->field) : NULL;
+        if (!text || cal_parse(text, &due) || due >= today) continue;
+        snprintf(why->field, sizeof why->field, "%s", d->field);
+        snprintf(why->message, sizeof why->message, "新的时限不能早于今天");
+        return E_FIELD_INVALID;
+    }
+    return E_OK;
+}
+
 /* Attachments offered as evidence must belong to this problem and not be used yet. */
 static err_code claim_evidence(store_tx *tx, problem_op *op, int64_t event_id, size_t *count)
 {
@@ -429,6 +445,8 @@ static err_code act_fn(store_tx *tx, void *ctx)
     const flow_action *act = flow_action_named(f, op->in->action);
     int64_t now = clock_now();
     cal_day today = cal_local_day(now);
+    e = check_new_deadlines(act, op->in->fields, today, op->why);
+    if (e != E_OK) return e;
     const char *from = pr->state;
     pr->state = flow_next_state(f, act, from);
     effects(op->a, act->name, op->in->fields, pr, now);
@@ -457,23 +475,43 @@ typedef struct {
     arena *a;
     const principal *p;
     int64_t task_id;
-    const char *result, *finding;
-    store_lookback task;
+    const char *result, *finding, *new_deadline;
+    flow_refusal *why;
 } lookback_op;
 
-static err_code lookback_read_fn(store_tx *tx, void *ctx)
+/* The whole look-back in one transaction: check the task, reopen if so, mark it done. */
+static err_code lookback_fn(store_tx *tx, void *ctx)
 {
     lookback_op *op = ctx;
-    return store_lookback_get(tx, op->a, op->task_id, &op->task);
-}
-
-static err_code lookback_done_fn(store_tx *tx, void *ctx)
-{
-    lookback_op *op = ctx;
-    err_code e = store_lookback_done(tx, op->task_id, op->result, op->finding, clock_now());
+    store_lookback task;
+    err_code e = store_lookback_get(tx, op->a, op->task_id, &task);
+    if (e != E_OK) return e;
+    if (!op->p->system && task.leader_id != op->p->user_id) return E_FORBIDDEN;
+    if (task.done_at) {
+        snprintf(op->why->message, sizeof op->why->message, "该回头看任务已完成");
+        return E_CONFLICT;
+    }
+    store_problem pr;
+    if (strcmp(op->result, "reopened") == 0) {
+        /* The reopen action checks the leader's permission and the form itself. */
+        json_t *fields = json_pack("{ss ss}", "finding", op->finding, "new_deadline",
+                                   op->new_deadline ? op->new_deadline : "");
+        problem_action_input in = {"reopen", fields, NULL, 0, 0};
+        problem_op pop = {.ap = op->ap, .a = op->a, .p = op->p, .id = task.problem_id,
+                          .out = &pr, .in = &in, .why = op->why};
+        e = act_fn(tx, &pop);
+        json_decref(fields);
+    } else {
+        e = store_problem_get(tx, op->a, task.problem_id, &pr);
+        if (e == E_OK && strcmp(pr.state, "closed") != 0) {
+            snprintf(op->why->message, sizeof op->why->message, "问题已重新进入整改，不能再确认为未反弹");
+            e = E_CONFLICT;
+        }
+    }
+    if (e == E_OK) e = store_lookback_done(tx, op->task_id, op->result, op->finding, clock_now());
     if (e != E_OK) return e;
     return app_audit(op->ap, tx, op->a, op->p, "problem.lookback",
-                     arena_sprintf(op->a, "problem:%lld", (long long)op->task.problem_id),
+                     arena_sprintf(op->a, "problem:%lld", (long long)task.problem_id),
                      json_pack("{sI ss}", "task_id", (json_int_t)op->task_id, "result", op->result));
 }
 
@@ -482,30 +520,13 @@ err_code problem_lookback_complete(app *ap, arena *a, const principal *p, int64_
                                    const char *new_deadline, flow_refusal *why)
 {
     memset(why, 0, sizeof *why);
-    lookback_op op = {.ap = ap, .a = a, .p = p, .task_id = task_id, .result = result,
-                      .finding = finding ? finding : ""};
-    err_code e = store_read(ap->st, lookback_read_fn, &op);
-    if (e != E_OK) return e;
-    if (!p->system && op.task.leader_id != p->user_id) return E_FORBIDDEN;
-    if (op.task.done_at) {
-        snprintf(why->message, sizeof why->message, "该回头看任务已完成");
-        return E_CONFLICT;
-    }
     if (!result || (strcmp(result, "held") != 0 && strcmp(result, "reopened") != 0)) {
         snprintf(why->field, sizeof why->field, "result");
         return E_FIELD_INVALID;
     }
-    if (strcmp(result, "reopened") == 0) {
-        /* The reopen action checks the leader's permission and the form itself. */
-        json_t *fields = json_pack("{ss ss}", "finding", finding ? finding : "", "new_deadline",
-                                   new_deadline ? new_deadline : "");
-        problem_action_input in = {"reopen", fields, NULL, 0, 0};
-        store_problem pr;
-        e = problem_act(ap, a, p, op.task.problem_id, &in, &pr, why);
-        json_decref(fields);
-        if (e != E_OK) return e;
-    }
-    return store_write(ap->st, lookback_done_fn, &op);
+    lookback_op op = {.ap = ap, .a = a, .p = p, .task_id = task_id, .result = result,
+                      .finding = finding ? finding : "", .new_deadline = new_deadline, .why = why};
+    return store_write(ap->st, lookback_fn, &op);
 }
 
 err_code problem_act(app *ap, arena *a, const principal *p, int64_t id,

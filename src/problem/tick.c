@@ -135,7 +135,8 @@ static err_code lookback_sweep(tick_ctx *t, store_tx *tx)
     if (e != E_OK) return e;
     store_problem *ps;
     size_t n;
-    e = store_problem_closed_with_leader(tx, t->a, &ps, &n);
+    /* What was solved in the past year: older problems have had twelve look-backs already. */
+    e = store_problem_closed_with_leader(tx, t->a, t->now - 365 * 86400, &ps, &n);
     for (size_t i = 0; e == E_OK && i < n; i++) {
         int added;
         e = store_lookback_add(tx, ps[i].leader_user_id, t->month, ps[i].id, t->now, &added);

@@ -297,8 +297,9 @@ err_code store_problem_unsigned(store_tx *tx, arena *a, const char *today, store
 /* 持续推进 problems without a staged result whose staged_due is before today. */
 err_code store_problem_staged_missing(store_tx *tx, arena *a, const char *today,
                                       store_problem **out, size_t *n);
-/* Closed problems with a look-back leader. */
-err_code store_problem_closed_with_leader(store_tx *tx, arena *a, store_problem **out, size_t *n);
+/* Problems closed since `since` (UTC seconds) that have a look-back leader. */
+err_code store_problem_closed_with_leader(store_tx *tx, arena *a, int64_t since,
+                                          store_problem **out, size_t *n);
 
 /* ---- look-back tasks (回头看) ---- */
 typedef struct {
@@ -309,7 +310,7 @@ typedef struct {
 err_code store_lookback_add(store_tx *tx, int64_t leader_id, const char *month,
                             int64_t problem_id, int64_t at, int *added);
 err_code store_lookback_list(store_tx *tx, arena *a, int64_t leader_id, const char *month,
-                             store_lookback **out, size_t *n);
+                             int64_t limit, int64_t offset, store_lookback **out, size_t *n);
 err_code store_lookback_get(store_tx *tx, arena *a, int64_t id, store_lookback *out);
 err_code store_lookback_done(store_tx *tx, int64_t id, const char *result, const char *finding,
                              int64_t at);

@@ -162,11 +162,14 @@ err_code store_problem_staged_missing(store_tx *tx, arena *a, const char *today,
     return sweep(tx, a, st, out, n);
 }
 
-err_code store_problem_closed_with_leader(store_tx *tx, arena *a, store_problem **out, size_t *n)
+err_code store_problem_closed_with_leader(store_tx *tx, arena *a, int64_t since,
+                                          store_problem **out, size_t *n)
 {
     static const char sql[] = "SELECT " SWEEP_COLS " FROM problem p JOIN unit n ON n.id = p.unit_id"
-                              " WHERE p.state = 'closed' AND p.leader_user_id IS NOT NULL";
+                              " WHERE p.state = 'closed' AND p.leader_user_id IS NOT NULL"
+                              " AND p.closed_at >= ?";
     sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "i", since);
     return sweep(tx, a, st, out, n);
 }
 
@@ -203,13 +206,14 @@ static void read_lookback(arena *a, sqlite3_stmt *st, store_lookback *l)
 }
 
 err_code store_lookback_list(store_tx *tx, arena *a, int64_t leader_id, const char *month,
-                             store_lookback **out, size_t *n)
+                             int64_t limit, int64_t offset, store_lookback **out, size_t *n)
 {
     static const char sql[] = "SELECT " LOOKBACK_COLS " FROM lookback_task l JOIN problem p ON"
                               " p.id = l.problem_id WHERE (?1 = 0 OR l.leader_id = ?1) AND"
-                              " (?2 IS NULL OR l.month = ?2) ORDER BY l.month DESC, l.id";
+                              " (?2 IS NULL OR l.month = ?2) ORDER BY l.month DESC, l.id"
+                              " LIMIT ?3 OFFSET ?4";
     sqlite3_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "is", leader_id, month);
+    sq_bind(st, "isii", leader_id, month, limit, offset);
     size_t cap = 0;
     *n = 0;
     *out = NULL;

@@ -95,6 +95,22 @@ describe('look-back tasks', () => {
     assert.equal(done.items.find((x) => x.problem_id === back.id).result, 'reopened');
   });
 
+  test('a task whose problem came back another way cannot be confirmed as held', async () => {
+    const third = await register(ctx.operator, problemBody(U.townA.id, { leader_user_id: ctx.leader.user.id }));
+    await closeLoop(ctx, ctx.handlerA, third.id);
+    sqlite(srv.db, "DELETE FROM meta WHERE key = 'lookback_month';");
+    assert.equal(runCli(['tick', '--db', srv.db]).code, 0);
+    const task = (await ctx.leader.ok('/api/v1/lookbacks?limit=500')).items.find((t) => t.problem_id === third.id && !t.done);
+    assert.ok(task, 'a task for the third problem');
+    const past = await ctx.leader.post(`/api/v1/problems/${third.id}/actions/reopen`, { fields: { finding: '反弹', new_deadline: '2020-01-01' } });
+    assertError(past, 400, 'field_invalid', 'new_deadline');
+    await actOk(ctx.leader, third.id, 'reopen', { finding: '反弹', new_deadline: '2099-01-01' });
+    const held = await ctx.leader.post(`/api/v1/lookbacks/${task.id}`, { result: 'held' });
+    assertError(held, 409, 'conflict');
+    const page = await ctx.leader.ok('/api/v1/lookbacks?limit=1');
+    assert.equal(page.items.length, 1);
+  });
+
   test('挂牌督办: the leader puts a problem under named supervision', async () => {
     const p = await register(ctx.operator, problemBody(U.townB.id));
     const res = await ctx.handlerB.post(`/api/v1/problems/${p.id}/actions/supervise`, { fields: { leader: '张县长' } });

@@ -289,6 +289,11 @@ static void test_deadlines_overdue_and_extension(void **state)
     assert_string_equal(pr.original_deadline, "2024-02-18");
     assert_int_equal(pr.overdue, 0);
     assert_int_equal(pr.deadline_estimated, 1); /* 2031 has no holiday data */
+    /* A new deadline in the past is refused. */
+    assert_int_equal(act(fx, &fx->handler_a, id, "request_extension", req, NULL, 0, &pr, &why), E_OK);
+    assert_int_equal(act(fx, &fx->op, id, "approve_extension", "{\"new_deadline\":\"2020-01-31\"}", NULL, 0, &pr, &why), E_FIELD_INVALID);
+    assert_string_equal(why.field, "new_deadline");
+    assert_int_equal(act(fx, &fx->op, id, "reject_extension", "{\"note\":\"已延期过\"}", NULL, 0, &pr, &why), E_OK);
     /* 挂牌督办 */
     assert_int_equal(act(fx, &fx->leader, id, "supervise", "{\"leader\":\"张县长\"}", NULL, 0, &pr, &why), E_OK);
     assert_int_equal(pr.supervised, 1);
@@ -354,7 +359,7 @@ static err_code notes_fn(store_tx *tx, void *ctx)
 {
     notes_ctx *c = ctx;
     err_code e = store_notification_list(tx, c->a, c->user_id, 0, 100, 0, &c->items, &c->n, &c->unread);
-    if (e == E_OK) e = store_lookback_list(tx, c->a, c->user_id, NULL, &c->tasks, &c->ntasks);
+    if (e == E_OK) e = store_lookback_list(tx, c->a, c->user_id, NULL, 500, 0, &c->tasks, &c->ntasks);
     return e;
 }
 
