@@ -49,13 +49,37 @@ static const store_unit *unit_by_id(const units_ctx *u, int64_t id)
     return NULL;
 }
 
-/* By code, else by name when the name is unique; *ambiguous set when it is not. */
+static int name_unique(const units_ctx *u, const store_unit *unit)
+{
+    for (size_t i = 0; i < u->n; i++)
+        if (&u->units[i] != unit && strcmp(u->units[i].name, unit->name) == 0) return 0;
+    return 1;
+}
+
+/* How the ledger names a unit: its name, with its code when the name is not unique
+ * (many townships have a 东街村), as "东街村（chaihudian-v1）". */
+static const char *unit_label(arena *a, const units_ctx *u, const store_unit *unit)
+{
+    if (!unit) return "";
+    return name_unique(u, unit) ? unit->name : arena_sprintf(a, "%s（%s）", unit->name, unit->code);
+}
+
+/* By code, by "名称（编码）", else by name when the name is unique; *ambiguous set when not. */
 static const store_unit *unit_by_text(const units_ctx *u, const char *s, int *ambiguous)
 {
     const store_unit *hit = NULL;
     *ambiguous = 0;
     for (size_t i = 0; i < u->n; i++)
         if (strcmp(u->units[i].code, s) == 0) return &u->units[i];
+    size_t n = strlen(s);
+    const char *open = strstr(s, "（");
+    if (open && n > 3 && strcmp(s + n - 3, "）") == 0) {
+        const char *code = open + 3;
+        for (size_t i = 0; i < u->n; i++)
+            if (strlen(u->units[i].code) == (size_t)(s + n - 3 - code) &&
+                strncmp(u->units[i].code, code, (size_t)(s + n - 3 - code)) == 0)
+                return &u->units[i];
+    }
     for (size_t i = 0; i < u->n; i++)
         if (strcmp(u->units[i].name, s) == 0) {
             if (hit) *ambiguous = 1;
@@ -78,10 +102,9 @@ static void problem_cells(const app *ap, arena *a, const units_ctx *u, const sto
 {
     const store_unit *unit = unit_by_id(u, p->unit_id);
     char *counits = arena_strdup(a, "");
-    for (size_t i = 0; i < p->ncounits; i++) {
-        const store_unit *cu = unit_by_id(u, p->counits[i]);
-        counits = arena_sprintf(a, "%s%s%s", counits, i ? "、" : "", cu ? cu->name : "");
-    }
+    for (size_t i = 0; i < p->ncounits; i++)
+        counits = arena_sprintf(a, "%s%s%s", counits, i ? "、" : "",
+                                unit_label(a, u, unit_by_id(u, p->counits[i])));
     char *closed = NULL;
     if (p->closed_at) {
         closed = arena_alloc(a, 11);
@@ -92,7 +115,7 @@ static void problem_cells(const app *ap, arena *a, const units_ctx *u, const sto
     cells[C_CATEGORY] = p->category;
     cells[C_DESCRIPTION] = p->description;
     cells[C_FOUND] = p->found_on;
-    cells[C_UNIT] = unit ? unit->name : "";
+    cells[C_UNIT] = unit_label(a, u, unit);
     cells[C_COUNITS] = counits;
     cells[C_LEADER] = p->leader;
     cells[C_PERSON] = p->person;

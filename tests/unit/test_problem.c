@@ -465,6 +465,15 @@ static void test_ledger(void **state)
     in.ncounits = 1;
     in.note = "含逗号,引号\"和换行\n的备注";
     assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &pr, &field), E_OK);
+    /* Two villages of one name (town A's, made earlier, and town B's): the ledger tells them
+     * apart by code, and the round trip below must not stumble on them. */
+    principal sys = authz_system(fx->a);
+    org_unit_input vin = {"town-b-v1", "东街村", "village", fx->town_b};
+    store_unit village;
+    assert_int_equal(org_unit_add(&fx->ap, fx->a, &sys, &vin, &village, &field), E_OK);
+    in = sample(fx, "2030-03-02", "2030-06-30");
+    in.unit_id = village.id;
+    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &pr, &field), E_OK);
     int64_t before = count_problems(fx);
 
     /* Export, import the export, export again: the same ledger (but the 序号). */
