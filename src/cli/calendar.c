@@ -18,15 +18,21 @@ typedef struct {
     char *notice, *text;
 } year_chunk;
 
-/* Splits checked text into its years (comments and blank lines dropped). */
+/*
+ * Splits checked text into its years (comments and blank lines dropped), keeping at most max;
+ * returns how many years the text has, which may be more.
+ */
 static size_t split_years(const char *text, year_chunk *out, size_t max)
 {
-    size_t n = 0;
+    size_t n = 0, total = 0;
     char *copy = xstrdup(text);
     for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n")) {
         while (*line == ' ' || *line == '\t') line++;
         if (!*line || *line == '#') continue;
-        if (strncmp(line, "year", 4) == 0 && (line[4] == ' ' || line[4] == '\t') && n < max) {
+        int is_year = strncmp(line, "year", 4) == 0 && (line[4] == ' ' || line[4] == '\t');
+        total += is_year;
+        if (is_year && n == max) break; /* too many: the caller refuses the file */
+        if (is_year) {
             char *p = line + 4;
             out[n].year = strtoll(p, &p, 10);
             while (*p == ' ' || *p == '\t') p++;
@@ -40,7 +46,7 @@ static size_t split_years(const char *text, year_chunk *out, size_t max)
         }
     }
     free(copy);
-    return n;
+    return total;
 }
 
 typedef struct {
@@ -92,9 +98,11 @@ static int import_text(cli_ctx *c, const char *text, const char *source, long sk
             fprintf(stderr, "duban calendar: %s\n", err);
         goto out;
     }
-    n = split_years(text, years, 16);
-    if (n == 0) {
-        fprintf(stderr, "duban calendar: %s: no 'year' line\n", source);
+    size_t total = split_years(text, years, 16);
+    n = total < 16 ? total : 16;
+    if (total == 0 || total > 16) {
+        fprintf(stderr, "duban calendar: %s: %s\n", source,
+                total ? "at most 16 years at a time" : "no 'year' line");
         goto out;
     }
     import_ctx ic = {&ap, arena_new(), years, n};

@@ -338,13 +338,19 @@ static int by_time(const void *a, const void *b)
 
 typedef struct {
     demo *d;
+    const principal *who;
     store_attachment at;
 } evidence_ctx;
 
 static err_code evidence_fn(store_tx *tx, void *ctx)
 {
     evidence_ctx *c = ctx;
-    return store_attachment_insert(tx, &c->at);
+    err_code e = store_attachment_insert(tx, &c->at);
+    if (e != E_OK) return e;
+    return app_audit(c->d->ap, tx, c->d->a, c->who, "attachment.upload",
+                     arena_sprintf(c->d->a, "problem:%lld", (long long)c->at.item_id),
+                     json_pack("{sI ss}", "attachment_id", (json_int_t)c->at.id, "name",
+                               c->at.filename));
 }
 
 /* Stores the photo as evidence of the problem, uploaded by p; returns its id (0 on failure). */
@@ -352,7 +358,7 @@ static int64_t upload_photo(demo *d, const principal *p, int64_t problem_id)
 {
     char sha[65], err[256];
     if (attach_store(d->ap->files_dir, photo, sizeof photo, sha, err, sizeof err) != E_OK) return 0;
-    evidence_ctx c = {d, {.sha256 = sha, .size = sizeof photo, .mime = "image/png",
+    evidence_ctx c = {d, p, {.sha256 = sha, .size = sizeof photo, .mime = "image/png",
                           .filename = "整改现场照片.png", .flow = "problem", .item_id = problem_id,
                           .created_by = p->user_id, .created_at = clock_now()}};
     return store_write(d->ap->st, evidence_fn, &c) == E_OK ? c.at.id : 0;
