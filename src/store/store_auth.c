@@ -47,8 +47,9 @@ static err_code load_perms(store_tx *tx, arena *a, store_role *r)
     return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
 }
 
-static void read_role(arena *a, sqlite3_stmt *st, store_role *r)
+static void read_role(arena *a, sqlite3_stmt *st, void *row)
 {
+    store_role *r = row;
     r->id = sqlite3_column_int64(st, 0);
     r->name = sq_text(a, st, 1);
     r->title = sq_text(a, st, 2);
@@ -74,19 +75,9 @@ err_code store_role_list(store_tx *tx, arena *a, store_role **out, size_t *n)
 {
     static const char sql[] = "SELECT id, name, title, builtin FROM role ORDER BY id";
     sqlite3_stmt *st = sq_prep(tx, sql);
-    size_t cap = 0;
-    *n = 0;
-    *out = NULL;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        read_role(a, st, sq_push(a, (void **)out, n, &cap, sizeof(store_role)));
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return sq_err(tx, rc);
-    for (size_t i = 0; i < *n; i++) {
-        err_code e = load_perms(tx, a, &(*out)[i]);
-        if (e != E_OK) return e;
-    }
-    return E_OK;
+    err_code e = sq_collect(tx, a, st, sizeof(store_role), read_role, (void **)out, n);
+    for (size_t i = 0; e == E_OK && i < *n; i++) e = load_perms(tx, a, &(*out)[i]);
+    return e;
 }
 
 /* ---- grants ---- */
@@ -98,8 +89,9 @@ err_code store_role_list(store_tx *tx, arena *a, store_role **out, size_t *n)
     " FROM user_grant g JOIN user s ON s.id = g.user_id JOIN role r ON r.id = g.role_id"          \
     " JOIN unit n ON n.id = g.unit_id"
 
-static void read_grant(arena *a, sqlite3_stmt *st, store_grant *g)
+static void read_grant(arena *a, sqlite3_stmt *st, void *row)
 {
+    store_grant *g = row;
     g->id = sqlite3_column_int64(st, 0);
     g->user_id = sqlite3_column_int64(st, 1);
     g->role_id = sqlite3_column_int64(st, 2);
@@ -152,14 +144,7 @@ err_code store_grant_list(store_tx *tx, arena *a, int64_t user_id, const char *s
                               " AND (?2 = 0 OR g.user_id = ?2) ORDER BY s.login, g.id";
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "si", scope, user_id);
-    size_t cap = 0;
-    *n = 0;
-    *out = NULL;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        read_grant(a, st, sq_push(a, (void **)out, n, &cap, sizeof(store_grant)));
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    return sq_collect(tx, a, st, sizeof(store_grant), read_grant, (void **)out, n);
 }
 
 err_code store_user_perms(store_tx *tx, arena *a, int64_t user_id, store_perm_scope **out,
@@ -242,8 +227,9 @@ err_code store_session_delete_user(store_tx *tx, int64_t user_id)
 
 /* ---- API tokens ---- */
 
-static void read_token(arena *a, sqlite3_stmt *st, store_token *t)
+static void read_token(arena *a, sqlite3_stmt *st, void *row)
 {
+    store_token *t = row;
     t->id = sqlite3_column_int64(st, 0);
     t->user_id = sqlite3_column_int64(st, 1);
     t->name = sq_text(a, st, 2);
@@ -282,14 +268,7 @@ err_code store_token_list(store_tx *tx, arena *a, int64_t user_id, store_token *
                               " FROM api_token WHERE user_id = ? ORDER BY id";
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "i", user_id);
-    size_t cap = 0;
-    *n = 0;
-    *out = NULL;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        read_token(a, st, sq_push(a, (void **)out, n, &cap, sizeof(store_token)));
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    return sq_collect(tx, a, st, sizeof(store_token), read_token, (void **)out, n);
 }
 
 err_code store_token_revoke(store_tx *tx, int64_t id, int64_t user_id, int64_t at)

@@ -30,6 +30,15 @@ err_code sq_exec(store_tx *tx, sqlite3_stmt *st);
 const char *sq_text(arena *a, sqlite3_stmt *st, int i);
 sqlite3 *sq_db(store_tx *tx);
 
+/* Reads the current row of st into row (a struct of the caller's type); strings into a. */
+typedef void (*sq_read_fn)(arena *a, sqlite3_stmt *st, void *row);
+/*
+ * Steps st to its end, reading each row with read into a growing array of size-byte rows
+ * (*out, *n); resets st. E_OK, or the mapped SQLite error.
+ */
+err_code sq_collect(store_tx *tx, arena *a, sqlite3_stmt *st, size_t size, sq_read_fn read,
+                    void **out, size_t *n);
+
 /* Grows a row array by one (doubling), returning the new slot zeroed. */
 void *sq_push(arena *a, void **rows, size_t *n, size_t *cap, size_t size);
 

@@ -191,8 +191,9 @@ err_code store_lookback_add(store_tx *tx, int64_t leader_id, const char *month,
     "l.id, l.leader_id, l.problem_id, l.created_at, coalesce(l.done_at, 0), l.month, l.result,"   \
     " l.finding, p.title, p.state"
 
-static void read_lookback(arena *a, sqlite3_stmt *st, store_lookback *l)
+static void read_lookback(arena *a, sqlite3_stmt *st, void *row)
 {
+    store_lookback *l = row;
     l->id = sqlite3_column_int64(st, 0);
     l->leader_id = sqlite3_column_int64(st, 1);
     l->problem_id = sqlite3_column_int64(st, 2);
@@ -214,14 +215,7 @@ err_code store_lookback_list(store_tx *tx, arena *a, int64_t leader_id, const ch
                               " LIMIT ?3 OFFSET ?4";
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "isii", leader_id, month, limit, offset);
-    size_t cap = 0;
-    *n = 0;
-    *out = NULL;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        read_lookback(a, st, sq_push(a, (void **)out, n, &cap, sizeof(store_lookback)));
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    return sq_collect(tx, a, st, sizeof(store_lookback), read_lookback, (void **)out, n);
 }
 
 err_code store_lookback_get(store_tx *tx, arena *a, int64_t id, store_lookback *out)

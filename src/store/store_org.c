@@ -34,8 +34,9 @@ err_code store_meta_set(store_tx *tx, const char *key, const char *value)
 
 #define UNIT_COLS "u.id, coalesce(u.parent_id, 0), u.kind, u.code, u.name, u.path, u.created_at, u.version"
 
-static void read_unit(arena *a, sqlite3_stmt *st, store_unit *u)
+static void read_unit(arena *a, sqlite3_stmt *st, void *row)
 {
+    store_unit *u = row;
     u->id = sqlite3_column_int64(st, 0);
     u->parent_id = sqlite3_column_int64(st, 1);
     u->kind = sq_text(a, st, 2);
@@ -118,14 +119,7 @@ err_code store_unit_list(store_tx *tx, arena *a, const char *scope, int64_t pare
                               " AND (?2 = 0 OR u.parent_id = ?2) ORDER BY u.path";
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "si", scope, parent_id);
-    size_t cap = 0;
-    *n = 0;
-    *out = NULL;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        read_unit(a, st, sq_push(a, (void **)out, n, &cap, sizeof(store_unit)));
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    return sq_collect(tx, a, st, sizeof(store_unit), read_unit, (void **)out, n);
 }
 
 err_code store_unit_rename(store_tx *tx, int64_t id, const char *name, int64_t version)
@@ -198,8 +192,9 @@ err_code store_unit_history(store_tx *tx, arena *a, int64_t unit_id, store_unit_
     "s.id, s.unit_id, s.login, s.name, s.pw_hash, n.name, n.path, s.must_change, s.disabled,"     \
     " s.failed_logins, s.locked_until, s.created_at, s.pw_changed_at, s.version"
 
-static void read_user(arena *a, sqlite3_stmt *st, store_user *u)
+static void read_user(arena *a, sqlite3_stmt *st, void *row)
 {
+    store_user *u = row;
     u->id = sqlite3_column_int64(st, 0);
     u->unit_id = sqlite3_column_int64(st, 1);
     u->login = sq_text(a, st, 2);
@@ -285,13 +280,7 @@ err_code store_user_list(store_tx *tx, arena *a, const store_user_filter *f, sto
 
     st = sq_prep(tx, sql);
     sq_bind(st, "sssii", f->scope, subtree, f->q, f->limit, f->offset);
-    size_t cap = 0;
-    *n = 0;
-    *out = NULL;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        read_user(a, st, sq_push(a, (void **)out, n, &cap, sizeof(store_user)));
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    return sq_collect(tx, a, st, sizeof(store_user), read_user, (void **)out, n);
 #undef USER_WHERE
 }
 

@@ -12,8 +12,9 @@
     " p.reopened, coalesce(p.assigned_at, 0), coalesce(p.closed_at, 0), p.created_at,"            \
     " p.updated_at, p.version, n.name, n.path"
 
-static void read_problem(arena *a, sqlite3_stmt *st, store_problem *p)
+static void read_problem(arena *a, sqlite3_stmt *st, void *row)
 {
+    store_problem *p = row;
     int c = 0;
     p->id = sqlite3_column_int64(st, c++);
     p->unit_id = sqlite3_column_int64(st, c++);
@@ -203,19 +204,10 @@ err_code store_problem_list(store_tx *tx, arena *a, const store_problem_filter *
     bind_filter(st, subtree, f);
     sqlite3_bind_int64(st, 16, f->limit);
     sqlite3_bind_int64(st, 17, f->offset);
-    size_t cap = 0;
-    *n = 0;
-    *out = NULL;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        read_problem(a, st, sq_push(a, (void **)out, n, &cap, sizeof(store_problem)));
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return sq_err(tx, rc);
+    err_code e = sq_collect(tx, a, st, sizeof(store_problem), read_problem, (void **)out, n);
     /* The co-units too: the list shows counit_ids and the ledger its 配合单位 column. */
-    for (size_t i = 0; i < *n; i++) {
-        err_code e = load_counits(tx, a, &(*out)[i]);
-        if (e != E_OK) return e;
-    }
-    return E_OK;
+    for (size_t i = 0; e == E_OK && i < *n; i++) e = load_counits(tx, a, &(*out)[i]);
+    return e;
 }
 
 err_code store_problem_page(store_tx *tx, arena *a, const store_problem_filter *f,
@@ -234,19 +226,9 @@ err_code store_problem_page(store_tx *tx, arena *a, const store_problem_filter *
     bind_filter(st, subtree, f);
     sqlite3_bind_int64(st, 16, limit);
     sqlite3_bind_int64(st, 19, after_id);
-    size_t cap = 0;
-    *n = 0;
-    *out = NULL;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        read_problem(a, st, sq_push(a, (void **)out, n, &cap, sizeof(store_problem)));
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return sq_err(tx, rc);
-    for (size_t i = 0; i < *n; i++) {
-        err_code e = load_counits(tx, a, &(*out)[i]);
-        if (e != E_OK) return e;
-    }
-    return E_OK;
+    err_code e = sq_collect(tx, a, st, sizeof(store_problem), read_problem, (void **)out, n);
+    for (size_t i = 0; e == E_OK && i < *n; i++) e = load_counits(tx, a, &(*out)[i]);
+    return e;
 }
 
 /* ---- flow events ---- */
@@ -313,8 +295,9 @@ err_code store_event_last_actor(store_tx *tx, const char *flow, int64_t item_id,
     "id, item_id, coalesce(event_id, 0), size, coalesce(created_by, 0), created_at, sha256, mime,"\
     " filename, flow"
 
-static void read_attachment(arena *a, sqlite3_stmt *st, store_attachment *at)
+static void read_attachment(arena *a, sqlite3_stmt *st, void *row)
 {
+    store_attachment *at = row;
     at->id = sqlite3_column_int64(st, 0);
     at->item_id = sqlite3_column_int64(st, 1);
     at->event_id = sqlite3_column_int64(st, 2);
@@ -357,14 +340,7 @@ err_code store_attachment_list(store_tx *tx, arena *a, const char *flow, int64_t
                               " item_id = ? ORDER BY id";
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "si", flow, item_id);
-    size_t cap = 0;
-    *n = 0;
-    *out = NULL;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        read_attachment(a, st, sq_push(a, (void **)out, n, &cap, sizeof(store_attachment)));
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    return sq_collect(tx, a, st, sizeof(store_attachment), read_attachment, (void **)out, n);
 }
 
 err_code store_attachment_bind(store_tx *tx, const char *flow, int64_t item_id, int64_t id,

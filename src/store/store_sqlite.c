@@ -365,3 +365,15 @@ void *sq_push(arena *a, void **rows, size_t *n, size_t *cap, size_t size)
     memset(slot, 0, size);
     return slot;
 }
+
+err_code sq_collect(store_tx *tx, arena *a, sqlite3_stmt *st, size_t size, sq_read_fn read,
+                    void **out, size_t *n)
+{
+    size_t cap = 0;
+    *n = 0;
+    *out = NULL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) read(a, st, sq_push(a, out, n, &cap, size));
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+}
