@@ -107,6 +107,18 @@ static json_t *figure_filter(const stats_ctx *c, const char *key, const char *co
     return j;
 }
 
+/* A state filter other than closed: no solved problem can match it. */
+static int excludes_closed(const store_problem_filter *f)
+{
+    return f->state && strcmp(f->state, "closed") != 0;
+}
+
+/* The drill-down of "solved": null when the caller's state filter leaves none to list. */
+static json_t *solved_filter(const stats_ctx *c, const char *key)
+{
+    return excludes_closed(c->f) ? json_null() : figure_filter(c, key, "state", "closed");
+}
+
 static const char *unit_label(const stats_ctx *c, const char *key)
 {
     int64_t id = atoll(key);
@@ -133,7 +145,7 @@ static json_t *group_json(const stats_ctx *c, const store_problem_group *g)
 {
     const char *label = c->g == PG_UNIT ? unit_label(c, g->key) : g->key;
     json_t *filters = json_pack("{so so so so so}", "found", figure_filter(c, g->key, NULL, NULL),
-                                "solved", figure_filter(c, g->key, "state", "closed"), "open",
+                                "solved", solved_filter(c, g->key), "open",
                                 figure_filter(c, g->key, "open", "1"), "overdue",
                                 figure_filter(c, g->key, "overdue", "1"), "reopened",
                                 figure_filter(c, g->key, "reopened", "1"));
@@ -167,7 +179,8 @@ static json_t *totals_json(const stats_ctx *c)
     json_t *filters = json_pack("{so so so so so}", "found", json_deep_copy(base), "solved",
                                 json_deep_copy(base), "open", json_deep_copy(base), "overdue",
                                 json_deep_copy(base), "reopened", json_deep_copy(base));
-    json_object_set_new(json_object_get(filters, "solved"), "state", json_string("closed"));
+    if (excludes_closed(c->f)) json_object_set_new(filters, "solved", json_null());
+    else json_object_set_new(json_object_get(filters, "solved"), "state", json_string("closed"));
     json_object_set_new(json_object_get(filters, "open"), "open", json_string("1"));
     json_object_set_new(json_object_get(filters, "overdue"), "overdue", json_string("1"));
     json_object_set_new(json_object_get(filters, "reopened"), "reopened", json_string("1"));
