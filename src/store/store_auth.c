@@ -147,6 +147,14 @@ err_code store_grant_list(store_tx *tx, arena *a, int64_t user_id, const char *s
     return sq_collect(tx, a, st, sizeof(store_grant), read_grant, (void **)out, n);
 }
 
+/* One row of store_user_perms. */
+static void read_user_perms(arena *a, sqlite3_stmt *st, void *row)
+{
+    store_perm_scope *p = row;
+    p->perm = sq_text(a, st, 0);
+    p->path = sq_text(a, st, 1);
+}
+
 err_code store_user_perms(store_tx *tx, arena *a, int64_t user_id, store_perm_scope **out,
                           size_t *n)
 {
@@ -156,17 +164,7 @@ err_code store_user_perms(store_tx *tx, arena *a, int64_t user_id, store_perm_sc
                               " ORDER BY p.perm, n.path";
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "i", user_id);
-    size_t cap = 0;
-    *n = 0;
-    *out = NULL;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        store_perm_scope *p = sq_push(a, (void **)out, n, &cap, sizeof *p);
-        p->perm = sq_text(a, st, 0);
-        p->path = sq_text(a, st, 1);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    return sq_collect(tx, a, st, sizeof(store_perm_scope), read_user_perms, (void **)out, n);
 }
 
 /* ---- sessions ---- */

@@ -82,27 +82,25 @@ err_code store_users_with_perm(store_tx *tx, arena *a, const char *perm, const c
     return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
 }
 
+/* One row of a sweep: what the scheduler needs of a problem. */
+static void read_sweep_row(arena *a, sqlite3_stmt *st, void *row)
+{
+    store_problem *p = row;
+    p->id = sqlite3_column_int64(st, 0);
+    p->title = sq_text(a, st, 1);
+    p->unit_id = sqlite3_column_int64(st, 2);
+    p->unit_path = sq_text(a, st, 3);
+    p->deadline = sq_text(a, st, 4);
+    p->sign_by = sq_text(a, st, 5);
+    p->staged_due = sq_text(a, st, 6);
+    p->leader_user_id = sqlite3_column_int64(st, 7);
+    p->state = sq_text(a, st, 8);
+}
+
 /* Reads id, title, unit, deadlines of each row into problems (the fields the sweeps need). */
 static err_code sweep(store_tx *tx, arena *a, sqlite3_stmt *st, store_problem **out, size_t *n)
 {
-    size_t cap = 0;
-    *n = 0;
-    *out = NULL;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        store_problem *p = sq_push(a, (void **)out, n, &cap, sizeof *p);
-        p->id = sqlite3_column_int64(st, 0);
-        p->title = sq_text(a, st, 1);
-        p->unit_id = sqlite3_column_int64(st, 2);
-        p->unit_path = sq_text(a, st, 3);
-        p->deadline = sq_text(a, st, 4);
-        p->sign_by = sq_text(a, st, 5);
-        p->staged_due = sq_text(a, st, 6);
-        p->leader_user_id = sqlite3_column_int64(st, 7);
-        p->state = sq_text(a, st, 8);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    return sq_collect(tx, a, st, sizeof(store_problem), read_sweep_row, (void **)out, n);
 }
 
 #define SWEEP_COLS                                                                                 \

@@ -162,6 +162,18 @@ err_code store_unit_history_add(store_tx *tx, int64_t unit_id, int64_t at, const
     return sq_exec(tx, st);
 }
 
+/* One row of store_unit_history. */
+static void read_unit_history(arena *a, sqlite3_stmt *st, void *row)
+{
+    store_unit_change *c = row;
+    c->id = sqlite3_column_int64(st, 0);
+    c->at = sqlite3_column_int64(st, 1);
+    c->actor = sq_text(a, st, 2);
+    c->change = sq_text(a, st, 3);
+    c->old_value = sq_text(a, st, 4);
+    c->new_value = sq_text(a, st, 5);
+}
+
 err_code store_unit_history(store_tx *tx, arena *a, int64_t unit_id, store_unit_change **out,
                             size_t *n)
 {
@@ -169,21 +181,7 @@ err_code store_unit_history(store_tx *tx, arena *a, int64_t unit_id, store_unit_
                               " FROM unit_history WHERE unit_id = ? ORDER BY id";
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "i", unit_id);
-    size_t cap = 0;
-    *n = 0;
-    *out = NULL;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        store_unit_change *c = sq_push(a, (void **)out, n, &cap, sizeof *c);
-        c->id = sqlite3_column_int64(st, 0);
-        c->at = sqlite3_column_int64(st, 1);
-        c->actor = sq_text(a, st, 2);
-        c->change = sq_text(a, st, 3);
-        c->old_value = sq_text(a, st, 4);
-        c->new_value = sq_text(a, st, 5);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    return sq_collect(tx, a, st, sizeof(store_unit_change), read_unit_history, (void **)out, n);
 }
 
 /* ---- users ---- */

@@ -246,6 +246,23 @@ err_code store_event_insert(store_tx *tx, store_event *e)
     return rc;
 }
 
+/* One row of store_event_list. */
+static void read_event_list(arena *a, sqlite3_stmt *st, void *row)
+{
+    store_event *e = row;
+    e->id = sqlite3_column_int64(st, 0);
+    e->item_id = sqlite3_column_int64(st, 1);
+    e->actor_id = sqlite3_column_int64(st, 2);
+    e->at = sqlite3_column_int64(st, 3);
+    e->flow = sq_text(a, st, 4);
+    e->action = sq_text(a, st, 5);
+    e->from_state = sq_text(a, st, 6);
+    e->to_state = sq_text(a, st, 7);
+    e->actor = sq_text(a, st, 8);
+    e->fields = sq_text(a, st, 9);
+    e->note = sq_text(a, st, 10);
+}
+
 err_code store_event_list(store_tx *tx, arena *a, const char *flow, int64_t item_id,
                           store_event **out, size_t *n)
 {
@@ -254,26 +271,7 @@ err_code store_event_list(store_tx *tx, arena *a, const char *flow, int64_t item
                               " WHERE flow = ? AND item_id = ? ORDER BY id";
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "si", flow, item_id);
-    size_t cap = 0;
-    *n = 0;
-    *out = NULL;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        store_event *e = sq_push(a, (void **)out, n, &cap, sizeof *e);
-        e->id = sqlite3_column_int64(st, 0);
-        e->item_id = sqlite3_column_int64(st, 1);
-        e->actor_id = sqlite3_column_int64(st, 2);
-        e->at = sqlite3_column_int64(st, 3);
-        e->flow = sq_text(a, st, 4);
-        e->action = sq_text(a, st, 5);
-        e->from_state = sq_text(a, st, 6);
-        e->to_state = sq_text(a, st, 7);
-        e->actor = sq_text(a, st, 8);
-        e->fields = sq_text(a, st, 9);
-        e->note = sq_text(a, st, 10);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    return sq_collect(tx, a, st, sizeof(store_event), read_event_list, (void **)out, n);
 }
 
 err_code store_event_last_actor(store_tx *tx, const char *flow, int64_t item_id,
@@ -404,26 +402,33 @@ static sqlite3_stmt *prep_grouped(store_tx *tx, const char *sql, const store_pro
     return st;
 }
 
+/* One row of store_problem_stats. */
+static void read_problem_stats(arena *a, sqlite3_stmt *st, void *row)
+{
+    store_problem_group *g = row;
+    g->key = sq_text(a, st, 0);
+    g->found = sqlite3_column_int64(st, 1);
+    g->solved = sqlite3_column_int64(st, 2);
+    g->open = sqlite3_column_int64(st, 3);
+    g->overdue = sqlite3_column_int64(st, 4);
+    g->reopened = sqlite3_column_int64(st, 5);
+}
+
 err_code store_problem_stats(store_tx *tx, arena *a, const store_problem_filter *f,
                              problem_grouping g, const char *parent_path,
                              store_problem_group **out, size_t *n)
 {
     sqlite3_stmt *st = prep_grouped(tx, stats_sql[g], f, parent_path);
-    size_t cap = 0;
-    *n = 0;
-    *out = NULL;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        store_problem_group *row = sq_push(a, (void **)out, n, &cap, sizeof *row);
-        row->key = sq_text(a, st, 0);
-        row->found = sqlite3_column_int64(st, 1);
-        row->solved = sqlite3_column_int64(st, 2);
-        row->open = sqlite3_column_int64(st, 3);
-        row->overdue = sqlite3_column_int64(st, 4);
-        row->reopened = sqlite3_column_int64(st, 5);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    return sq_collect(tx, a, st, sizeof(store_problem_group), read_problem_stats, (void **)out, n);
+}
+
+/* One row of store_problem_closures. */
+static void read_problem_closures(arena *a, sqlite3_stmt *st, void *row)
+{
+    store_problem_closure *c = row;
+    c->key = sq_text(a, st, 0);
+    c->found_on = sq_text(a, st, 1);
+    c->closed_at = sqlite3_column_int64(st, 2);
 }
 
 err_code store_problem_closures(store_tx *tx, arena *a, const store_problem_filter *f,
@@ -431,18 +436,16 @@ err_code store_problem_closures(store_tx *tx, arena *a, const store_problem_filt
                                 store_problem_closure **out, size_t *n)
 {
     sqlite3_stmt *st = prep_grouped(tx, closure_sql[g], f, parent_path);
-    size_t cap = 0;
-    *n = 0;
-    *out = NULL;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        store_problem_closure *c = sq_push(a, (void **)out, n, &cap, sizeof *c);
-        c->key = sq_text(a, st, 0);
-        c->found_on = sq_text(a, st, 1);
-        c->closed_at = sqlite3_column_int64(st, 2);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    return sq_collect(tx, a, st, sizeof(store_problem_closure), read_problem_closures, (void **)out, n);
+}
+
+/* One row of store_problem_recurring. */
+static void read_problem_recurring(arena *a, sqlite3_stmt *st, void *row)
+{
+    store_recurring *r = row;
+    r->category = sq_text(a, st, 0);
+    r->units = sqlite3_column_int64(st, 1);
+    r->problems = sqlite3_column_int64(st, 2);
 }
 
 err_code store_problem_recurring(store_tx *tx, arena *a, const store_problem_filter *f,
@@ -461,16 +464,5 @@ err_code store_problem_recurring(store_tx *tx, arena *a, const store_problem_fil
     sqlite3_stmt *st = sq_prep(tx, sql);
     bind_filter(st, subtree, f);
     sqlite3_bind_int64(st, 16, min_units);
-    size_t cap = 0;
-    *n = 0;
-    *out = NULL;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        store_recurring *r = sq_push(a, (void **)out, n, &cap, sizeof *r);
-        r->category = sq_text(a, st, 0);
-        r->units = sqlite3_column_int64(st, 1);
-        r->problems = sqlite3_column_int64(st, 2);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    return sq_collect(tx, a, st, sizeof(store_recurring), read_problem_recurring, (void **)out, n);
 }
