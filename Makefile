@@ -8,18 +8,27 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS  = fuzz_jsonx fuzz_config fuzz_csv fuzz_xlsx fuzz_calendar fuzz_flow
 
-.PHONY: all deps build asan run test test-unit test-asan fuzz clean format
+.PHONY: all deps web build asan run test test-unit test-asan fuzz clean format
 
 all: build
 
 deps:
 	@scripts/install-deps
 
-build: deps
+# The browser UI: rebuilt by Vite when a file under web/ changed since the last build; the
+# stamp tells CMake to embed the new files.
+WEB_SRC := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.js \
+           web/package-lock.json
+web: deps web/dist/.stamp
+web/dist/.stamp: $(WEB_SRC)
+	cd web && npm run --silent build
+	@touch $@
+
+build: web
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-asan: deps
+asan: web
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDUBAN_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
@@ -55,4 +64,4 @@ format:
 	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) web/dist

@@ -25,11 +25,14 @@ err_code api_problem_filter(http_req *r, store_problem_filter *f);
 
 /* ---- handlers ---- */
 err_code api_healthz(http_req *r);
-err_code api_home(http_req *r);
+/* The browser UI: an embedded file by path, else its index page (client-side routes). */
+err_code api_web(http_req *r);
 
 err_code api_session_create(http_req *r);
 err_code api_session_delete(http_req *r);
 err_code api_me(http_req *r);
+/* Like api_me when signed in, else {"user":null} with 200: the UI's first question. */
+err_code api_session_get(http_req *r);
 err_code api_me_password(http_req *r);
 err_code api_tokens_list(http_req *r);
 err_code api_tokens_create(http_req *r);

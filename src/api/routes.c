@@ -5,9 +5,9 @@
 #include "api/api.h"
 
 const http_route http_routes[] = {
-    {"GET", "/", ROUTE_PUBLIC, api_home},
     {"GET", "/healthz", ROUTE_PUBLIC, api_healthz},
 
+    {"GET", "/api/v1/session", ROUTE_OPTIONAL_AUTH | ROUTE_PW_CHANGE, api_session_get},
     {"POST", "/api/v1/session", ROUTE_PUBLIC, api_session_create},
     {"DELETE", "/api/v1/session", ROUTE_PW_CHANGE, api_session_delete},
     {"GET", "/api/v1/me", ROUTE_PW_CHANGE, api_me},
@@ -61,3 +61,6 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/audit/verify", 0, api_audit_verify},
     {NULL, NULL, 0, NULL},
 };
+
+/* Any other GET outside /api/: the UI's built files, and its page for the UI's own paths. */
+const http_route http_web_route = {"GET", "/*", ROUTE_PUBLIC, api_web};

@@ -95,6 +95,16 @@ err_code api_me(http_req *r)
     return http_reply(r, 200, body);
 }
 
+err_code api_session_get(http_req *r)
+{
+    if (!http_authed(r)) {
+        /* A cookie that no longer signs anyone in: the UI says the login ended. */
+        const char *c = http_cookie(r, "duban_session");
+        return http_reply(r, 200, json_pack("{sn sb}", "user", "session_ended", c && *c));
+    }
+    return api_me(r);
+}
+
 typedef struct {
     const char *old_password, *new_password;
 } password_body;

@@ -26,6 +26,7 @@ enum {
     ROUTE_PUBLIC = 1,      /* no authentication */
     ROUTE_PW_CHANGE = 2,   /* allowed while the user must still change the password */
     ROUTE_UPLOAD = 4,      /* the body is a file of any type, up to upload_limit */
+    ROUTE_OPTIONAL_AUTH = 8, /* public, but the caller is known when signed in (GET only) */
 };
 
 typedef struct {
@@ -37,6 +38,8 @@ typedef struct {
 
 /* The route table, ending with a NULL method (defined in api/routes.c). */
 extern const http_route http_routes[];
+/* The route of every other GET outside /api/: the browser UI's files (api/routes.c). */
+extern const http_route http_web_route;
 
 typedef struct http_server http_server;
 
@@ -49,6 +52,8 @@ void http_stop(http_server *s, int grace_ms);
 arena *http_arena(http_req *r);
 app *http_app(http_req *r);
 const principal *http_principal(http_req *r);
+/* 1 when the caller is signed in (always on routes that are neither public nor optional). */
+int http_authed(http_req *r);
 const char *http_method(http_req *r);
 const char *http_path(http_req *r);
 /* The client's address (from X-Forwarded-For only with trust_proxy). */
@@ -88,6 +93,12 @@ void http_set_message(http_req *r, const char *message);
 err_code http_reply(http_req *r, int status, json_t *body);
 /* Sets a reply of raw bytes (copied) with a content type. Returns E_OK. */
 err_code http_reply_raw(http_req *r, int status, const char *type, const void *data, size_t n);
+/*
+ * Sets a 200 reply of bytes that live as long as the program (embedded files; not copied).
+ * immutable: the client may cache it for good (its name changes with its content).
+ */
+err_code http_reply_static(http_req *r, const char *type, const void *data, size_t n,
+                           int immutable);
 /* Sets a reply of bytes (taken: a heap buffer the server frees) to download as name. */
 err_code http_reply_download(http_req *r, const char *type, char *data, size_t n,
                              const char *name);

@@ -54,6 +54,8 @@ struct http_req {
     int file_fd;        /* >= 0: reply with this file instead of `reply` */
     uint64_t file_size;
     char *reply;
+    const void *static_reply; /* bytes that outlive the server (embedded files), not copied */
+    int immutable;            /* the reply may be cached for good (content-hashed file names) */
     size_t reply_len;
     const char *reply_type;
     const char *hdr_names[MAX_HEADERS], *hdr_values[MAX_HEADERS];
@@ -70,6 +72,7 @@ struct http_req {
 arena *http_arena(http_req *r) { return r->a; }
 app *http_app(http_req *r) { return r->srv->ap; }
 const principal *http_principal(http_req *r) { return &r->p; }
+int http_authed(http_req *r) { return r->authed; }
 const char *http_method(http_req *r) { return r->method; }
 const char *http_path(http_req *r) { return r->path; }
 const char *http_ip(http_req *r) { return r->ip; }
@@ -176,6 +179,8 @@ static void drop_file(http_req *r)
 {
     if (r->file_fd >= 0) close(r->file_fd);
     r->file_fd = -1;
+    r->static_reply = NULL;
+    r->immutable = 0;
 }
 
 err_code http_reply_raw(http_req *r, int status, const char *type, const void *data, size_t n)
@@ -187,6 +192,21 @@ err_code http_reply_raw(http_req *r, int status, const char *type, const void *d
     r->reply_len = n;
     r->reply_type = type;
     r->status = status;
+    r->replied = 1;
+    return E_OK;
+}
+
+err_code http_reply_static(http_req *r, const char *type, const void *data, size_t n,
+                           int immutable)
+{
+    drop_file(r);
+    free(r->reply);
+    r->reply = NULL;
+    r->static_reply = data;
+    r->reply_len = n;
+    r->reply_type = type;
+    r->immutable = immutable;
+    r->status = 200;
     r->replied = 1;
     return E_OK;
 }
@@ -320,6 +340,11 @@ static void route(http_req *r)
                          allow_len ? ", " : "", rt->method);
         if (n > 0 && (size_t)n < sizeof r->allow - allow_len) allow_len += (size_t)n;
     }
+    /* Any other GET outside the API is the browser UI: a file of it, or its page. */
+    if (!path_matched && strcmp(method, "GET") == 0 && strncmp(r->path, "/api/", 5) != 0) {
+        r->route = &http_web_route;
+        return;
+    }
     r->early = path_matched ? E_METHOD_NOT_ALLOWED : E_ROUTE_NOT_FOUND;
 }
 
@@ -378,6 +403,15 @@ static const char *client_ip(http_req *r)
 static int is_safe_method(const char *m)
 {
     return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+}
+
+/* Back to an anonymous caller after a failed optional authentication. */
+static void forget_caller(http_req *r)
+{
+    memset(&r->p, 0, sizeof r->p);
+    r->authed = 0;
+    r->session_token = NULL;
+    r->csrf = NULL;
 }
 
 static err_code authenticate(http_req *r)
@@ -440,7 +474,8 @@ static void add_security_headers(struct MHD_Response *resp, http_req *r)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "Cache-Control",
+                            r->immutable ? "public, max-age=31536000, immutable" : "no-store");
     if (http_is_tls(r))
         MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 }
@@ -451,6 +486,9 @@ static enum MHD_Result send_reply(http_req *r)
     if (r->file_fd >= 0) {
         resp = MHD_create_response_from_fd64(r->file_size, r->file_fd); /* closes the fd */
         r->file_fd = -1;
+    } else if (r->static_reply) {
+        resp = MHD_create_response_from_buffer(r->reply_len, (void *)r->static_reply,
+                                               MHD_RESPMEM_PERSISTENT);
     } else {
         resp = MHD_create_response_from_buffer(r->reply_len, r->reply, MHD_RESPMEM_MUST_FREE);
         r->reply = NULL; /* owned by the response now */
@@ -554,7 +592,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         route(r);
         if (r->early == E_OK && has_body_method(method)) check_body_headers(r);
         /* Who is asking is known from the headers: refuse before buffering any body. */
-        if (r->early == E_OK && !(r->route->flags & ROUTE_PUBLIC)) {
+        if (r->early == E_OK && (r->route->flags & ROUTE_OPTIONAL_AUTH)) {
+            if (authenticate(r) != E_OK) forget_caller(r);
+        } else if (r->early == E_OK && !(r->route->flags & ROUTE_PUBLIC)) {
             r->early = authenticate(r);
             if (r->early == E_OK && r->p.must_change && !(r->route->flags & ROUTE_PW_CHANGE))
                 r->early = E_PASSWORD_CHANGE_REQUIRED;
