@@ -22,6 +22,8 @@ json_t *api_principal_perms(const principal *p);
 json_t *api_problem_json(http_req *r, const store_problem *p);
 /* Reads the problem-list filters from the query string (shared by list, export, figures). */
 err_code api_problem_filter(http_req *r, store_problem_filter *f);
+/* Narrows f to the caller's task named by ?task= (sign, report, verify, approve, overdue). */
+err_code api_problem_task_filter(http_req *r, store_problem_filter *f);
 
 /* ---- handlers ---- */
 err_code api_healthz(http_req *r);
@@ -33,6 +35,7 @@ err_code api_session_delete(http_req *r);
 err_code api_me(http_req *r);
 /* Like api_me when signed in, else {"user":null} with 200: the UI's first question. */
 err_code api_session_get(http_req *r);
+err_code api_me_tasks(http_req *r);
 err_code api_me_password(http_req *r);
 err_code api_tokens_list(http_req *r);
 err_code api_tokens_create(http_req *r);
@@ -65,6 +68,7 @@ err_code api_problems_list(http_req *r);
 err_code api_problems_create(http_req *r);
 err_code api_problems_get(http_req *r);
 err_code api_problems_actions(http_req *r);
+err_code api_problem_flow(http_req *r);
 err_code api_problems_act(http_req *r);
 err_code api_problems_stats(http_req *r);
 err_code api_problems_export_xlsx(http_req *r);

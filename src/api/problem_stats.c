@@ -54,7 +54,8 @@ static json_t *base_filter(const store_problem_filter *f)
         const char *name, *value;
     } texts[] = {{"source", f->source},       {"category", f->category},
                  {"state", f->state},         {"q", f->q},
-                 {"found_from", f->found_from}, {"found_to", f->found_to}};
+                 {"found_from", f->found_from}, {"found_to", f->found_to},
+                 {"task", f->task}};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         if (texts[i].value) json_object_set_new(j, texts[i].name, jsonx_text(texts[i].value));
     if (f->unit_id) json_object_set_new(j, "unit_id", json_integer(f->unit_id));

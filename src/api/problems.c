@@ -126,7 +126,7 @@ err_code api_problem_filter(http_req *r, store_problem_filter *f)
     if (f->state && !flow_state_named(problem_flow(r), f->state))
         return http_fail(r, E_BAD_QUERY, "state");
     f->scope = authz_scope(http_principal(r), "problem.read", http_arena(r));
-    return E_OK;
+    return api_problem_task_filter(r, f);
 }
 
 err_code api_problems_list(http_req *r)
@@ -305,6 +305,20 @@ static json_t *action_json(const flow_action *a)
     }
     return json_pack("{ss ss so sI}", "name", a->name, "title", a->title, "fields", fields,
                      "evidence", (json_int_t)a->evidence);
+}
+
+/* The flow itself, for the UI's labels: states, and every action with its fields' titles. */
+err_code api_problem_flow(http_req *r)
+{
+    const flow_def *f = problem_flow(r);
+    json_t *states = json_array(), *actions = json_array();
+    for (size_t i = 0; i < f->nstates; i++)
+        json_array_append_new(states, json_pack("{ss ss sb}", "name", f->states[i].name, "title",
+                                                f->states[i].title, "terminal",
+                                                f->states[i].terminal));
+    for (size_t i = 0; i < f->nactions; i++) json_array_append_new(actions, action_json(&f->actions[i]));
+    return http_reply(r, 200, json_pack("{ss ss so so}", "name", f->name, "title", f->title,
+                                        "states", states, "actions", actions));
 }
 
 err_code api_problems_actions(http_req *r)

@@ -12,6 +12,7 @@ const http_route http_routes[] = {
     {"DELETE", "/api/v1/session", ROUTE_PW_CHANGE, api_session_delete},
     {"GET", "/api/v1/me", ROUTE_PW_CHANGE, api_me},
     {"PUT", "/api/v1/me/password", ROUTE_PW_CHANGE, api_me_password},
+    {"GET", "/api/v1/me/tasks", 0, api_me_tasks},
     {"GET", "/api/v1/tokens", 0, api_tokens_list},
     {"POST", "/api/v1/tokens", 0, api_tokens_create},
     {"DELETE", "/api/v1/tokens/{id}", 0, api_tokens_delete},
@@ -41,6 +42,7 @@ const http_route http_routes[] = {
 
     {"GET", "/api/v1/problems", 0, api_problems_list},
     {"POST", "/api/v1/problems", 0, api_problems_create},
+    {"GET", "/api/v1/problems/flow", 0, api_problem_flow},
     {"GET", "/api/v1/problems/stats", 0, api_problems_stats},
     {"GET", "/api/v1/problems/recurring", 0, api_problems_recurring},
     {"GET", "/api/v1/problems/export.xlsx", 0, api_problems_export_xlsx},

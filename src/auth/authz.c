@@ -96,6 +96,16 @@ int authz_has(const principal *p, const char *perm)
     return 0;
 }
 
+/* The array of paths as the store's scope text (in a); arr is released. */
+static const char *scope_text(json_t *arr, arena *a)
+{
+    char *s = json_dumps(arr, JSON_COMPACT);
+    const char *out = arena_strdup(a, s);
+    free(s);
+    json_decref(arr);
+    return out;
+}
+
 const char *authz_scope(const principal *p, const char *perm, arena *a)
 {
     if (p->system) return NULL;
@@ -103,11 +113,25 @@ const char *authz_scope(const principal *p, const char *perm, arena *a)
     for (size_t i = 0; i < p->nperms; i++)
         if (strcmp(p->perms[i].perm, perm) == 0)
             json_array_append_new(arr, json_string(p->perms[i].path));
-    char *s = json_dumps(arr, JSON_COMPACT);
-    const char *out = arena_strdup(a, s);
-    free(s);
-    json_decref(arr);
-    return out;
+    return scope_text(arr, a);
+}
+
+const char *authz_scope_both(const principal *p, const char *perm_a, const char *perm_b,
+                             arena *a)
+{
+    if (p->system) return NULL;
+    json_t *arr = json_array();
+    /* Where a grant of one lies inside a grant of the other, the inner subtree has both. */
+    for (size_t i = 0; i < p->nperms; i++) {
+        if (strcmp(p->perms[i].perm, perm_a) != 0) continue;
+        for (size_t k = 0; k < p->nperms; k++) {
+            if (strcmp(p->perms[k].perm, perm_b) != 0) continue;
+            const char *x = p->perms[i].path, *y = p->perms[k].path;
+            if (authz_within(y, x)) json_array_append_new(arr, json_string(x));
+            else if (authz_within(x, y)) json_array_append_new(arr, json_string(y));
+        }
+    }
+    return scope_text(arr, a);
 }
 
 audit_actor authz_actor(const principal *p)

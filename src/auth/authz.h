@@ -63,6 +63,9 @@ int authz_has(const principal *p, const char *perm);
  * NULL means everywhere (the system). A user without the permission gets "[]".
  */
 const char *authz_scope(const principal *p, const char *perm, arena *a);
+/* Like authz_scope, for the subtrees where p holds both permissions. */
+const char *authz_scope_both(const principal *p, const char *perm_a, const char *perm_b,
+                             arena *a);
 /* The audit actor for p. */
 audit_actor authz_actor(const principal *p);
 

@@ -237,6 +237,9 @@ typedef struct {
     const char *found_from, *found_to; /* found_on within [from, to]; NULL: open */
     int64_t closed_from, closed_to;    /* closed_at within [from, to) UTC seconds; 0: open */
     int64_t leader_user_id;
+    int extension_pending;  /* 1: an extension request awaits its answer */
+    const char *not_under;  /* a unit path: leave out problems led from that subtree */
+    const char *task;       /* the API's task name behind the filter (echoed; not read here) */
     int64_t limit, offset;
 } store_problem_filter;
 /* Up to limit problems matching f with ids above after_id, in id order (keyset paging). */

@@ -170,7 +170,11 @@ err_code store_problem_unit_paths(store_tx *tx, arena *a, int64_t id, const char
     " AND (?9 = 0 OR p.reopened > 0) AND (?10 = 0 OR p.state <> 'closed')"                         \
     " AND (?11 IS NULL OR p.found_on >= ?11) AND (?12 IS NULL OR p.found_on <= ?12)"               \
     " AND (?13 = 0 OR p.closed_at >= ?13) AND (?14 = 0 OR p.closed_at < ?14)"              \
-    " AND (?15 = 0 OR p.leader_user_id = ?15) AND (?18 = 0 OR p.unit_id = ?18)"
+    " AND (?15 = 0 OR p.leader_user_id = ?15) AND (?18 = 0 OR p.unit_id = ?18)"              \
+    " AND (?20 = 0 OR (SELECT e.action FROM flow_event e WHERE e.flow = 'problem'"                \
+    "   AND e.item_id = p.id AND e.action IN ('request_extension', 'approve_extension',"          \
+    "   'reject_extension') ORDER BY e.id DESC LIMIT 1) = 'request_extension')"                   \
+    " AND (?21 IS NULL OR substr(n.path, 1, length(?21)) <> ?21)"
 
 static void bind_filter(sqlite3_stmt *st, const char *subtree, const store_problem_filter *f)
 {
@@ -179,6 +183,9 @@ static void bind_filter(sqlite3_stmt *st, const char *subtree, const store_probl
             (int64_t)f->reopened, (int64_t)f->open_only, opt(f->found_from), opt(f->found_to),
             f->closed_from, f->closed_to, f->leader_user_id);
     sqlite3_bind_int64(st, 18, f->unit_only ? f->unit_id : 0);
+    sqlite3_bind_int64(st, 20, f->extension_pending);
+    if (f->not_under) sqlite3_bind_text(st, 21, f->not_under, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(st, 21);
 }
 
 err_code store_problem_list(store_tx *tx, arena *a, const store_problem_filter *f,
