@@ -22,6 +22,7 @@
       "密码不符合要求：至少 8 位，包含大写字母、小写字母、数字、符号中的至少三类，且不能包含用户名") \
     X(E_PASSWORD_WRONG, 400, "password_wrong", "原密码不正确")                                   \
     X(E_PASSWORD_REUSED, 400, "password_reused", "新密码不能与原密码相同")                       \
+    X(E_DEADLINE_EARLY, 400, "deadline_before_found", "整改时限不能早于发现时间")                \
     X(E_UNIT_CYCLE, 400, "unit_cycle", "不能把单位移到它自己或它的下级单位之下")                 \
     X(E_UNAUTHENTICATED, 401, "unauthenticated", "请先登录")                                     \
     X(E_BAD_CREDENTIALS, 401, "bad_credentials", "用户名或密码错误")                             \

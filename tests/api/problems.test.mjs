@@ -439,7 +439,7 @@ describe('registration is validated; nothing is written on failure', () => {
   });
 
   const cases = [
-    ['deadline before found_on', { found_on: '2025-03-03', deadline: '2025-03-02' }, 'field_invalid', 'deadline'],
+    ['deadline before found_on', { found_on: '2025-03-03', deadline: '2025-03-02' }, 'deadline_before_found', 'deadline'],
     ['a bad found_on date', { found_on: '2025-02-30' }, 'field_invalid', 'found_on'],
     ['found_on not a date', { found_on: '昨天' }, 'field_invalid', 'found_on'],
     ['a bad deadline date', { deadline: '2025/13/01' }, 'field_invalid', 'deadline'],
