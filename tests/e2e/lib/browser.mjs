@@ -31,7 +31,15 @@ export async function newPage(browser, base, viewport = DESKTOP) {
   const ctx = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await ctx.newPage();
   page.problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
+  page.httpErrors = [];
+  // The browser logs every 4xx/5xx reply as a console error; those are recorded apart, so a
+  // test can allow the refusals it provoked and still catch any other error.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) page.problems.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) page.httpErrors.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+  });
   page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`));
   const origin = new URL(base).origin;
   page.on('request', (r) => {
