@@ -216,7 +216,8 @@ static err_code build_people(demo *d)
 /* ---- two years of problems ---- */
 
 typedef enum { ST_REGISTER, ST_ASSIGN, ST_SIGN, ST_REPORT, ST_CLAIM, ST_VERIFY_FAIL,
-               ST_VERIFY_PASS, ST_REOPEN } step_kind;
+               ST_VERIFY_PASS, ST_REOPEN, ST_SUPERVISE, ST_EXTEND_ASK, ST_EXTEND_OK,
+               ST_EXTEND_NO } step_kind;
 
 typedef struct {
     int64_t at;
@@ -228,6 +229,7 @@ typedef struct {
     problem_input in;
     const principal *handler;
     int64_t id; /* once registered */
+    char extend_to[11]; /* the date an extension was asked for */
     int dead;   /* a step failed: the rest of its steps are skipped */
 } plan;
 
@@ -316,6 +318,11 @@ static void plan_problem(demo *d, plan *p, int index, cal_day today, step **step
     STEP(ST_REGISTER, 0);
     STEP(ST_ASSIGN, 1);
     STEP(ST_SIGN, below(r, 4));
+    if (below(r, 100) < 4) STEP(ST_SUPERVISE, 1 + below(r, 10)); /* 挂牌督办 by a county leader */
+    if (below(r, 100) < 10) { /* an extension asked for, mostly granted, some still waiting */
+        STEP(ST_EXTEND_ASK, span / 2);
+        STEP(below(r, 4) ? ST_EXTEND_OK : ST_EXTEND_NO, 1 + below(r, 3));
+    }
     for (int k = below(r, 3); k > 0; k--) STEP(ST_REPORT, span / 3);
     if (below(r, 100) < 8) return; /* left open: likely overdue by now */
     STEP(ST_CLAIM, span / 3);
@@ -412,6 +419,21 @@ static err_code run_step(demo *d, arena *a, plan *p, const step *s)
     case ST_VERIFY_PASS:
         return act(d, a, verifier, p, "verify_pass",
                    json_pack("{ss ss}", "method", method, "finding", "经核实，问题已解决，同意销号。"), 0);
+    case ST_SUPERVISE:
+        return act(d, a, &d->leaders[p->id % 3], p, "supervise",
+                   json_pack("{ss ss}", "leader", d->leaders[p->id % 3].name, "note",
+                             "列为县级领导挂牌督办事项，每周调度一次。"), 0);
+    case ST_EXTEND_ASK:
+        cal_format(cal_local_day(s->at) + 45, p->extend_to);
+        return act(d, a, p->handler, p, "request_extension",
+                   json_pack("{ss ss}", "new_deadline", p->extend_to, "reason",
+                             "涉及资金筹措和施工季节，需延长整改时限。"), 0);
+    case ST_EXTEND_OK:
+        return act(d, a, &d->operator_, p, "approve_extension",
+                   json_pack("{ss ss}", "new_deadline", p->extend_to, "note", "同意延期，请抓紧推进。"), 0);
+    case ST_EXTEND_NO:
+        return act(d, a, &d->operator_, p, "reject_extension",
+                   json_pack("{ss}", "note", "理由不充分，请按原时限完成整改。"), 0);
     case ST_REOPEN: {
         char due[11];
         cal_format(cal_local_day(s->at) + 30, due);

@@ -55,6 +55,9 @@ export async function newPage(browser, base, viewport = DESKTOP) {
 export async function shot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}.png`);
+  // Let loading masks and dialogs finish fading, so the picture shows the settled page.
+  await page.waitForFunction(() => ![...document.querySelectorAll('.el-loading-mask')].some((e) => e.offsetParent !== null), null, { timeout: 5000 }).catch(() => {});
+  await page.waitForTimeout(300);
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
