@@ -31,10 +31,21 @@ function headersFor(method, type) {
   return h
 }
 
+// A lost session or a required password change moves the user to another page; the page that
+// asked is going away, so its own error handling must not run (it would show a second message
+// over the login page): such requests never settle.
+const NEVER = new Promise(() => {})
+
 async function handleFailure(status, body) {
   const err = new ApiError(status, body?.error)
-  if (status === 401 && err.code !== 'bad_credentials') onSessionLost(err)
-  if (status === 403 && err.code === 'password_change_required') onPasswordChangeRequired()
+  if (status === 401 && err.code !== 'bad_credentials' && session.user) {
+    onSessionLost(err)
+    return NEVER
+  }
+  if (status === 403 && err.code === 'password_change_required') {
+    onPasswordChangeRequired()
+    return NEVER
+  }
   throw err
 }
 
