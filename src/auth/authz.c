@@ -24,6 +24,10 @@ const perm_info authz_perms[] = {
     {"problem.verify", "核查销号", CLASS_NONE},
     {"problem.supervise", "挂牌督办", CLASS_NONE},
     {"problem.lookback", "回头看", CLASS_NONE},
+    {"study.read", "查看学习宣讲记录", CLASS_NONE},
+    {"study.write", "登记学习计划、活动、人员和宣讲", CLASS_NONE},
+    {"study.observe", "列席旁听并反馈", CLASS_NONE},
+    {"study.answer", "答复列席旁听反馈", CLASS_NONE},
     {NULL, NULL, CLASS_NONE},
 };
 
