@@ -130,7 +130,7 @@ int main(int argc, char **argv)
     }
     struct stat st;
     if (stat(argv[1], &st) == 0 && S_ISDIR(st.st_mode)) walk(argv[1], "");
-    qsort(entries, nentries, sizeof *entries, by_path);
+    if (nentries) qsort(entries, nentries, sizeof *entries, by_path);
 
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", argv[2]);

@@ -23,6 +23,10 @@
     X(E_PASSWORD_WRONG, 400, "password_wrong", "原密码不正确")                                   \
     X(E_PASSWORD_REUSED, 400, "password_reused", "新密码不能与原密码相同")                       \
     X(E_DEADLINE_EARLY, 400, "deadline_before_found", "整改时限不能早于发现时间")                \
+    X(E_DATE_FUTURE, 400, "date_in_future", "日期不能晚于今天")                                 \
+    X(E_ATTENDEE_OUTSIDE, 400, "person_outside_unit", "此人员不属于该活动的单位")                \
+    X(E_ABSENCE_REASON, 400, "absence_reason_required", "缺席人员须填写缺席原因")                \
+    X(E_NOT_BRANCH, 400, "not_a_branch", "只有党支部可以设定固定学习日")                         \
     X(E_UNIT_CYCLE, 400, "unit_cycle", "不能把单位移到它自己或它的下级单位之下")                 \
     X(E_UNAUTHENTICATED, 401, "unauthenticated", "请先登录")                                     \
     X(E_BAD_CREDENTIALS, 401, "bad_credentials", "用户名或密码错误")                             \

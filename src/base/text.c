@@ -82,3 +82,13 @@ int text_equal_ct(const char *a, const char *b)
         d |= (unsigned char)(a[i] ^ b[i]);
     return d == 0;
 }
+
+err_code text_check_field(const char *v, size_t max_chars, int required)
+{
+    if (!v || !*v) return required ? E_FIELD_REQUIRED : E_OK;
+    if (text_chars(v) > max_chars) return E_FIELD_TOO_LONG;
+    for (const unsigned char *c = (const unsigned char *)v; *c; c++)
+        if ((*c < 0x20 && *c != '\n' && *c != '\r' && *c != '\t') || *c == 0x7F)
+            return E_FIELD_INVALID;
+    return E_OK;
+}

@@ -5,6 +5,8 @@
 #ifndef DUBAN_TEXT_H
 #define DUBAN_TEXT_H
 
+#include "base/err.h"
+
 #include <stddef.h>
 
 /* Number of characters (code points) in a valid UTF-8 string. */
@@ -17,6 +19,12 @@ int text_valid_utf8(const char *s);
 int text_valid_utf8n(const char *s, size_t n);
 /* 1 when s has a control character (below U+0020, or DEL). */
 int text_has_control(const char *s);
+/*
+ * A free-text field as users type it: E_FIELD_REQUIRED when empty and required,
+ * E_FIELD_TOO_LONG beyond max_chars characters, E_FIELD_INVALID for control characters other
+ * than line breaks and tabs; E_OK otherwise (also for an empty optional field).
+ */
+err_code text_check_field(const char *v, size_t max_chars, int required);
 /* Constant-time comparison of two strings; 1 when equal. */
 int text_equal_ct(const char *a, const char *b);
 

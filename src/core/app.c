@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 extern const char flow_builtin_problem[];
+extern const char flow_builtin_feedback[];
 
 typedef struct {
     arena *a;
@@ -43,16 +44,33 @@ static int load_calendar(app *ap, char *err, size_t errlen)
     return rc;
 }
 
-static int load_flows(app *ap, char *err, size_t errlen)
+/*
+ * One flow from flows_dir when the setting names a directory: problem.json must be there, other
+ * flows may keep their built-in definition when their file is absent.
+ */
+static flow_def *load_flow(app *ap, const char *file, const char *builtin, int required,
+                           char *err, size_t errlen)
 {
     if (ap->cfg.flows_dir && *ap->cfg.flows_dir) {
-        char *path = xasprintf("%s/problem.json", ap->cfg.flows_dir);
-        ap->problem_flow = flow_load(path, err, errlen);
+        char *path = xasprintf("%s/%s", ap->cfg.flows_dir, file);
+        if (required || access(path, F_OK) == 0) {
+            flow_def *f = flow_load(path, err, errlen);
+            free(path);
+            return f;
+        }
         free(path);
-    } else {
-        ap->problem_flow = flow_parse(flow_builtin_problem, "flows/problem.json", err, errlen);
     }
-    return ap->problem_flow ? 0 : -1;
+    char source[64];
+    snprintf(source, sizeof source, "flows/%s", file);
+    return flow_parse(builtin, source, err, errlen);
+}
+
+static int load_flows(app *ap, char *err, size_t errlen)
+{
+    ap->problem_flow = load_flow(ap, "problem.json", flow_builtin_problem, 1, err, errlen);
+    if (!ap->problem_flow) return -1;
+    ap->feedback_flow = load_flow(ap, "feedback.json", flow_builtin_feedback, 0, err, errlen);
+    return ap->feedback_flow ? 0 : -1;
 }
 
 int app_open(app *ap, const config *cfg, char *err, size_t errlen)
@@ -83,12 +101,14 @@ void app_close(app *ap)
     audit_close(ap->au);
     calendar_free(ap->cal);
     flow_free(ap->problem_flow);
+    flow_free(ap->feedback_flow);
     free(ap->files_dir);
     ap->files_dir = NULL;
     ap->st = NULL;
     ap->au = NULL;
     ap->cal = NULL;
     ap->problem_flow = NULL;
+    ap->feedback_flow = NULL;
 }
 
 err_code app_audit(app *ap, store_tx *tx, arena *a, const principal *p, const char *action,

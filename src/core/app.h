@@ -21,6 +21,7 @@ typedef struct app {
     audit *au;
     calendar *cal;          /* built-in holiday years plus those imported into the database */
     flow_def *problem_flow; /* flows/problem.json (built in, or from the flows_dir setting) */
+    flow_def *feedback_flow; /* flows/feedback.json: observers' feedback must be answered */
     char *files_dir;        /* evidence files, content-addressed */
 } app;
 

@@ -76,15 +76,8 @@ static err_code check_texts(const problem_input *in, const char **bad_field)
     for (size_t i = 0; i < sizeof text_rules / sizeof text_rules[0]; i++) {
         const text_rule *r = &text_rules[i];
         const char *v = *(const char *const *)((const char *)in + r->offset);
-        if (!v || !*v) {
-            if (r->required) return *bad_field = r->name, E_FIELD_REQUIRED;
-            continue;
-        }
-        if (text_chars(v) > r->max_chars) return *bad_field = r->name, E_FIELD_TOO_LONG;
-        /* Free text may hold line breaks; no other control characters. */
-        for (const unsigned char *c = (const unsigned char *)v; *c; c++)
-            if ((*c < 0x20 && *c != '\n' && *c != '\r' && *c != '\t') || *c == 0x7F)
-                return *bad_field = r->name, E_FIELD_INVALID;
+        err_code e = text_check_field(v, r->max_chars, r->required);
+        if (e != E_OK) return *bad_field = r->name, e;
     }
     return E_OK;
 }
