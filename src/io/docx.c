@@ -4,9 +4,9 @@
  * word/document.xml is written into a memory stream: each paragraph is a paragraph-properties
  * block and one run, whose text is decoded character by character so that only what XML 1.0
  * allows reaches the file, escaped; a newline in the text starts another paragraph of the same
- * style, and a blank paragraph separates the title from the body. The three parts are then added to a zip archive that lives
- * in a libzip buffer source; after zip_close the finished archive is read back out of that
- * source into one malloc'd block for the caller.
+ * style, and a blank paragraph separates the title from the body. The three parts are then added to
+ * a zip archive that lives in a libzip buffer source; after zip_close the finished archive is read
+ * back out of that source into one malloc'd block for the caller.
  */
 #include "io/docx.h"
 
@@ -81,8 +81,11 @@ static int32_t utf8_next(const unsigned char *s, size_t n, size_t *used)
 {
     static const int32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
     *used = 1;
-    size_t len = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3
-               : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+    size_t len = s[0] < 0x80             ? 1
+                 : (s[0] & 0xE0) == 0xC0 ? 2
+                 : (s[0] & 0xF0) == 0xE0 ? 3
+                 : (s[0] & 0xF8) == 0xF0 ? 4
+                                         : 0;
     if (len == 0 || len > n) return -1;
     int32_t c = len == 1 ? s[0] : s[0] & (0x7F >> len);
     for (size_t i = 1; i < len; i++) {
@@ -114,23 +117,40 @@ static void close_paragraph(FILE *f)
  * Writes text as paragraphs of style st: escaped, tabs as tabs, and each "\n" starting a new
  * paragraph of the same style (a manual line break would stretch a justified line across the page).
  */
+/* Writes the character c, whose `used` bytes are at p, into the open paragraph of style st. */
+static void put_char(FILE *f, const para_style *st, int32_t c, const unsigned char *p, size_t used)
+{
+    switch (c) {
+    case '\n':
+        close_paragraph(f);
+        open_paragraph(f, st);
+        break;
+    case '\t':
+        fputs("</w:t><w:tab/><w:t xml:space=\"preserve\">", f);
+        break;
+    case '&':
+        fputs("&amp;", f);
+        break;
+    case '<':
+        fputs("&lt;", f);
+        break;
+    case '>':
+        fputs("&gt;", f);
+        break;
+    default:
+        if (c >= 0 && xml_allowed(c)) fwrite(p, 1, used, f);
+    }
+}
+
 static void put_paragraph(FILE *f, const para_style *st, const char *text)
 {
-    const char *s = text ? text : "";
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
+    const unsigned char *p = (const unsigned char *)(text ? text : "");
+    size_t n = strlen((const char *)p);
     open_paragraph(f, st);
     while (n) {
         size_t used;
         int32_t c = utf8_next(p, n, &used);
-        if (c == '\n') {
-            close_paragraph(f);
-            open_paragraph(f, st);
-        } else if (c == '\t') fputs("</w:t><w:tab/><w:t xml:space=\"preserve\">", f);
-        else if (c == '&') fputs("&amp;", f);
-        else if (c == '<') fputs("&lt;", f);
-        else if (c == '>') fputs("&gt;", f);
-        else if (c >= 0 && xml_allowed(c)) fwrite(p, 1, used, f);
+        put_char(f, st, c, p, used);
         p += used;
         n -= used;
     }
@@ -138,8 +158,7 @@ static void put_paragraph(FILE *f, const para_style *st, const char *text)
 }
 
 /* word/document.xml as one malloc'd string; *len its size. */
-static char *document_xml(const char *title, const char *const *paragraphs, size_t n,
-                          size_t *len)
+static char *document_xml(const char *title, const char *const *paragraphs, size_t n, size_t *len)
 {
     char *xml = NULL;
     FILE *f = open_memstream(&xml, len);

@@ -41,8 +41,8 @@ typedef struct {
 typedef struct {
     arena *a;
     const prose_input *in;
-    const char *out;  /* the paragraph so far, NULL before the first clause */
-    int named;        /* the next clause starts by naming the scope itself */
+    const char *out; /* the paragraph so far, NULL before the first clause */
+    int named;       /* the next clause starts by naming the scope itself */
 } para;
 
 static int starts_with(const char *s, const char *prefix)
@@ -100,9 +100,8 @@ static void top_group(para *p)
     add(p, &counts, "学习", in->top_sessions, 0, "次", "");
     add(p, &counts, "研讨", in->top_discussions, 0, "次", "");
     if (!counts.n) return;
-    const char *what = counts.n == 2
-                           ? arena_sprintf(p->a, "%s、%s", counts.text[0], counts.text[1])
-                           : counts.text[0];
+    const char *what = counts.n == 2 ? arena_sprintf(p->a, "%s、%s", counts.text[0], counts.text[1])
+                                     : counts.text[0];
     const char *name = in->top_group && *in->top_group ? in->top_group : "理论学习中心组";
     p->named = starts_with(name, in->scope);
     g.text[g.n++] = p->named ? arena_sprintf(p->a, "%s开展%s", name, what)
@@ -118,8 +117,8 @@ static void subtree_study(para *p)
     if (in->group_sessions > 0) {
         /* The scope is named once: first by its name, afterwards as 全县/全镇. */
         const char *who = p->out ? scope_whole(in->scope) : in->scope;
-        add(p, &g, arena_sprintf(p->a, "%s各级理论学习中心组开展学习", who), in->group_sessions,
-            0, "次", "");
+        add(p, &g, arena_sprintf(p->a, "%s各级理论学习中心组开展学习", who), in->group_sessions, 0,
+            "次", "");
         p->named = !p->out;
     }
     add(p, &g, "开展集中交流研讨", in->discussions, 0, "场", "");
@@ -164,8 +163,8 @@ const char *prose_summary(arena *a, const prose_input *in)
     outputs(&p);
     if (p.out) return arena_sprintf(a, "%s。", p.out);
     const char *period = copy.period && *copy.period ? copy.period : NULL;
-    return arena_sprintf(a, "%s%s%s暂无学习宣讲活动记录。", period ? period : "", period ? "，" : "",
-                         copy.scope);
+    return arena_sprintf(a, "%s%s%s暂无学习宣讲活动记录。", period ? period : "",
+                         period ? "，" : "", copy.scope);
 }
 
 /* ---- the period ---- */
@@ -212,7 +211,8 @@ static const char *months(arena *a, cal_day from, cal_day to)
 {
     ymd f = split(from), t = split(to);
     if (f.m == 1 && t.m == 12)
-        return f.y == t.y ? arena_sprintf(a, "%d年", f.y) : arena_sprintf(a, "%d年至%d年", f.y, t.y);
+        return f.y == t.y ? arena_sprintf(a, "%d年", f.y)
+                          : arena_sprintf(a, "%d年至%d年", f.y, t.y);
     if (f.y == t.y && f.m == t.m) return arena_sprintf(a, "%d年%d月", f.y, f.m);
     if (f.y == t.y) return arena_sprintf(a, "%d年%d月至%d月", f.y, f.m, t.m);
     return arena_sprintf(a, "%d年%d月至%d年%d月", f.y, f.m, t.y, t.m);

@@ -23,16 +23,19 @@
 const char *prose_count(arena *a, int64_t n, int approx);
 
 typedef struct {
-    const char *period;    /* "2023年以来", "2024年", "2024年1月至6月" (from prose_period); NULL or "" to omit */
-    const char *scope;     /* "全县" for the county root, else the unit's name, e.g. "柴胡店镇" */
-    const char *top_group; /* the scope unit's own group, e.g. "县委理论学习中心组" or
-                              "柴胡店镇党委理论学习中心组"; NULL → "理论学习中心组" */
+    /* "2023年以来", "2024年", "2024年1月至6月" (from prose_period); NULL or "" to omit it */
+    const char *period;
+    /* "全县" for the county root, else the unit's name, e.g. "柴胡店镇" */
+    const char *scope;
+    /* the scope unit's own group, e.g. "县委理论学习中心组" or "柴胡店镇党委理论学习中心组";
+     * NULL → "理论学习中心组" */
+    const char *top_group;
     int64_t top_sessions, top_discussions; /* 中心组 sessions / 研讨 of the scope unit itself */
-    int64_t group_sessions;   /* 中心组 sessions of all levels in the subtree */
+    int64_t group_sessions;                /* 中心组 sessions of all levels in the subtree */
     int64_t discussions;      /* 集中交流研讨 (category discussion) in the subtree */
     int64_t member_lecturers; /* ordinary party members who gave a 党课 */
     int64_t outreach_events, audience;
-    int64_t outputs;               /* 调研报告和理论文章 (written approximately: "30余篇") */
+    int64_t outputs; /* 调研报告和理论文章 (written approximately: "30余篇") */
     int64_t site_visits, visitors; /* 红色教育基地 visits and visitors */
 } prose_input;
 
@@ -61,7 +64,8 @@ const char *prose_summary(arena *a, const prose_input *in);
  *   whole calendar years                     → "2024年", "2023年至2024年"
  *   a single whole month                     → "2024年2月"
  *   whole months                             → "2024年1月至6月", "2023年10月至2024年3月"
- *   anything else                            → "2024年3月5日至6月20日", "2023年12月5日至2024年1月20日",
+ *   anything else                            → "2024年3月5日至6月20日",
+ *                                              "2023年12月5日至2024年1月20日",
  *                                              a single day "2024年3月5日"
  * NULL when a date does not parse or from is after to. The string is in a.
  */

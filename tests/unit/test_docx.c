@@ -20,7 +20,7 @@
 /* ---- reading a package back ---- */
 
 typedef struct {
-    char *doc;      /* word/document.xml, NUL-terminated */
+    char *doc;       /* word/document.xml, NUL-terminated */
     char *paras[16]; /* each paragraph's text: w:t content, "\t" for w:tab */
     size_t n;
     int in_t;
@@ -120,7 +120,8 @@ static void test_round_trip(void **state)
         "2023年以来，全县开展县委理论学习中心组学习16次、研讨13次。",
         "a < b && c > d \"quoted\" 'single' 中文",
         "bell\x07 escape\x1b vertical\x0b gone\r, tab\tand\nnew line",
-        "bad \xff\xfe bytes \xc3( and \xe4\xb8 truncated, overlong \xc0\xaf, surrogate \xed\xa0\x80, "
+        "bad \xff\xfe bytes \xc3( and \xe4\xb8 truncated, overlong \xc0\xaf, surrogate "
+        "\xed\xa0\x80, "
         "\xef\xbf\xbe not a char, emoji \xf0\x9f\x98\x80 kept",
         NULL,
     };

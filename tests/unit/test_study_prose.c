@@ -36,16 +36,40 @@ typedef struct {
 static void test_count_boundaries(void **state)
 {
     static const count_case cases[] = {
-        {0, 0, "0"},          {9, 0, "9"},           {10, 0, "10"},          {99, 0, "99"},
-        {764, 0, "764"},      {999, 0, "999"},       {1000, 0, "1000"},      {1001, 0, "1000余"},
-        {1300, 0, "1300"},    {1350, 0, "1300余"},   {5000, 0, "5000"},      {5999, 0, "5900余"},
-        {9999, 0, "9900余"},  {10000, 0, "1万"},     {10001, 0, "1万余"},    {200000, 0, "20万"},
-        {200001, 0, "20万余"}, {1000000, 0, "100万"}, {1234567, 0, "123万余"}, {-1, 0, "0"},
-        {-50000, 1, "0"},     {INT64_MIN, 0, "0"},
+        {0, 0, "0"},
+        {9, 0, "9"},
+        {10, 0, "10"},
+        {99, 0, "99"},
+        {764, 0, "764"},
+        {999, 0, "999"},
+        {1000, 0, "1000"},
+        {1001, 0, "1000余"},
+        {1300, 0, "1300"},
+        {1350, 0, "1300余"},
+        {5000, 0, "5000"},
+        {5999, 0, "5900余"},
+        {9999, 0, "9900余"},
+        {10000, 0, "1万"},
+        {10001, 0, "1万余"},
+        {200000, 0, "20万"},
+        {200001, 0, "20万余"},
+        {1000000, 0, "100万"},
+        {1234567, 0, "123万余"},
+        {-1, 0, "0"},
+        {-50000, 1, "0"},
+        {INT64_MIN, 0, "0"},
         /* approx: tens from 10 to 999, the same as exact elsewhere */
-        {0, 1, "0"},          {9, 1, "9"},           {10, 1, "10"},          {30, 1, "30"},
-        {35, 1, "30余"},      {99, 1, "90余"},       {764, 1, "760余"},      {999, 1, "990余"},
-        {1000, 1, "1000"},    {1350, 1, "1300余"},   {200001, 1, "20万余"},
+        {0, 1, "0"},
+        {9, 1, "9"},
+        {10, 1, "10"},
+        {30, 1, "30"},
+        {35, 1, "30余"},
+        {99, 1, "90余"},
+        {764, 1, "760余"},
+        {999, 1, "990余"},
+        {1000, 1, "1000"},
+        {1350, 1, "1300余"},
+        {200001, 1, "20万余"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *got = prose_count(*state, cases[i].n, cases[i].approx);
@@ -119,8 +143,11 @@ static void test_summary_zeros_left_out(void **state)
                         "开展宣讲活动5000余场次，受众20万余人次；形成调研报告和理论文章30余篇。");
 
     /* Only 研讨 at the top; only outputs below. */
-    in = (prose_input){.period = "2024年", .scope = "全县", .top_group = "县委理论学习中心组",
-                       .top_discussions = 5, .outputs = 8};
+    in = (prose_input){.period = "2024年",
+                       .scope = "全县",
+                       .top_group = "县委理论学习中心组",
+                       .top_discussions = 5,
+                       .outputs = 8};
     assert_string_equal(prose_summary(*state, &in),
                         "2024年，全县开展县委理论学习中心组研讨5次；形成调研报告和理论文章8篇。");
 
@@ -141,9 +168,10 @@ static void test_summary_zeros_left_out(void **state)
 
 static void test_summary_all_zero(void **state)
 {
-    prose_input in = {.period = "2024年1月至6月", .scope = "柴胡店镇",
-                      .top_group = "柴胡店镇党委理论学习中心组"};
-    assert_string_equal(prose_summary(*state, &in), "2024年1月至6月，柴胡店镇暂无学习宣讲活动记录。");
+    prose_input in = {
+        .period = "2024年1月至6月", .scope = "柴胡店镇", .top_group = "柴胡店镇党委理论学习中心组"};
+    assert_string_equal(prose_summary(*state, &in),
+                        "2024年1月至6月，柴胡店镇暂无学习宣讲活动记录。");
     in.period = NULL;
     assert_string_equal(prose_summary(*state, &in), "柴胡店镇暂无学习宣讲活动记录。");
 }
@@ -177,24 +205,31 @@ static void test_summary_township(void **state)
                         "21名普通党员上讲台讲党课。");
 
     /* A group not named after the scope is the object, as in the county's sentence. */
-    in = (prose_input){.period = "2024年", .scope = "柴胡店镇", .top_group = "镇党委理论学习中心组",
-                       .top_sessions = 3, .group_sessions = 9};
+    in = (prose_input){.period = "2024年",
+                       .scope = "柴胡店镇",
+                       .top_group = "镇党委理论学习中心组",
+                       .top_sessions = 3,
+                       .group_sessions = 9};
     assert_string_equal(prose_summary(*state, &in),
                         "2024年，柴胡店镇开展镇党委理论学习中心组学习3次；"
                         "全镇各级理论学习中心组开展学习9次。");
 
     /* 街道 and 乡 read 全街道 and 全乡; a department keeps its name. */
-    in = (prose_input){.period = "2024年", .scope = "龙山街道", .top_group = NULL,
-                       .top_sessions = 2, .group_sessions = 9};
-    assert_string_equal(prose_summary(*state, &in),
-                        "2024年，龙山街道开展理论学习中心组学习2次；全街道各级理论学习中心组开展学习9次。");
+    in = (prose_input){.period = "2024年",
+                       .scope = "龙山街道",
+                       .top_group = NULL,
+                       .top_sessions = 2,
+                       .group_sessions = 9};
+    assert_string_equal(
+        prose_summary(*state, &in),
+        "2024年，龙山街道开展理论学习中心组学习2次；全街道各级理论学习中心组开展学习9次。");
     in.scope = "北湖乡";
-    assert_string_equal(prose_summary(*state, &in),
-                        "2024年，北湖乡开展理论学习中心组学习2次；全乡各级理论学习中心组开展学习9次。");
+    assert_string_equal(
+        prose_summary(*state, &in),
+        "2024年，北湖乡开展理论学习中心组学习2次；全乡各级理论学习中心组开展学习9次。");
     in.scope = "县委宣传部";
-    assert_string_equal(prose_summary(*state, &in),
-                        "2024年，县委宣传部开展理论学习中心组学习2次；"
-                        "县委宣传部各级理论学习中心组开展学习9次。");
+    assert_string_equal(prose_summary(*state, &in), "2024年，县委宣传部开展理论学习中心组学习2次；"
+                                                    "县委宣传部各级理论学习中心组开展学习9次。");
 }
 
 /* ---- prose_period ---- */
