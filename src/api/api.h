@@ -7,6 +7,7 @@
 #define DUBAN_API_H
 
 #include "http/http.h"
+#include "store/store_study.h"
 #include "store/store.h"
 
 /* ---- JSON views (views.c) ---- */
@@ -24,6 +25,32 @@ json_t *api_problem_json(http_req *r, const store_problem *p);
 err_code api_problem_filter(http_req *r, store_problem_filter *f);
 /* Narrows f to the caller's task named by ?task= (sign, report, verify, approve, overdue). */
 err_code api_problem_task_filter(http_req *r, store_problem_filter *f);
+/* ---- list replies (api/list_reply.c) ---- */
+typedef struct {
+    const char *key, *title; /* a key of each item, and its column title in the export */
+} api_column;
+/* 1 when the path ends in /export.xlsx: the list is wanted as a workbook. */
+int api_wants_xlsx(http_req *r);
+/* Replies {items,total} (items taken), or the items as an XLSX sheet on an export path. */
+err_code api_reply_list(http_req *r, json_t *items, int64_t total, const api_column *cols,
+                        size_t ncols, const char *sheet);
+
+/* ---- the study registry (api/study*.c) ---- */
+/* The subtrees where the caller may read study records (authz_scope of study.read). */
+const char *api_study_scope(http_req *r);
+/* The path of unit_id (NULL for 0); E_NOT_FOUND when there is no such unit. */
+err_code api_study_subtree(store_tx *tx, arena *a, int64_t unit_id, const char **path);
+/* A YYYY-MM-DD query argument, or NULL when absent; E_BAD_QUERY naming it when malformed. */
+err_code api_study_date_query(http_req *r, const char *name, const char **out);
+/* The reply for a refused change of src/study/ (the field named). */
+err_code api_study_reply_change(http_req *r, err_code e, const char *bad_field);
+json_t *api_person_json(const store_person *p);
+json_t *api_output_json(const store_output *o);
+json_t *api_feedback_json(const store_feedback *f);
+/* The activity-list filters of the query string (shared by the list, export and figures). */
+err_code api_study_activity_filter(http_req *r, store_activity_filter *f, int64_t *unit_id);
+/* The unit path of a study activity (E_NOT_FOUND when there is no such activity). */
+err_code api_activity_path(http_req *r, int64_t activity_id, const char **path);
 
 /* ---- handlers ---- */
 err_code api_healthz(http_req *r);

@@ -71,12 +71,51 @@ static err_code take_value(arena *a, const jfield *f, json_t *v, void *out)
         *(json_t **)slot = v;
         return E_OK;
     }
+    case JF_ARR: {
+        if (!json_is_array(v)) return E_FIELD_TYPE;
+        size_t max = f->max_chars ? f->max_chars : 100;
+        if (json_array_size(v) > max) return E_FIELD_TOO_LONG;
+        *(json_t **)slot = v;
+        return E_OK;
+    }
     case JF_OBJ:
         if (!json_is_object(v)) return E_FIELD_TYPE;
         *(json_t **)slot = v;
         return E_OK;
     }
     return E_FIELD_TYPE;
+}
+
+err_code jsonx_parse_object(arena *a, json_t *obj, const jfield *spec, void *out,
+                            uint32_t *present, const char **field)
+{
+    *present = 0;
+    *field = NULL;
+    if (!json_is_object(obj)) return E_FIELD_TYPE;
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v)
+    {
+        int idx = 0;
+        const jfield *f = find(spec, key, &idx);
+        if (!f) {
+            *field = arena_strdup(a, key);
+            return E_FIELD_UNKNOWN;
+        }
+        if (json_is_null(v) && !f->required) continue; /* null means "not given" */
+        err_code rc = take_value(a, f, v, out);
+        if (rc != E_OK) {
+            *field = f->name;
+            return rc;
+        }
+        *present |= 1u << idx;
+    }
+    for (int i = 0; spec[i].name; i++)
+        if (spec[i].required && !(*present & (1u << i))) {
+            *field = spec[i].name;
+            return E_FIELD_REQUIRED;
+        }
+    return E_OK;
 }
 
 err_code jsonx_parse(arena *a, const char *body, size_t len, const jfield *spec, void *out,
@@ -93,33 +132,7 @@ err_code jsonx_parse(arena *a, const char *body, size_t len, const jfield *spec,
         json_decref(doc);
         return E_BAD_JSON;
     }
-    const char *key;
-    json_t *v;
-    err_code rc = E_OK;
-    json_object_foreach(doc, key, v)
-    {
-        int idx = 0;
-        const jfield *f = find(spec, key, &idx);
-        if (!f) {
-            *field = arena_strdup(a, key);
-            rc = E_FIELD_UNKNOWN;
-            goto out;
-        }
-        if (json_is_null(v) && !f->required) continue; /* null means "not given" */
-        rc = take_value(a, f, v, out);
-        if (rc != E_OK) {
-            *field = f->name;
-            goto out;
-        }
-        *present |= 1u << idx;
-    }
-    for (int i = 0; spec[i].name; i++)
-        if (spec[i].required && !(*present & (1u << i))) {
-            *field = spec[i].name;
-            rc = E_FIELD_REQUIRED;
-            goto out;
-        }
-out:
+    err_code rc = jsonx_parse_object(a, doc, spec, out, present, field);
     if (rc != E_OK) {
         json_decref(doc);
         return rc;

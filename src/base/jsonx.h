@@ -23,6 +23,7 @@ typedef enum {
     JF_STRS, /* json_t * array of strings, borrowed from a value kept alive by the caller */
     JF_IDS,  /* json_t * array of positive integers (ids), borrowed likewise */
     JF_OBJ,  /* json_t * object (a form checked elsewhere), borrowed likewise */
+    JF_ARR,  /* json_t * array of anything (items parsed by jsonx_parse_object), borrowed */
 } jfield_type;
 
 typedef struct {
@@ -44,6 +45,10 @@ typedef struct {
  */
 err_code jsonx_parse(arena *a, const char *body, size_t len, const jfield *spec, void *out,
                      uint32_t *present, const char **field, json_t **root);
+
+/* The same checks for an object already parsed (e.g. one item of a JF_ARR field). */
+err_code jsonx_parse_object(arena *a, json_t *obj, const jfield *spec, void *out,
+                            uint32_t *present, const char **field);
 
 /*
  * A JSON string for s that is never NULL: invalid UTF-8 bytes become U+FFFD (jansson refuses

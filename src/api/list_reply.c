@@ -1,0 +1,66 @@
+/*
+ * list_reply — one reply for list endpoints: {items,total} as JSON, or, when the request's path
+ * ends in /export.xlsx, the same items as an Excel sheet whose columns are the given keys under
+ * their Chinese titles. A list and its export therefore always hold the same records.
+ */
+#include "api/api.h"
+
+#include "io/xlsx.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int api_wants_xlsx(http_req *r)
+{
+    const char *path = http_path(r);
+    size_t n = strlen(path), k = strlen("/export.xlsx");
+    return n > k && strcmp(path + n - k, "/export.xlsx") == 0;
+}
+
+/* A JSON value as the text of a cell. */
+static const char *cell_text(arena *a, json_t *v)
+{
+    if (json_is_string(v)) return json_string_value(v);
+    if (json_is_integer(v)) return arena_sprintf(a, "%lld", (long long)json_integer_value(v));
+    if (json_is_real(v)) return arena_sprintf(a, "%.4g", json_real_value(v));
+    if (json_is_true(v)) return "是";
+    if (json_is_false(v)) return "否";
+    return "";
+}
+
+static err_code reply_xlsx(http_req *r, json_t *items, const api_column *cols, size_t ncols,
+                           const char *sheet)
+{
+    char err[256] = "";
+    xlsx_writer *w = xlsx_writer_new(sheet, err, sizeof err);
+    if (!w) return E_INTERNAL;
+    const char *cells[32];
+    if (ncols > 32) ncols = 32;
+    for (size_t c = 0; c < ncols; c++) cells[c] = cols[c].title;
+    int bad = xlsx_writer_header(w, cells, ncols);
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item)
+    {
+        if (bad) break;
+        for (size_t c = 0; c < ncols; c++)
+            cells[c] = cell_text(http_arena(r), json_object_get(item, cols[c].key));
+        bad = xlsx_writer_row(w, cells, ncols);
+    }
+    char *bytes = NULL;
+    size_t len = 0;
+    if (!bad) bad = xlsx_writer_finish(w, &bytes, &len);
+    if (bad) fprintf(stderr, "duban: export %s: %s\n", sheet, xlsx_writer_error(w));
+    xlsx_writer_free(w);
+    json_decref(items);
+    if (bad) return E_INTERNAL;
+    return http_reply_download(r, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               bytes, len, arena_sprintf(http_arena(r), "%s.xlsx", sheet));
+}
+
+err_code api_reply_list(http_req *r, json_t *items, int64_t total, const api_column *cols,
+                        size_t ncols, const char *sheet)
+{
+    if (api_wants_xlsx(r)) return reply_xlsx(r, items, cols, ncols, sheet);
+    return http_reply(r, 200, json_pack("{so sI}", "items", items, "total", (json_int_t)total));
+}
