@@ -7,6 +7,7 @@
 #define DUBAN_API_H
 
 #include "http/http.h"
+#include "io/sheet.h"
 #include "store/store_study.h"
 #include "store/store.h"
 
@@ -33,7 +34,7 @@ typedef struct {
 int api_wants_xlsx(http_req *r);
 /* Replies {items,total} (items taken), or the items as an XLSX sheet on an export path. */
 err_code api_reply_list(http_req *r, json_t *items, int64_t total, const api_column *cols,
-                        size_t ncols, const char *sheet);
+                        size_t ncols, const char *title);
 
 /* ---- the study registry (api/study*.c) ---- */
 /* The subtrees where the caller may read study records (authz_scope of study.read). */
@@ -45,6 +46,10 @@ err_code api_study_date_query(http_req *r, const char *name, const char **out);
 /* The reply for a refused change of src/study/ (the field named). */
 err_code api_study_reply_change(http_req *r, err_code e, const char *bad_field);
 json_t *api_person_json(const store_person *p);
+/* An import's report {rows,imported,skipped,faults[{row,column,reason}],fatal}. */
+json_t *api_import_report_json(const sheet_report *rep);
+/* The reply of an import: the report, or (E_FIELD_INVALID) 400 naming the bad rows. */
+err_code api_reply_import(http_req *r, err_code e, const sheet_report *rep);
 json_t *api_output_json(const store_output *o);
 json_t *api_feedback_json(const store_feedback *f);
 /* The activity-list filters of the query string (shared by the list, export and figures). */
@@ -109,6 +114,44 @@ err_code api_notifications_list(http_req *r);
 err_code api_notifications_read(http_req *r);
 err_code api_lookbacks_list(http_req *r);
 err_code api_lookbacks_complete(http_req *r);
+
+err_code api_study_persons_list(http_req *r);
+err_code api_study_persons_create(http_req *r);
+err_code api_study_persons_update(http_req *r);
+err_code api_study_persons_import(http_req *r);
+err_code api_study_kinds_list(http_req *r);
+err_code api_study_kinds_create(http_req *r);
+err_code api_study_plans_list(http_req *r);
+err_code api_study_plans_create(http_req *r);
+err_code api_study_plans_get(http_req *r);
+err_code api_study_plans_topics(http_req *r);
+err_code api_study_activities_list(http_req *r);
+err_code api_study_activities_create(http_req *r);
+err_code api_study_activities_get(http_req *r);
+err_code api_study_activities_update(http_req *r);
+err_code api_study_attendance_set(http_req *r);
+err_code api_study_reflections_create(http_req *r);
+err_code api_activity_attachments_upload(http_req *r);
+err_code api_study_observations_create(http_req *r);
+err_code api_study_outputs_list(http_req *r);
+err_code api_study_outputs_create(http_req *r);
+err_code api_study_feedback_list(http_req *r);
+err_code api_study_feedback_answer(http_req *r);
+err_code api_study_branch_set(http_req *r);
+err_code api_study_compliance(http_req *r);
+err_code api_study_rotation(http_req *r);
+err_code api_study_brands_list(http_req *r);
+err_code api_study_brands_create(http_req *r);
+err_code api_study_teams_list(http_req *r);
+err_code api_study_teams_create(http_req *r);
+err_code api_study_sites_list(http_req *r);
+err_code api_study_sites_create(http_req *r);
+err_code api_study_visits_list(http_req *r);
+err_code api_study_visits_create(http_req *r);
+err_code api_study_stats(http_req *r);
+err_code api_study_summary(http_req *r);
+err_code api_study_summary_txt(http_req *r);
+err_code api_study_summary_docx(http_req *r);
 
 err_code api_audit_list(http_req *r);
 err_code api_audit_verify(http_req *r);

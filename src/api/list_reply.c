@@ -1,7 +1,8 @@
 /*
- * list_reply — one reply for list endpoints: {items,total} as JSON, or, when the request's path
- * ends in /export.xlsx, the same items as an Excel sheet whose columns are the given keys under
- * their Chinese titles. A list and its export therefore always hold the same records.
+ * list_reply — the replies shared by list and import endpoints. A list answers {items,total}
+ * as JSON, or, when the request's path ends in /export.xlsx, the same items as an Excel sheet
+ * whose columns are the given keys under their Chinese titles, so a list and its export always
+ * hold the same records. An import answers its report, or 400 with the report as details.
  */
 #include "api/api.h"
 
@@ -29,10 +30,10 @@ static const char *cell_text(arena *a, json_t *v)
 }
 
 static err_code reply_xlsx(http_req *r, json_t *items, const api_column *cols, size_t ncols,
-                           const char *sheet)
+                           const char *title)
 {
     char err[256] = "";
-    xlsx_writer *w = xlsx_writer_new(sheet, err, sizeof err);
+    xlsx_writer *w = xlsx_writer_new(title, err, sizeof err);
     if (!w) return E_INTERNAL;
     const char *cells[32];
     if (ncols > 32) ncols = 32;
@@ -50,17 +51,49 @@ static err_code reply_xlsx(http_req *r, json_t *items, const api_column *cols, s
     char *bytes = NULL;
     size_t len = 0;
     if (!bad) bad = xlsx_writer_finish(w, &bytes, &len);
-    if (bad) fprintf(stderr, "duban: export %s: %s\n", sheet, xlsx_writer_error(w));
+    if (bad) fprintf(stderr, "duban: export %s: %s\n", title, xlsx_writer_error(w));
     xlsx_writer_free(w);
     json_decref(items);
     if (bad) return E_INTERNAL;
     return http_reply_download(r, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                               bytes, len, arena_sprintf(http_arena(r), "%s.xlsx", sheet));
+                               bytes, len, arena_sprintf(http_arena(r), "%s.xlsx", title));
 }
 
 err_code api_reply_list(http_req *r, json_t *items, int64_t total, const api_column *cols,
-                        size_t ncols, const char *sheet)
+                        size_t ncols, const char *title)
 {
-    if (api_wants_xlsx(r)) return reply_xlsx(r, items, cols, ncols, sheet);
+    if (api_wants_xlsx(r)) return reply_xlsx(r, items, cols, ncols, title);
     return http_reply(r, 200, json_pack("{so sI}", "items", items, "total", (json_int_t)total));
+}
+
+json_t *api_import_report_json(const sheet_report *rep)
+{
+    json_t *faults = json_array();
+    for (size_t i = 0; i < rep->nfaults; i++) {
+        const sheet_fault *f = &rep->faults[i];
+        json_t *j = json_pack("{sI ss}", "row", (json_int_t)f->row, "reason", f->reason);
+        json_object_set_new(j, "column", f->column ? json_string(f->column) : json_null());
+        json_array_append_new(faults, j);
+    }
+    json_t *j = json_pack("{sI sI sI so}", "rows", (json_int_t)rep->rows, "imported",
+                          (json_int_t)rep->imported, "skipped", (json_int_t)rep->skipped,
+                          "faults", faults);
+    json_object_set_new(j, "fatal", rep->fatal[0] ? json_string(rep->fatal) : json_null());
+    return j;
+}
+
+/* The reply of an import: the report, or 400 naming the bad rows (nothing was written). */
+err_code api_reply_import(http_req *r, err_code e, const sheet_report *rep)
+{
+    if (e == E_FIELD_INVALID) {
+        http_set_message(r, rep->fatal[0] ? arena_strdup(http_arena(r), rep->fatal)
+                                          : arena_sprintf(http_arena(r),
+                                                          "有 %zu 行不符合要求，未导入任何数据；"
+                                                          "请按报告修改后重新导入",
+                                                          rep->nfaults));
+        http_set_error_details(r, api_import_report_json(rep));
+        return http_fail(r, e, "file");
+    }
+    if (e != E_OK) return e;
+    return http_reply(r, 200, api_import_report_json(rep));
 }

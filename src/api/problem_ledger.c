@@ -43,21 +43,7 @@ err_code api_problems_export_csv(http_req *r)
     return export(r, LEDGER_CSV);
 }
 
-static json_t *report_json(const ledger_report *rep)
-{
-    json_t *faults = json_array();
-    for (size_t i = 0; i < rep->nfaults; i++) {
-        const ledger_fault *f = &rep->faults[i];
-        json_t *j = json_pack("{sI ss}", "row", (json_int_t)f->row, "reason", f->reason);
-        json_object_set_new(j, "column", f->column ? json_string(f->column) : json_null());
-        json_array_append_new(faults, j);
-    }
-    json_t *j = json_pack("{sI sI sI so}", "rows", (json_int_t)rep->rows, "imported",
-                          (json_int_t)rep->imported, "skipped", (json_int_t)rep->skipped,
-                          "faults", faults);
-    json_object_set_new(j, "fatal", rep->fatal[0] ? json_string(rep->fatal) : json_null());
-    return j;
-}
+
 
 /* The format from ?format=, else from the bytes (an XLSX file is a zip). */
 static ledger_format format_of(http_req *r)
@@ -78,15 +64,6 @@ err_code api_problems_import(http_req *r)
     ledger_report rep;
     err_code e = ledger_import(http_app(r), http_arena(r), http_principal(r), http_body(r),
                                http_body_len(r), format_of(r), skip_bad, &rep);
-    if (e == E_FIELD_INVALID) {
-        http_set_message(r, rep.fatal[0] ? arena_strdup(http_arena(r), rep.fatal)
-                                         : arena_sprintf(http_arena(r),
-                                                         "有 %zu 行不符合要求，未导入任何数据；"
-                                                         "请按报告修改后重新导入",
-                                                         rep.nfaults));
-        http_set_error_details(r, report_json(&rep));
-        return http_fail(r, e, "file");
-    }
-    if (e != E_OK) return e;
-    return http_reply(r, 200, report_json(&rep));
+    return api_reply_import(r, e, &rep);
 }
+

@@ -7,6 +7,7 @@
 #include "api/api.h"
 
 #include "base/clock.h"
+#include "study/roster.h"
 #include "study/study.h"
 
 #include <stdlib.h>
@@ -228,4 +229,17 @@ err_code api_study_kinds_create(http_req *r)
     if (e != E_OK) return api_study_reply_change(r, e, bad);
     return http_reply(r, 201, json_pack("{ss ss ss}", "name", k.name, "title", k.title,
                                         "category", k.category));
+}
+
+err_code api_study_persons_import(http_req *r)
+{
+    if (!authz_has(http_principal(r), "study.write")) return E_FORBIDDEN;
+    const char *skip = http_query(r, "skip_bad"), *format = http_query(r, "format");
+    int skip_bad = skip && (strcmp(skip, "1") == 0 || strcmp(skip, "true") == 0);
+    if (http_body_len(r) == 0) return http_fail(r, E_FIELD_REQUIRED, "file");
+    sheet_report rep;
+    err_code e = study_persons_import(http_app(r), http_arena(r), http_principal(r), http_body(r),
+                                      http_body_len(r), format && strcmp(format, "xlsx") == 0,
+                                      skip_bad, &rep);
+    return api_reply_import(r, e, &rep);
 }

@@ -70,6 +70,10 @@ err_code api_study_activity_filter(http_req *r, store_activity_filter *f, int64_
     if (e == E_OK) e = http_query_int(r, "brand_id", 0, 0, INT64_MAX, &f->brand_id);
     if (e == E_OK) e = http_query_int(r, "team_id", 0, 0, INT64_MAX, &f->team_id);
     if (e == E_OK) e = http_query_int(r, "member_lecture", 0, 0, 1, &member);
+    int64_t unit_only = 0;
+    if (e == E_OK) e = http_query_int(r, "unit_only", 0, 0, 1, &unit_only);
+    if (e == E_OK && unit_only && !*unit_id) e = http_fail(r, E_BAD_QUERY, "unit_only");
+    f->unit_only = unit_only ? *unit_id : 0;
     if (e == E_OK) e = api_study_date_query(r, "from", &f->from);
     if (e == E_OK) e = api_study_date_query(r, "to", &f->to);
     f->member_lecture = (int)member;

@@ -57,4 +57,11 @@ err_code org_user_set_disabled(app *ap, arena *a, const principal *p, int64_t id
 err_code org_check_login(const char *login);
 err_code org_check_name(const char *name, size_t max_chars);
 
+/*
+ * The unit a person typed into a spreadsheet: by code, by "名称（编码）", else by name when the
+ * name is unique among units[0..n) (many townships have a 东街村); *ambiguous set when it is not.
+ */
+const store_unit *org_unit_by_text(const store_unit *units, size_t n, const char *s,
+                                   int *ambiguous);
+
 #endif

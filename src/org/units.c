@@ -155,3 +155,27 @@ err_code org_unit_move(app *ap, arena *a, const principal *p, int64_t id, int64_
                   .version = version, .out = out, .bad_field = bad_field};
     return store_write(ap->st, move_fn, &op);
 }
+
+/* By code, by "名称（编码）", else by name when the name is unique; *ambiguous set when not. */
+const store_unit *org_unit_by_text(const store_unit *units, size_t n, const char *s, int *ambiguous)
+{
+    const store_unit *hit = NULL;
+    *ambiguous = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(units[i].code, s) == 0) return &units[i];
+    size_t len = strlen(s);
+    const char *open = strstr(s, "（");
+    if (open && len > 3 && strcmp(s + len - 3, "）") == 0) {
+        const char *code = open + 3;
+        size_t code_len = (size_t)(s + len - 3 - code);
+        for (size_t i = 0; i < n; i++)
+            if (strlen(units[i].code) == code_len && strncmp(units[i].code, code, code_len) == 0)
+                return &units[i];
+    }
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(units[i].name, s) == 0) {
+            if (hit) *ambiguous = 1;
+            hit = &units[i];
+        }
+    return *ambiguous ? NULL : hit;
+}

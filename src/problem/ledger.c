@@ -4,7 +4,9 @@
 #include "base/clock.h"
 #include "base/text.h"
 #include "io/csv.h"
+#include "io/sheet.h"
 #include "io/xlsx.h"
+#include "org/org.h"
 #include "problem/problem.h"
 
 #include <stdlib.h>
@@ -64,28 +66,10 @@ static const char *unit_label(arena *a, const units_ctx *u, const store_unit *un
     return name_unique(u, unit) ? unit->name : arena_sprintf(a, "%s（%s）", unit->name, unit->code);
 }
 
-/* By code, by "名称（编码）", else by name when the name is unique; *ambiguous set when not. */
+/* By code, by "名称（编码）", else by a unique name (see org_unit_by_text). */
 static const store_unit *unit_by_text(const units_ctx *u, const char *s, int *ambiguous)
 {
-    const store_unit *hit = NULL;
-    *ambiguous = 0;
-    for (size_t i = 0; i < u->n; i++)
-        if (strcmp(u->units[i].code, s) == 0) return &u->units[i];
-    size_t n = strlen(s);
-    const char *open = strstr(s, "（");
-    if (open && n > 3 && strcmp(s + n - 3, "）") == 0) {
-        const char *code = open + 3;
-        for (size_t i = 0; i < u->n; i++)
-            if (strlen(u->units[i].code) == (size_t)(s + n - 3 - code) &&
-                strncmp(u->units[i].code, code, (size_t)(s + n - 3 - code)) == 0)
-                return &u->units[i];
-    }
-    for (size_t i = 0; i < u->n; i++)
-        if (strcmp(u->units[i].name, s) == 0) {
-            if (hit) *ambiguous = 1;
-            hit = &u->units[i];
-        }
-    return *ambiguous ? NULL : hit;
+    return org_unit_by_text(u->units, u->n, s, ambiguous);
 }
 
 /* ---- export ---- */
@@ -216,61 +200,6 @@ err_code ledger_export(app *ap, const principal *p, const store_problem_filter *
 /* ---- import ---- */
 
 typedef struct {
-    arena *a;
-    const char ***rows; /* rows[i][col] for the file's columns */
-    size_t *widths, *numbers, n, cap;
-} table;
-
-static int collect(void *ctx, size_t row, const char *const *cells, size_t ncells)
-{
-    table *t = ctx;
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 256;
-        const char ***rows = arena_alloc(t->a, cap * sizeof *rows);
-        size_t *widths = arena_alloc(t->a, cap * sizeof *widths);
-        size_t *numbers = arena_alloc(t->a, cap * sizeof *numbers);
-        if (t->n) {
-            memcpy(rows, t->rows, t->n * sizeof *rows);
-            memcpy(widths, t->widths, t->n * sizeof *widths);
-            memcpy(numbers, t->numbers, t->n * sizeof *numbers);
-        }
-        t->rows = rows, t->widths = widths, t->numbers = numbers, t->cap = cap;
-    }
-    const char **copy = arena_alloc(t->a, (ncells + 1) * sizeof *copy);
-    for (size_t i = 0; i < ncells; i++) copy[i] = arena_strdup(t->a, cells[i]);
-    t->rows[t->n] = copy;
-    t->widths[t->n] = ncells;
-    t->numbers[t->n] = row;
-    t->n++;
-    return 0;
-}
-
-static char *trimmed(arena *a, const char *s)
-{
-    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n')) n--;
-    /* A trailing full-width space (U+3000) is padding too. */
-    while (n >= 3 && memcmp(s + n - 3, "\xE3\x80\x80", 3) == 0) n -= 3;
-    return arena_strndup(a, s, n);
-}
-
-/* Reads a date the ways offices write one: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日. */
-static const char *normal_date(arena *a, const char *s)
-{
-    int y, m, d;
-    char tail[8] = "";
-    if (sscanf(s, "%d-%d-%d%7s", &y, &m, &d, tail) != 3 &&
-        sscanf(s, "%d/%d/%d%7s", &y, &m, &d, tail) != 3 &&
-        sscanf(s, "%d.%d.%d%7s", &y, &m, &d, tail) != 3 &&
-        !(sscanf(s, "%d年%d月%d%7s", &y, &m, &d, tail) == 4 && strcmp(tail, "日") == 0))
-        return NULL;
-    char *out = arena_sprintf(a, "%04d-%02d-%02d", y, m, d);
-    cal_day day;
-    return cal_parse(out, &day) == 0 ? out : NULL;
-}
-
-typedef struct {
     problem_input in;
     const char *state, *progress, *verification, *closed_on;
     int64_t counits[20];
@@ -282,7 +211,6 @@ typedef struct {
     arena *a;
     const principal *p;
     ledger_report *rep;
-    size_t fault_cap;
     units_ctx units;
     int cols[NCOLS]; /* column index in the file, -1 when absent */
     import_row *good;
@@ -293,31 +221,22 @@ typedef struct {
 /* Records a fault of a row (col -1: the row as a whole); returns -1 for `return fault(…)`. */
 static int fault(import_ctx *c, size_t row, int col, const char *reason)
 {
-    ledger_report *r = c->rep;
-    if (r->nfaults == c->fault_cap) {
-        size_t cap = c->fault_cap ? c->fault_cap * 2 : 32;
-        ledger_fault *grown = arena_alloc(c->a, cap * sizeof *grown);
-        if (r->nfaults) memcpy(grown, r->faults, r->nfaults * sizeof *grown);
-        r->faults = grown;
-        c->fault_cap = cap;
-    }
-    r->faults[r->nfaults++] = (ledger_fault){row, col >= 0 ? headers[col] : NULL, reason};
-    return -1;
+    return sheet_fault_add(c->rep, c->a, row, col >= 0 ? headers[col] : NULL, reason);
 }
 
-static const char *cell(import_ctx *c, const table *t, size_t i, int col)
+static const char *cell(import_ctx *c, const sheet *t, size_t i, int col)
 {
     int at = c->cols[col];
     if (at < 0 || (size_t)at >= t->widths[i]) return "";
-    const char *v = trimmed(c->a, t->rows[i][at]);
+    const char *v = sheet_trim(c->a, t->rows[i][at]);
     return v[0] == '\'' && formula_like(v + 1) ? v + 1 : v; /* see formula_like */
 }
 
-static int find_columns(import_ctx *c, const table *t)
+static int find_columns(import_ctx *c, const sheet *t)
 {
     for (int k = 0; k < NCOLS; k++) c->cols[k] = -1;
     for (size_t i = 0; i < t->widths[0]; i++) {
-        const char *h = trimmed(c->a, t->rows[0][i]);
+        const char *h = sheet_trim(c->a, t->rows[0][i]);
         for (int k = 0; k < NCOLS; k++)
             if (strcmp(h, headers[k]) == 0 && c->cols[k] < 0) c->cols[k] = (int)i;
     }
@@ -383,7 +302,7 @@ static int resolve_counits(import_ctx *c, import_row *r, const char *text, int64
         }
         char saved = *sep;
         *sep = 0;
-        const char *name = trimmed(c->a, p);
+        const char *name = sheet_trim(c->a, p);
         if (*name) {
             int ambiguous;
             const store_unit *u = unit_by_text(&c->units, name, &ambiguous);
@@ -402,7 +321,7 @@ static int resolve_counits(import_ctx *c, import_row *r, const char *text, int64
 }
 
 /* Checks one data row; adds it to the good rows (0) or reports its first fault (-1). */
-static int check_row(import_ctx *c, const table *t, size_t i)
+static int check_row(import_ctx *c, const sheet *t, size_t i)
 {
     import_row r = {.row = t->numbers[i]};
     const char *found = cell(c, t, i, C_FOUND), *due = cell(c, t, i, C_DEADLINE);
@@ -417,10 +336,10 @@ static int check_row(import_ctx *c, const table *t, size_t i)
     r.in.title = *cell(c, t, i, C_TITLE) ? cell(c, t, i, C_TITLE) : derived_title(c->a, r.in.description);
     r.progress = cell(c, t, i, C_PROGRESS);
     r.verification = cell(c, t, i, C_VERIFICATION);
-    if (*found && !(r.in.found_on = normal_date(c->a, found)))
+    if (*found && !(r.in.found_on = sheet_date(c->a, found)))
         return fault(c, r.row, C_FOUND, "不是有效日期（如 2024-03-05）");
     if (!*found) return fault(c, r.row, C_FOUND, "此项为必填项");
-    if (*due && !(r.in.deadline = normal_date(c->a, due)))
+    if (*due && !(r.in.deadline = sheet_date(c->a, due)))
         return fault(c, r.row, C_DEADLINE, "不是有效日期（如 2024-03-05）");
     int ambiguous;
     const char *unit_text = cell(c, t, i, C_UNIT);
@@ -451,7 +370,7 @@ static int check_row(import_ctx *c, const table *t, size_t i)
         return fault(c, r.row, C_STATE, "已办理的问题只能由交办方（责任单位以外、有交办权限的人员）导入");
     if (strcmp(r.state, "closed") == 0) {
         if (!*r.verification) return fault(c, r.row, C_VERIFICATION, "已销号的问题必须有核查情况");
-        if (!*closed || !(r.closed_on = normal_date(c->a, closed)))
+        if (!*closed || !(r.closed_on = sheet_date(c->a, closed)))
             return fault(c, r.row, C_CLOSED, "已销号的问题必须有有效的销号时间");
     }
     if (c->ngood % 256 == 0) {
@@ -512,25 +431,14 @@ err_code ledger_import(app *ap, arena *a, const principal *p, const void *data, 
 {
     memset(rep, 0, sizeof *rep);
     import_ctx c = {.ap = ap, .a = a, .p = p, .rep = rep, .units = {.a = a}};
-    table t = {.a = a};
-    char err[400];
-    int rc = fmt == LEDGER_CSV ? csv_read(data, len, collect, &t, err, sizeof err)
-                               : xlsx_read(data, len, collect, &t, err, sizeof err);
-    if (rc < 0) {
-        snprintf(rep->fatal, sizeof rep->fatal, "文件无法读取：%s", err);
+    sheet t;
+    if (sheet_read(&t, a, data, len, fmt == LEDGER_XLSX, rep->fatal, sizeof rep->fatal))
         return E_FIELD_INVALID;
-    }
-    if (t.n == 0) {
-        snprintf(rep->fatal, sizeof rep->fatal, "文件是空的");
-        return E_FIELD_INVALID;
-    }
     err_code e = store_read(ap->st, units_fn, &c.units);
     if (e != E_OK) return e;
     if (find_columns(&c, &t)) return E_FIELD_INVALID;
     for (size_t i = 1; i < t.n; i++) {
-        int blank = 1;
-        for (size_t k = 0; k < t.widths[i] && blank; k++) blank = !*trimmed(a, t.rows[i][k]);
-        if (blank) continue;
+        if (sheet_blank(&t, i)) continue;
         rep->rows++;
         check_row(&c, &t, i);
     }

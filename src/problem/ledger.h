@@ -14,6 +14,7 @@
 #define DUBAN_LEDGER_H
 
 #include "core/app.h"
+#include "io/sheet.h"
 
 typedef enum { LEDGER_XLSX, LEDGER_CSV } ledger_format;
 
@@ -21,18 +22,9 @@ typedef enum { LEDGER_XLSX, LEDGER_CSV } ledger_format;
 err_code ledger_export(app *ap, const principal *p, const store_problem_filter *f,
                        ledger_format fmt, char **bytes, size_t *len, char *err, size_t errlen);
 
-typedef struct {
-    size_t row;         /* 1-based, the header being row 1 */
-    const char *column; /* the column's header, or NULL for the row as a whole */
-    const char *reason; /* Chinese */
-} ledger_fault;
-
-typedef struct {
-    size_t rows, imported, skipped;
-    ledger_fault *faults;
-    size_t nfaults;
-    char fatal[512]; /* a fault of the file as a whole ("" when none) */
-} ledger_report;
+/* An import's report: the rows read, imported and skipped, and each fault (io/sheet.h). */
+typedef sheet_fault ledger_fault;
+typedef sheet_report ledger_report;
 
 /*
  * Imports a ledger (strings in a, which must outlive the report). Returns E_OK when rows were
