@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "http/http.h"
 #include "problem/tick.h"
+#include "study/study.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -142,10 +143,16 @@ int cmd_tick(int argc, char **argv)
     if (!cli_open(&c, &ap)) {
         problem_tick_report r;
         err_code e = problem_tick(&ap, clock_now(), &r);
+        int feedback = 0, branches = 0;
+        arena *a = arena_new();
+        if (e == E_OK) e = study_tick(&ap, a, clock_now(), &feedback, &branches);
+        arena_free(a);
         if (e == E_OK) {
             printf("tick: %d newly overdue, %d due soon, %d unsigned, %d without staged result, "
-                   "%d look-back tasks, %d notifications\n",
-                   r.overdue, r.reminders, r.unsigned_, r.staged, r.lookbacks, r.notifications);
+                   "%d look-back tasks, %d notifications; %d observers' feedback newly overdue, "
+                   "%d branches missed 三定一分享\n",
+                   r.overdue, r.reminders, r.unsigned_, r.staged, r.lookbacks, r.notifications,
+                   feedback, branches);
             rc = 0;
         } else {
             rc = cli_fail("tick", e, NULL);

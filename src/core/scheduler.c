@@ -4,6 +4,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "problem/tick.h"
+#include "study/study.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -25,7 +26,14 @@ err_code scheduler_run_once(app *ap)
     if (e == E_OK && (r.overdue || r.notifications || r.lookbacks))
         log_info("tick: %d newly overdue, %d notifications, %d look-back tasks", r.overdue,
                  r.notifications, r.lookbacks);
-    return e;
+    int feedback = 0, branches = 0;
+    arena *a = arena_new();
+    err_code se = study_tick(ap, a, clock_now(), &feedback, &branches);
+    arena_free(a);
+    if (se == E_OK && (feedback || branches))
+        log_info("tick: %d observers' feedback newly overdue, %d branches missed 三定一分享",
+                 feedback, branches);
+    return e != E_OK ? e : se;
 }
 
 static void *run(void *arg)
