@@ -25,6 +25,7 @@ typedef struct {
     store_unit *units;
     size_t nunits;
     store_person *good;
+    size_t *good_rows; /* the file's row number of each good person */
     size_t ngood;
     int cols[NCOLS];
     int64_t first_id, last_id;
@@ -77,6 +78,7 @@ static int check_row(roster_ctx *c, const sheet *t, size_t i)
     if (!authz_can(c->p, "study.write", u->path)) return fault(c, t, i, C_UNIT, "无权在此单位登记人员");
     x.unit_id = u->id;
     if (duplicate_in_file(c, &x)) return fault(c, t, i, -1, "与前面的行重复（同单位、同姓名、同职务）");
+    c->good_rows[c->ngood] = t->numbers[i];
     c->good[c->ngood++] = x;
     return 0;
 }
@@ -120,12 +122,14 @@ static err_code existing_fn(store_tx *tx, void *ctx)
         for (size_t k = 0; k < n; k++)
             dup |= strcmp(found[k].name, c->good[i].name) == 0 &&
                    strcmp(found[k].position, c->good[i].position) == 0;
-        if (dup)
-            sheet_fault_add(c->rep, c->a, 0, NULL,
+        if (dup) {
+            sheet_fault_add(c->rep, c->a, c->good_rows[i], headers[C_NAME],
                             arena_sprintf(c->a, "%s（%s）已在名册中", c->good[i].name,
                                           c->good[i].position[0] ? c->good[i].position : "无职务"));
-        else
+        } else {
+            c->good_rows[kept] = c->good_rows[i];
             c->good[kept++] = c->good[i];
+        }
     }
     c->ngood = kept;
     return E_OK;
@@ -147,6 +151,7 @@ err_code study_persons_import(app *ap, arena *a, const principal *p, const void 
     err_code e = store_read(ap->st, units_fn, &c);
     if (e != E_OK) return e;
     c.good = arena_alloc(a, (t.n + 1) * sizeof *c.good);
+    c.good_rows = arena_alloc(a, (t.n + 1) * sizeof *c.good_rows);
     for (size_t i = 1; i < t.n; i++) {
         if (sheet_blank(&t, i)) continue;
         rep->rows++;
