@@ -341,7 +341,8 @@ static void route(http_req *r)
         if (n > 0 && (size_t)n < sizeof r->allow - allow_len) allow_len += (size_t)n;
     }
     /* Any other GET outside the API is the browser UI: a file of it, or its page. */
-    if (!path_matched && strcmp(method, "GET") == 0 && strncmp(r->path, "/api/", 5) != 0) {
+    int api = strncmp(r->path, "/api", 4) == 0 && (r->path[4] == '/' || r->path[4] == 0);
+    if (!path_matched && strcmp(method, "GET") == 0 && !api) {
         r->route = &http_web_route;
         return;
     }

@@ -189,9 +189,11 @@ static err_code activity_refs(study_op *op, store_tx *tx, store_activity *x)
 {
     err_code e = E_OK;
     if (x->lead_person_id) {
+        /* a lead the caller may see (the lead's name is shown with the activity) */
         store_person lead;
         e = store_person_get(tx, op->a, x->lead_person_id, &lead);
-        if (e == E_NOT_FOUND) return fail(op, E_FIELD_INVALID, "lead_person_id");
+        if (e == E_NOT_FOUND || (e == E_OK && !authz_can(op->p, "study.read", lead.unit_path)))
+            return fail(op, E_FIELD_INVALID, "lead_person_id");
     }
     if (e == E_OK && x->plan_id) {
         store_plan plan;
@@ -651,9 +653,10 @@ static err_code registry_fn(store_tx *tx, void *ctx)
     if (strcmp(in->table, "site_visit") == 0 &&
         store_outreach_unit(tx, op->a, "edu_site", r->site_id, &ref_unit, &ref_path))
         return fail(op, E_FIELD_INVALID, "site_id");
-    for (size_t i = 0; i < in->nmembers; i++) {
+    for (size_t i = 0; i < in->nmembers; i++) { /* members the caller may see */
         store_person who;
-        if (store_person_get(tx, op->a, in->members[i], &who) != E_OK)
+        if (store_person_get(tx, op->a, in->members[i], &who) != E_OK ||
+            !authz_can(op->p, "study.read", who.unit_path))
             return fail(op, E_FIELD_INVALID, arena_sprintf(op->a, "member_ids[%zu]", i));
     }
     const char **texts[] = {&r->description, &r->address, &r->topic};

@@ -230,6 +230,8 @@ test('outreach, figures with drill-down, and the summary in the reports\' prose'
   const brand = await c.county.post('/api/v1/study/brands', { name: '宁小宣', unit_id: 1 });
   assert.equal(brand.status, 201, brand.text);
   assertError(await c.county.post('/api/v1/study/brands', { name: '宁小宣', unit_id: 1 }), 409, 'duplicate', 'name');
+  assertError(await c.clerkb.post('/api/v1/study/teams', { name: '乙镇宣讲队', unit_id: u.townB.id, member_ids: [u.p.li.id] }), 400, 'field_invalid', 'member_ids[0]');
+  assertError(await c.clerkb.post('/api/v1/study/activities', { kind: 'outreach', unit_id: u.townB.id, held_on: today, topic: '宣讲', lead_person_id: u.p.li.id }), 400, 'field_invalid', 'lead_person_id');
   const team = await c.county.post('/api/v1/study/teams', { name: '红领巾宣讲团', unit_id: 1, brand_id: brand.body.id, member_ids: [u.p.li.id] });
   assert.equal(team.status, 201, team.text);
   const site = await c.county.post('/api/v1/study/sites', { name: '冀鲁边区革命纪念馆', unit_id: u.townA.id });

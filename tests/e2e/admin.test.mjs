@@ -136,7 +136,7 @@ describe('administration in the browser', () => {
     await page.keyboard.press('Enter'); // Enter submits
     await page.locator('.detail-head h3', { hasText: '清水镇' }).waitFor();
     await page.locator('.el-tree-node__content', { hasText: '清水镇' }).waitFor();
-    assert.ok(await page.locator('.detail-head').getByText('乡镇（街道）').isVisible());
+    await page.locator('.detail-head').getByText('乡镇（街道）').waitFor();
     await page.getByText('变更记录').waitFor();
     await page.locator('.history .el-table__row', { hasText: '创建' }).waitFor();
     await shot(page, 'admin-04-units');
