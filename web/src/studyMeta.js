@@ -42,14 +42,19 @@ export function leadName(a) {
 }
 
 // The activity-list query behind a figure of a stats group: `filters` is either one query or a
-// query per figure ({sessions: {...}, outreach: {...}}).
+// query per figure ({sessions: {...}, outreach: {...}}). Without a figure (or for one with no
+// query of its own), the group's own query: any figure's, less what the figure added.
 export function groupFilters(g, figure) {
   const f = g?.filters
   if (!f) return null
-  if (figure && f[figure] && typeof f[figure] === 'object') return f[figure]
   const vals = Object.values(f)
-  if (vals.length && vals.every((v) => v && typeof v === 'object')) return f.sessions || vals[0]
-  return f
+  if (!vals.length || !vals.every((v) => v && typeof v === 'object')) return f
+  if (figure === 'audience') figure = 'outreach'
+  if (figure && f[figure]) return f[figure]
+  const own = { ...vals[0] }
+  delete own.category
+  delete own.member_lecture
+  return own
 }
 
 // "YYYY-MM" of today in Shanghai, and the first and last day of such a month.
