@@ -171,7 +171,13 @@ test('the clerk answers the feedback and it shows as answered', async () => {
   assert.equal(await fieldError(dialog, '答复意见'), '请填写答复意见');
   await dialog.locator('textarea[name="answer"]').fill('已组织支部党员结合本镇项目推进再学习再研讨，下次学习前提交发言提纲。');
   await dialog.getByRole('button', { name: '提交答复' }).click();
+  // answered, it leaves the open list and shows among the answered ones
+  await page.locator('.el-table__row', { hasText: ISSUE }).waitFor({ state: 'detached' });
+  await page.locator('.filters').getByText('已答复', { exact: true }).click();
+  await page.locator('.filters').getByRole('button', { name: '查询' }).click();
+  await page.waitForURL(/state=answered/);
   await page.locator('.el-table__row', { hasText: ISSUE }).getByText('已答复').waitFor();
+  await shot(page, 'study-feedback-answered');
   await page.goto(activityUrl);
   const fb = page.locator('.observations-card .feedback', { hasText: ISSUE });
   await fb.getByText('已答复').waitFor();
