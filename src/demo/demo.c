@@ -496,6 +496,13 @@ err_code demo_fill(app *ap, const demo_options *opt, FILE *out)
     if (e == E_OK) e = build_tree(&d);
     if (e == E_OK) e = build_people(&d);
     if (e == E_OK) e = build_problems(&d);
+    demo_study_report study = {0};
+    if (e == E_OK) {
+        demo_unit towns[NTOWN], depts[NDEPT];
+        for (int i = 0; i < NTOWN; i++) towns[i] = (demo_unit){d.town_ids[i], townships[i].code, townships[i].name};
+        for (int i = 0; i < NDEPT; i++) depts[i] = (demo_unit){d.dept_ids[i], departments[i].code, departments[i].name};
+        e = demo_study(ap, opt, d.root, towns, NTOWN, depts, NDEPT, &study);
+    }
     problem_tick_report tick;
     if (e == E_OK) e = problem_tick(ap, clock_now(), &tick);
     if (e == E_OK) {
@@ -504,12 +511,24 @@ err_code demo_fill(app *ap, const demo_options *opt, FILE *out)
         fprintf(out, "%d problems over two years (%d steps refused by the flow); %d overdue now; "
                      "%d look-back tasks this month\n",
                 opt->problems, d.refused, tick.overdue, tick.lookbacks);
+        fprintf(out, "study: %d sessions (%d 中心组, %d 研讨), %d outreach events to %lld people, "
+                     "%d persons in %d branches\n",
+                study.sessions, study.center_group, study.seminars, study.outreach,
+                (long long)study.audience, study.persons, study.branches);
+        fprintf(out, "       %d 党课 (%d by ordinary members), %d reflections, %d outputs, %d plans, "
+                     "%d site visits, %d observations (%d issues open, %d overdue)\n",
+                study.lectures, study.member_lecturers, study.reflections, study.outputs,
+                study.plans, study.site_visits, study.observations, study.feedback_open,
+                study.feedback_overdue);
         fprintf(out, "every demo account's password: %s\n", opt->password);
         fprintf(out, "  duchayuan   周督查   督查经办人 (registers and assigns problems)\n");
         fprintf(out, "  hecha1/2    王核查/赵督导 督导核查人 (verifies and closes)\n");
         fprintf(out, "  lingdao1-3  县级领导 (挂牌督办, 回头看)\n");
         fprintf(out, "  <township>01, e.g. chaihudian01  责任单位经办人 of 柴胡店镇 (signs, reports, claims)\n");
         fprintf(out, "  <department>01, e.g. yingjiju01  责任单位经办人 of 县应急管理局\n");
+        fprintf(out, "  xuanchuanbu01  县委宣传部 学习管理员 (study records of the whole county)\n");
+        fprintf(out, "  <township>_xx, e.g. chaihudian_xx  学习管理员 of 柴胡店镇 (its study records)\n");
+        fprintf(out, "  liexi01     李志华 列席旁听人员 (observes sessions, raises issues)\n");
     }
     arena_free(d.a);
     return e;
