@@ -129,7 +129,8 @@ err_code api_study_plans_list(http_req *r)
     if (e != E_OK) return e;
     json_t *items = json_array();
     for (size_t i = 0; i < c.nplans; i++) json_array_append_new(items, plan_json(&c.plans[i]));
-    return http_reply(r, 200, json_pack("{so sI}", "items", items, "total", (json_int_t)c.nplans));
+    static const api_column cols[] = {{"year", "年度"}, {"unit_name", "单位"}, {"title", "学习计划"}};
+    return api_reply_list(r, items, (int64_t)c.nplans, cols, 3, "学习计划");
 }
 
 static err_code plan_fn(store_tx *tx, void *ctx)
@@ -379,6 +380,15 @@ err_code api_study_compliance(http_req *r)
         json_t *j = compliance_json(&c, &c.branches[i], y, m);
         compliant += json_is_true(json_object_get(j, "compliant"));
         json_array_append_new(items, j);
+    }
+    if (api_wants_xlsx(r)) {
+        static const api_column cols[] = {
+            {"name", "党支部"},       {"fixed_day", "固定学习日"}, {"sessions", "学习次数"},
+            {"held_on_fixed_day", "按固定日开展"}, {"one_topic", "一个主题"},
+            {"one_lead", "指定领学人"}, {"all_shared", "人人分享"}, {"compliant", "达标"},
+        };
+        return api_reply_list(r, items, (int64_t)c.nb, cols, 8,
+                              arena_sprintf(c.a, "三定一分享%04d年%02d月", y, m));
     }
     return http_reply(r, 200, json_pack("{ss so sI sI}", "month", arena_sprintf(c.a, "%04d-%02d", y, m),
                                         "items", items, "branches", (json_int_t)c.nb,

@@ -201,6 +201,9 @@ test('三定一分享: fixed day, monthly compliance per branch, and who has led
   assert.equal(comp.compliant, 1);
   assert.equal((await c.branchclerk.ok(`/api/v1/study/compliance?month=${thisMonth}`)).items.length, 1, 'a branch sees itself');
   assertError(await c.clerka.get('/api/v1/study/compliance?month=2024-13'), 400, 'bad_query', 'month');
+  const sheet = await c.clerka.get(`/api/v1/study/compliance/export.xlsx?month=${thisMonth}`);
+  assert.equal(sheet.status, 200);
+  assert.match(sheet.headers.get('content-type'), /spreadsheetml/);
   const rot = await c.clerka.ok(`/api/v1/study/rotation?unit_id=${u.branchA.id}`);
   const byName = Object.fromEntries(rot.items.map((x) => [x.name, x]));
   assert.equal(byName['张伟'].led, 1);
