@@ -444,6 +444,7 @@ typedef struct {
     int reflections;          /* how many of the present wrote 心得体会 */
     int output;               /* 1 调研报告, 2 理论文章 linked to it */
     int64_t site;             /* a visit to this 红色教育基地 */
+    int visit_only;           /* only the visit (x.unit_id, x.held_on, x.audience visitors) */
 } rec;
 
 typedef struct {
@@ -487,8 +488,17 @@ static err_code month_fn(store_tx *tx, void *ctx)
         if (!r->x.lead_name) r->x.lead_name = "";
         if (!r->x.place) r->x.place = "";
         if (!r->x.minutes) r->x.minutes = "";
+        err_code e;
+        if (r->visit_only) {
+            store_outreach_row v = {.site_id = r->site, .unit_id = r->x.unit_id, .visited_on = r->x.held_on,
+                                    .visitors = r->x.audience, .topic = r->x.topic, .created_at = r->x.created_at};
+            if (day > d->today || r->x.audience < 0 || r->x.audience > 100000) return E_INTERNAL;
+            if ((e = store_visit_insert(tx, &v)) != E_OK) return e;
+            b->visits++;
+            continue;
+        }
         if (!activity_valid(d, &r->x)) return E_INTERNAL;
-        err_code e = store_activity_insert(tx, &r->x);
+        e = store_activity_insert(tx, &r->x);
         if (e != E_OK) return e;
         b->activities++;
         b->audience += r->x.audience;
@@ -764,8 +774,9 @@ static err_code build_months(ds *d, int cg_total, int sem_total, int outreach_to
     slot *slots = xcalloc((size_t)(NMONTH * ng), sizeof *slots);
     int county_cg = 0, county_sem = 0;
     for (int mi = 0; mi < NMONTH; mi++) {
-        slots[mi * ng].cg = mi % 3 != 1 ? 1 : 0; /* 16 of 24 months */
-        slots[mi * ng].sem = mi % 2 == 0 && mi % 12 != 0 ? 1 : 0;
+        /* "学习16次、研讨13次": 15 here and one in the last days (for the observer, below) */
+        slots[mi * ng].cg = mi < 23 && mi % 3 != 1 ? 1 : 0;
+        slots[mi * ng].sem = mi < 24 && (mi % 2 == 1 || mi == 12) ? 1 : 0;
         county_cg += slots[mi * ng].cg, county_sem += slots[mi * ng].sem;
     }
     for (int left = cg_total - county_cg; left > 0; left--) slots[below(&d->r, NMONTH - 1) * ng + 1 + below(&d->r, ng - 1)].cg++;
@@ -817,6 +828,17 @@ static err_code build_months(ds *d, int cg_total, int sem_total, int outreach_to
                 }
             }
         }
+        for (int k = 0; k < 6 + below(&d->r, 4); k++) { /* branches and villages at the sites */
+            cal_day c = random_day(d, y, m);
+            if (!c) continue;
+            int t = below(&d->r, d->ntown);
+            rec *r = push(&rs);
+            r->visit_only = 1;
+            r->site = d->site_ids[below(&d->r, COUNT(sites))];
+            r->x = (store_activity){.unit_id = below(&d->r, 3) ? d->village_ids[t][below(&d->r, 4)] : d->branches[below(&d->r, d->nbranches)].unit_id,
+                                    .held_on = day_text(d, c), .topic = "重温入党誓词，接受红色教育",
+                                    .audience = 15 + below(&d->r, 46)};
+        }
         for (int bi = 0; bi < d->nbranches; bi++)
             branch_session(d, &rs, &d->branches[bi], bi, y, m, mi + bi, mi == ty_last_month);
         for (int i = 0; i < 136; i++) { /* 普通党员上讲台 */
@@ -852,6 +874,7 @@ static err_code build_months(ds *d, int cg_total, int sem_total, int outreach_to
         }
         for (int i = 0; i < rs.n; i++) {
             const store_activity *x = &rs.v[i].x;
+            if (rs.v[i].visit_only) continue;
             if (strcmp(x->kind, "outreach") == 0) d->rep->outreach++, d->rep->audience += x->audience;
             else d->rep->sessions++;
             if (strcmp(x->kind, "center_group") == 0) d->rep->center_group++;
