@@ -592,7 +592,8 @@ static void group_session(ds *d, recs *rs, const group *g, const char *kind, cal
     r->att_first = g->first;
     r->att_count = g->count;
     r->shared = 1;
-    if (below(&d->r, 10) < 4) r->absent[r->nabsent++] = below(&d->r, g->count);
+    int lead_at = (int)(lead - &d->persons[g->first]);
+    if (below(&d->r, 10) < 4) r->absent[r->nabsent++] = (lead_at + 1 + below(&d->r, g->count - 1)) % g->count;
     r->reflections = is_root ? 3 + below(&d->r, 3) : below(&d->r, 10) < 2 ? 2 : 0;
 }
 
@@ -608,11 +609,15 @@ static void branch_session(ds *d, recs *rs, const branch *b, int bi, int y, int 
     }
     int dim = days_in_month(y, m);
     int day = b->fixed_day ? (int)b->fixed_day : 3 + below(&d->r, 25);
-    if (off) day = day + 1 + below(&d->r, 3) <= dim ? day + 1 + below(&d->r, 3) : day - 2;
+    if (off) { /* a few days late, or early when the month ends first */
+        int late = day + 1 + below(&d->r, 3);
+        day = late <= dim ? late : day - 2;
+    }
     cal_day c = day_in(d, y, m, day);
     if (!c) return;
-    /* 人人领学: the lead rotates through the members; a few have never led */
-    const dperson *lead = &d->persons[b->first + idx % (b->count - 2)];
+    /* 人人领学: the lead rotates through the members; the last two have never led */
+    int lead_at = idx % (b->count - 2);
+    const dperson *lead = &d->persons[b->first + lead_at];
     rec *r = push(rs);
     r->x = (store_activity){.kind = kind < 70 ? "three_meetings" : "party_day", .unit_id = b->unit_id,
                             .held_on = day_text(d, c), .topic = theme(y, m),
@@ -622,12 +627,14 @@ static void branch_session(ds *d, recs *rs, const branch *b, int bi, int y, int 
     r->att_first = b->first;
     r->att_count = b->count;
     r->shared = 1;
-    if (below(&d->r, 10) < 5) r->absent[r->nabsent++] = 1 + below(&d->r, b->count - 1);
-    if (silent) r->not_shared = 2 + below(&d->r, b->count - 2);
-    for (int j = 0; j < r->nabsent; j++)
-        if (r->absent[j] == r->not_shared) r->not_shared = -1, r->shared = 1, silent = 0;
-    if (silent && r->not_shared < 0) r->not_shared = 0;
-    if (r->not_shared >= 0) r->absent[0] = r->nabsent ? (r->absent[0] == r->not_shared ? 1 : r->absent[0]) : 0;
+    /* someone away (never the lead), and in a "silent" month someone present who did not share */
+    int away = (lead_at + 1 + below(&d->r, b->count - 1)) % b->count;
+    if (below(&d->r, 10) < 5) r->absent[r->nabsent++] = away;
+    if (silent) {
+        int k = (lead_at + 1 + below(&d->r, b->count - 1)) % b->count;
+        if (r->nabsent && k == away) k = (k + 1) % b->count == lead_at ? (k + 2) % b->count : (k + 1) % b->count;
+        r->not_shared = k;
+    }
     r->reflections = below(&d->r, 10) == 0 ? 2 : 0;
 }
 
