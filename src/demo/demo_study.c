@@ -68,22 +68,40 @@ static const char *const given[] = {
 static const char *theme(int year, int month)
 {
     static const char *const y2024[12] = {
-        "学习贯彻党的二十大精神", "学习贯彻党的二十大精神", "学习贯彻全国两会精神",
-        "党纪学习教育：学习《中国共产党纪律处分条例》", "党纪学习教育：以案促改", "党纪学习教育：警示教育",
-        "党纪学习教育：学纪知纪明纪守纪", "学习贯彻党的二十届三中全会精神", "学习贯彻党的二十届三中全会精神",
-        "推动高质量发展", "学习贯彻党的二十届三中全会精神", "防范化解重大风险",
+        "学习贯彻党的二十大精神",         "学习贯彻党的二十大精神",
+        "学习贯彻全国两会精神",           "党纪学习教育：学习《中国共产党纪律处分条例》",
+        "党纪学习教育：以案促改",         "党纪学习教育：警示教育",
+        "党纪学习教育：学纪知纪明纪守纪", "学习贯彻党的二十届三中全会精神",
+        "学习贯彻党的二十届三中全会精神", "推动高质量发展",
+        "学习贯彻党的二十届三中全会精神", "防范化解重大风险",
     };
     static const char *const y2025[12] = {
-        "学习贯彻中央经济工作会议精神", "推动高质量发展", "深入贯彻中央八项规定精神学习教育",
-        "深入贯彻中央八项规定精神学习教育", "深入贯彻中央八项规定精神学习教育", "深入贯彻中央八项规定精神学习教育",
-        "学习贯彻习近平总书记视察山东重要讲话精神", "全面推进乡村振兴", "安全生产与防灾减灾",
-        "推动高质量发展", "学习贯彻党的二十届四中全会精神", "学习贯彻党的二十届四中全会精神",
+        "学习贯彻中央经济工作会议精神",
+        "推动高质量发展",
+        "深入贯彻中央八项规定精神学习教育",
+        "深入贯彻中央八项规定精神学习教育",
+        "深入贯彻中央八项规定精神学习教育",
+        "深入贯彻中央八项规定精神学习教育",
+        "学习贯彻习近平总书记视察山东重要讲话精神",
+        "全面推进乡村振兴",
+        "安全生产与防灾减灾",
+        "推动高质量发展",
+        "学习贯彻党的二十届四中全会精神",
+        "学习贯彻党的二十届四中全会精神",
     };
     static const char *const y2026[12] = {
-        "学习贯彻党的二十届四中全会精神", "学习贯彻全国两会精神", "谋划“十五五”高质量发展",
-        "学习贯彻党的二十大精神", "全面推进乡村振兴", "抓党建促基层治理",
-        "学习贯彻党章", "推动高质量发展", "安全生产与防灾减灾",
-        "铸牢中华民族共同体意识", "优化营商环境", "学习贯彻党的二十届四中全会精神",
+        "学习贯彻党的二十届四中全会精神",
+        "学习贯彻全国两会精神",
+        "谋划“十五五”高质量发展",
+        "学习贯彻党的二十大精神",
+        "全面推进乡村振兴",
+        "抓党建促基层治理",
+        "学习贯彻党章",
+        "推动高质量发展",
+        "安全生产与防灾减灾",
+        "铸牢中华民族共同体意识",
+        "优化营商环境",
+        "学习贯彻党的二十届四中全会精神",
     };
     const char *const *t = year <= 2024 ? y2024 : year == 2025 ? y2025 : y2026;
     return t[(month - 1) % 12];
@@ -96,8 +114,8 @@ static const char *const reflections[] = {
     "本次围绕%s的学习交流让我认识到，理论学习必须联系实际、学以致用。",
     "要把%s的要求落实到为群众办实事中去，在岗位上当好表率。",
 };
-static const char *const places[] = {"党群服务中心", "解忧小院", "田园党校", "农家书屋", "文化广场",
-                                     "村委会议室", "企业车间", "新时代文明实践站"};
+static const char *const places[] = {"党群服务中心", "解忧小院",   "田园党校", "农家书屋",
+                                     "文化广场",     "村委会议室", "企业车间", "新时代文明实践站"};
 
 /* ---- the people and units this part works with ---- */
 
@@ -113,9 +131,9 @@ typedef struct {
 typedef struct {
     int64_t unit_id, plan_id[3]; /* plans of the three years the span touches, by year - y0 */
     const char *name;
-    int town;                    /* township index or -1 */
-    int64_t clerk_id;            /* the user recording for it */
-    int first, count;            /* its 乡科级/县处级 members in persons[]: the 中心组 */
+    int town;         /* township index or -1 */
+    int64_t clerk_id; /* the user recording for it */
+    int first, count; /* its 乡科级/县处级 members in persons[]: the 中心组 */
 } group;
 
 typedef struct {
@@ -156,7 +174,8 @@ typedef struct {
 static unsigned fnv(const char *s)
 {
     unsigned h = 2166136261u;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
     return h;
 }
 
@@ -181,7 +200,8 @@ static int add_person(ds *d, int64_t unit, const char *position, const char *ran
                       int town)
 {
     if (d->npersons == d->cap)
-        d->persons = xrealloc(d->persons, (size_t)(d->cap = d->cap ? 2 * d->cap : 1024) * sizeof *d->persons);
+        d->persons = xrealloc(d->persons,
+                              (size_t)(d->cap = d->cap ? 2 * d->cap : 1024) * sizeof *d->persons);
     d->persons[d->npersons] = (dperson){0, unit, new_name(d), position, rank, party, town};
     return d->npersons++;
 }
@@ -231,8 +251,8 @@ static err_code user_fn(store_tx *tx, void *ctx)
  * An account with a role over a unit's subtree, returned as a principal with its grants. An
  * account the problem part made already (xuanchuanbu01, 县委宣传部's handler) gains the role.
  */
-static err_code account(ds *d, const char *login, const char *name, int64_t unit,
-                        const char *role, int64_t scope, principal *out)
+static err_code account(ds *d, const char *login, const char *name, int64_t unit, const char *role,
+                        int64_t scope, principal *out)
 {
     org_user_input in = {login, name, unit, d->opt->password, 1};
     user_ctx c = {.d = d, .login = login};
@@ -241,11 +261,16 @@ static err_code account(ds *d, const char *login, const char *name, int64_t unit
     const char *field;
     store_grant g;
     err_code e = store_read(d->ap->st, user_fn, &c);
-    if (e == E_OK) u = c.u;
-    else if (e == E_NOT_FOUND) e = org_user_add(d->ap, d->a, &d->sys, &in, &u, otp, &field);
+    if (e == E_OK)
+        u = c.u;
+    else if (e == E_NOT_FOUND)
+        e = org_user_add(d->ap, d->a, &d->sys, &in, &u, otp, &field);
     if (e == E_OK) e = access_grant(d->ap, d->a, &d->sys, u.id, role, scope, &g, &field);
     if (e != E_OK) return e;
-    *out = (principal){.user_id = u.id, .unit_id = u.unit_id, .login = u.login, .name = u.name,
+    *out = (principal){.user_id = u.id,
+                       .unit_id = u.unit_id,
+                       .login = u.login,
+                       .name = u.name,
                        .unit_path = u.unit_path};
     load_ctx l = {d, out};
     return store_read(d->ap->st, load_fn, &l);
@@ -263,7 +288,8 @@ static err_code villages_fn(store_tx *tx, void *ctx)
     for (int t = 0; t < d->ntown; t++)
         for (int v = 0; v < 4; v++) {
             store_unit u;
-            err_code e = store_unit_by_code(tx, d->a, arena_sprintf(d->a, "%s-v%d", d->towns[t].code, v + 1), &u);
+            err_code e = store_unit_by_code(
+                tx, d->a, arena_sprintf(d->a, "%s-v%d", d->towns[t].code, v + 1), &u);
             if (e != E_OK) return e;
             d->village_ids[t][v] = u.id;
         }
@@ -300,8 +326,8 @@ static err_code build_units(ds *d)
                        t != 4 && t != 9); /* two townships have not declared a day */
     for (int i = 0; e == E_OK && i < COUNT(branch_depts); i++) {
         const demo_unit *u = &d->depts[branch_depts[i]];
-        e = add_branch(d, arena_sprintf(d->a, "%s-dzb", u->code), arena_sprintf(d->a, "%s党支部", u->name),
-                       u->id, -1, i != 5);
+        e = add_branch(d, arena_sprintf(d->a, "%s-dzb", u->code),
+                       arena_sprintf(d->a, "%s党支部", u->name), u->id, -1, i != 5);
     }
     return e;
 }
@@ -315,34 +341,51 @@ static err_code build_accounts(ds *d)
                     arena_sprintf(d->a, "%s学习管理员", d->towns[t].name), d->towns[t].id,
                     "study_clerk", d->towns[t].id, &d->town_clerk[t]);
     if (e == E_OK)
-        e = account(d, "xuanchuanbu01", "县委宣传部理论科", xcb->id, "study_clerk", d->root, &d->county_clerk);
+        e = account(d, "xuanchuanbu01", "县委宣传部理论科", xcb->id, "study_clerk", d->root,
+                    &d->county_clerk);
     if (e == E_OK)
-        e = account(d, "liexi01", "李志华", d->depts[0].id, "study_observer", d->root, &d->observer);
+        e = account(d, "liexi01", "李志华", d->depts[0].id, "study_observer", d->root,
+                    &d->observer);
     return e;
 }
 
 /* ---- persons ---- */
 
 static const char *const county_posts[] = {
-    "县委书记", "县委副书记、县长", "县委副书记", "县委常委、常务副县长", "县委常委、组织部部长",
-    "县委常委、宣传部部长", "县委常委、纪委书记、监委主任", "县委常委、政法委书记", "县委常委、统战部部长",
-    "县委常委、县委办公室主任", "县人大常委会主任", "县政协主席", "副县长", "副县长", "副县长",
+    "县委书记",
+    "县委副书记、县长",
+    "县委副书记",
+    "县委常委、常务副县长",
+    "县委常委、组织部部长",
+    "县委常委、宣传部部长",
+    "县委常委、纪委书记、监委主任",
+    "县委常委、政法委书记",
+    "县委常委、统战部部长",
+    "县委常委、县委办公室主任",
+    "县人大常委会主任",
+    "县政协主席",
+    "副县长",
+    "副县长",
+    "副县长",
 };
-static const char *const town_posts[] = {"党委书记", "党委副书记、镇长", "党委副书记", "人大主席",
-                                         "纪委书记", "组织委员", "宣传委员", "副镇长", "副镇长"};
+static const char *const town_posts[] = {"党委书记", "党委副书记、镇长", "党委副书记",
+                                         "人大主席", "纪委书记",         "组织委员",
+                                         "宣传委员", "副镇长",           "副镇长"};
 static const char *const dept_posts[] = {"主要负责人", "副职", "副职"};
 
 static group *add_group(ds *d, int64_t unit, const char *name, int town, int64_t clerk)
 {
     group *g = &d->groups[d->ngroups++];
-    *g = (group){.unit_id = unit, .name = name, .town = town, .clerk_id = clerk, .first = d->npersons};
+    *g = (group){
+        .unit_id = unit, .name = name, .town = town, .clerk_id = clerk, .first = d->npersons};
     return g;
 }
 
 static void plan_persons(ds *d)
 {
     group *g = add_group(d, d->root, "县委", -1, d->county_clerk.user_id);
-    for (int i = 0; i < COUNT(county_posts); i++) add_person(d, d->root, county_posts[i], "县处级", 1, -1);
+    for (int i = 0; i < COUNT(county_posts); i++)
+        add_person(d, d->root, county_posts[i], "县处级", 1, -1);
     g->count = d->npersons - g->first;
     for (int t = 0; t < d->ntown; t++) {
         int street = strstr(d->towns[t].name, "街道") != NULL;
@@ -356,18 +399,23 @@ static void plan_persons(ds *d)
         }
         g->count = d->npersons - g->first;
         for (int i = 0; i < 10; i++)
-            add_person(d, d->towns[t].id, i < 3 ? "党政办工作人员" : "工作人员", "一般干部", below(&d->r, 10) < 8, t);
+            add_person(d, d->towns[t].id, i < 3 ? "党政办工作人员" : "工作人员", "一般干部",
+                       below(&d->r, 10) < 8, t);
         for (int v = 0; v < 4; v++) {
             add_person(d, d->village_ids[t][v], "村党支部书记", "普通党员", 1, t);
-            for (int i = 0; i < 10; i++) add_person(d, d->village_ids[t][v], "党员", "普通党员", 1, t);
-            for (int i = 0; i < 2; i++) add_person(d, d->village_ids[t][v], "村民代表", "群众", 0, t);
+            for (int i = 0; i < 10; i++)
+                add_person(d, d->village_ids[t][v], "党员", "普通党员", 1, t);
+            for (int i = 0; i < 2; i++)
+                add_person(d, d->village_ids[t][v], "村民代表", "群众", 0, t);
         }
     }
     for (int i = 0; i < d->ndept; i++) {
         g = add_group(d, d->depts[i].id, d->depts[i].name, -1, d->county_clerk.user_id);
-        for (int k = 0; k < COUNT(dept_posts); k++) add_person(d, d->depts[i].id, dept_posts[k], "乡科级", 1, -1);
+        for (int k = 0; k < COUNT(dept_posts); k++)
+            add_person(d, d->depts[i].id, dept_posts[k], "乡科级", 1, -1);
         g->count = d->npersons - g->first;
-        for (int k = 0; k < 6; k++) add_person(d, d->depts[i].id, "工作人员", "一般干部", below(&d->r, 10) < 8, -1);
+        for (int k = 0; k < 6; k++)
+            add_person(d, d->depts[i].id, "工作人员", "一般干部", below(&d->r, 10) < 8, -1);
     }
     for (int b = 0; b < d->nbranches; b++) {
         branch *br = &d->branches[b];
@@ -375,7 +423,8 @@ static void plan_persons(ds *d)
         br->clerk_id = br->town >= 0 ? d->town_clerk[br->town].user_id : d->county_clerk.user_id;
         add_person(d, br->unit_id, "支部书记", "一般干部", 1, br->town);
         int n = br->town >= 0 ? 17 : 9;
-        for (int i = 0; i < n; i++) add_person(d, br->unit_id, i == 0 ? "组织委员" : "党员", "普通党员", 1, br->town);
+        for (int i = 0; i < n; i++)
+            add_person(d, br->unit_id, i == 0 ? "组织委员" : "党员", "普通党员", 1, br->town);
         br->count = d->npersons - br->first;
     }
 }
@@ -396,12 +445,13 @@ static err_code batch_fn(store_tx *tx, void *ctx)
     err_code e = b->fn(tx, b);
     if (e != E_OK) return e;
     ds *d = b->d;
-    return app_audit(d->ap, tx, d->a, &d->sys, "study.demo.import", arena_sprintf(d->a, "study:demo:%s", b->label),
+    return app_audit(d->ap, tx, d->a, &d->sys, "study.demo.import",
+                     arena_sprintf(d->a, "study:demo:%s", b->label),
                      json_pack("{sI sI sI sI sI sI sI}", "persons", (json_int_t)b->persons,
                                "activities", (json_int_t)b->activities, "attendance",
                                (json_int_t)b->attendance, "reflections", (json_int_t)b->reflections,
-                               "outputs", (json_int_t)b->outputs, "site_visits", (json_int_t)b->visits,
-                               "audience", (json_int_t)b->audience));
+                               "outputs", (json_int_t)b->outputs, "site_visits",
+                               (json_int_t)b->visits, "audience", (json_int_t)b->audience));
 }
 
 static err_code run_batch(ds *d, const char *label, void *work, err_code (*fn)(store_tx *, void *))
@@ -423,9 +473,14 @@ static err_code persons_fn(store_tx *tx, void *ctx)
     int64_t now = clock_now();
     for (int i = 0; i < d->npersons; i++) {
         dperson *p = &d->persons[i];
-        if (text_check_field(p->name, 40, 1) != E_OK || !study_rank_valid(p->rank)) return E_INTERNAL;
-        store_person x = {.unit_id = p->unit_id, .name = p->name, .position = p->position,
-                          .rank = p->rank, .party_member = p->party_member, .created_at = now};
+        if (text_check_field(p->name, 40, 1) != E_OK || !study_rank_valid(p->rank))
+            return E_INTERNAL;
+        store_person x = {.unit_id = p->unit_id,
+                          .name = p->name,
+                          .position = p->position,
+                          .rank = p->rank,
+                          .party_member = p->party_member,
+                          .created_at = now};
         err_code e = store_person_insert(tx, &x);
         if (e != E_OK) return e;
         p->id = x.id;
@@ -454,7 +509,8 @@ typedef struct {
 
 static rec *push(recs *rs)
 {
-    if (rs->n == rs->cap) rs->v = xrealloc(rs->v, (size_t)(rs->cap = rs->cap ? 2 * rs->cap : 256) * sizeof *rs->v);
+    if (rs->n == rs->cap)
+        rs->v = xrealloc(rs->v, (size_t)(rs->cap = rs->cap ? 2 * rs->cap : 256) * sizeof *rs->v);
     rec *r = &rs->v[rs->n++];
     memset(r, 0, sizeof *r);
     r->not_shared = -1;
@@ -465,13 +521,17 @@ static rec *push(recs *rs)
 static int activity_valid(ds *d, const store_activity *x)
 {
     cal_day day;
-    static const char *const kinds[] = {"center_group", "seminar", "field_study", "three_meetings",
-                                        "party_day", "party_lecture", "outreach"};
+    static const char *const kinds[] = {"center_group",   "seminar",   "field_study",
+                                        "three_meetings", "party_day", "party_lecture",
+                                        "outreach"};
     int kind_ok = 0;
-    for (int i = 0; i < COUNT(kinds); i++) kind_ok |= strcmp(x->kind, kinds[i]) == 0;
+    for (int i = 0; i < COUNT(kinds); i++)
+        kind_ok |= strcmp(x->kind, kinds[i]) == 0;
     return kind_ok && cal_parse(x->held_on, &day) == 0 && day <= d->today &&
-           text_check_field(x->topic, 200, 1) == E_OK && text_check_field(x->lead_name, 40, 0) == E_OK &&
-           text_check_field(x->place, 100, 0) == E_OK && x->audience >= 0 && x->audience <= 10000000;
+           text_check_field(x->topic, 200, 1) == E_OK &&
+           text_check_field(x->lead_name, 40, 0) == E_OK &&
+           text_check_field(x->place, 100, 0) == E_OK && x->audience >= 0 &&
+           x->audience <= 10000000;
 }
 
 static err_code month_fn(store_tx *tx, void *ctx)
@@ -490,8 +550,12 @@ static err_code month_fn(store_tx *tx, void *ctx)
         if (!r->x.minutes) r->x.minutes = "";
         err_code e;
         if (r->visit_only) {
-            store_outreach_row v = {.site_id = r->site, .unit_id = r->x.unit_id, .visited_on = r->x.held_on,
-                                    .visitors = r->x.audience, .topic = r->x.topic, .created_at = r->x.created_at};
+            store_outreach_row v = {.site_id = r->site,
+                                    .unit_id = r->x.unit_id,
+                                    .visited_on = r->x.held_on,
+                                    .visitors = r->x.audience,
+                                    .topic = r->x.topic,
+                                    .created_at = r->x.created_at};
             if (day > d->today || r->x.audience < 0 || r->x.audience > 100000) return E_INTERNAL;
             if ((e = store_visit_insert(tx, &v)) != E_OK) return e;
             b->visits++;
@@ -505,10 +569,13 @@ static err_code month_fn(store_tx *tx, void *ctx)
         int n = r->att_count < 64 ? r->att_count : 64, npresent = 0;
         for (int k = 0; k < n; k++) {
             int away = 0;
-            for (int j = 0; j < r->nabsent; j++) away |= r->absent[j] == k;
-            rows[k] = (store_attendance){.person_id = d->persons[r->att_first + k].id, .present = !away,
-                                         .absence_reason = away ? absence_reasons[(i + k) % COUNT(absence_reasons)] : "",
-                                         .shared = !away && r->shared && k != r->not_shared};
+            for (int j = 0; j < r->nabsent; j++)
+                away |= r->absent[j] == k;
+            rows[k] = (store_attendance){
+                .person_id = d->persons[r->att_first + k].id,
+                .present = !away,
+                .absence_reason = away ? absence_reasons[(i + k) % COUNT(absence_reasons)] : "",
+                .shared = !away && r->shared && k != r->not_shared};
             npresent += !away;
         }
         if (n > 0) {
@@ -518,27 +585,36 @@ static err_code month_fn(store_tx *tx, void *ctx)
         }
         for (int k = 0, written = 0; k < n && written < r->reflections && written < npresent; k++) {
             if (!rows[k].present) continue;
-            store_reflection ref = {.activity_id = r->x.id, .person_id = rows[k].person_id,
-                                    .text = arena_sprintf(d->a, reflections[(i + k) % COUNT(reflections)], r->x.topic),
-                                    .created_by = r->x.created_by, .created_at = r->x.created_at + 86400};
+            store_reflection ref = {
+                .activity_id = r->x.id,
+                .person_id = rows[k].person_id,
+                .text = arena_sprintf(d->a, reflections[(i + k) % COUNT(reflections)], r->x.topic),
+                .created_by = r->x.created_by,
+                .created_at = r->x.created_at + 86400};
             if ((e = store_reflection_insert(tx, &ref)) != E_OK) return e;
             b->reflections++, written++;
         }
         if (r->output) {
             const dperson *author = &d->persons[r->att_first + below(&d->r, n ? n : 1)];
-            store_output o = {.unit_id = r->x.unit_id, .activity_id = r->x.id,
-                              .kind = r->output == 1 ? "调研报告" : "理论文章",
-                              .title = r->output == 1 ? arena_sprintf(d->a, "关于%s的调研报告", r->x.topic)
-                                                      : arena_sprintf(d->a, "以%s引领基层工作实践", r->x.topic),
-                              .author = n ? author->name : "", .published_on = r->x.held_on,
-                              .created_at = r->x.created_at};
+            store_output o = {
+                .unit_id = r->x.unit_id,
+                .activity_id = r->x.id,
+                .kind = r->output == 1 ? "调研报告" : "理论文章",
+                .title = r->output == 1 ? arena_sprintf(d->a, "关于%s的调研报告", r->x.topic)
+                                        : arena_sprintf(d->a, "以%s引领基层工作实践", r->x.topic),
+                .author = n ? author->name : "",
+                .published_on = r->x.held_on,
+                .created_at = r->x.created_at};
             if ((e = store_output_insert(tx, &o)) != E_OK) return e;
             b->outputs++;
         }
         if (r->site) {
-            store_outreach_row v = {.site_id = r->site, .unit_id = r->x.unit_id, .visited_on = r->x.held_on,
+            store_outreach_row v = {.site_id = r->site,
+                                    .unit_id = r->x.unit_id,
+                                    .visited_on = r->x.held_on,
                                     .visitors = n ? n - r->nabsent : 20 + below(&d->r, 40),
-                                    .topic = r->x.topic, .created_at = r->x.created_at};
+                                    .topic = r->x.topic,
+                                    .created_at = r->x.created_at};
             if ((e = store_visit_insert(tx, &v)) != E_OK) return e;
             b->visits++;
         }
@@ -582,18 +658,23 @@ static void group_session(ds *d, recs *rs, const group *g, const char *kind, cal
     rec *r = push(rs);
     int is_root = g->unit_id == d->root;
     const dperson *lead = &d->persons[g->first + below(&d->r, g->count)];
-    r->x = (store_activity){.kind = kind, .unit_id = g->unit_id, .held_on = day_text(d, day),
-                            .topic = strcmp(kind, "seminar") == 0
-                                         ? arena_sprintf(d->a, "围绕“%s”专题研讨", theme(y, m))
-                                         : theme(y, m),
-                            .lead_person_id = lead->id, .place = is_root ? "县委常委会议室" : "机关会议室",
-                            .minutes = arena_sprintf(d->a, "%s领学，与会人员结合分管工作交流发言。", lead->name),
-                            .plan_id = plan_of(d, g, y), .created_by = g->clerk_id};
+    r->x = (store_activity){
+        .kind = kind,
+        .unit_id = g->unit_id,
+        .held_on = day_text(d, day),
+        .topic = strcmp(kind, "seminar") == 0 ? arena_sprintf(d->a, "围绕“%s”专题研讨", theme(y, m))
+                                              : theme(y, m),
+        .lead_person_id = lead->id,
+        .place = is_root ? "县委常委会议室" : "机关会议室",
+        .minutes = arena_sprintf(d->a, "%s领学，与会人员结合分管工作交流发言。", lead->name),
+        .plan_id = plan_of(d, g, y),
+        .created_by = g->clerk_id};
     r->att_first = g->first;
     r->att_count = g->count;
     r->shared = 1;
     int lead_at = (int)(lead - &d->persons[g->first]);
-    if (below(&d->r, 10) < 4) r->absent[r->nabsent++] = (lead_at + 1 + below(&d->r, g->count - 1)) % g->count;
+    if (below(&d->r, 10) < 4)
+        r->absent[r->nabsent++] = (lead_at + 1 + below(&d->r, g->count - 1)) % g->count;
     r->reflections = is_root ? 3 + below(&d->r, 3) : below(&d->r, 10) < 2 ? 2 : 0;
 }
 
@@ -619,11 +700,16 @@ static void branch_session(ds *d, recs *rs, const branch *b, int bi, int y, int 
     int lead_at = idx % (b->count - 2);
     const dperson *lead = &d->persons[b->first + lead_at];
     rec *r = push(rs);
-    r->x = (store_activity){.kind = kind < 70 ? "three_meetings" : "party_day", .unit_id = b->unit_id,
-                            .held_on = day_text(d, c), .topic = theme(y, m),
-                            .lead_person_id = nolead ? 0 : lead->id, .place = "党员活动室",
-                            .minutes = nolead ? "未指定领学人，集体自学。" : arena_sprintf(d->a, "%s领学，党员逐一交流分享学习体会。", lead->name),
-                            .created_by = b->clerk_id};
+    r->x = (store_activity){
+        .kind = kind < 70 ? "three_meetings" : "party_day",
+        .unit_id = b->unit_id,
+        .held_on = day_text(d, c),
+        .topic = theme(y, m),
+        .lead_person_id = nolead ? 0 : lead->id,
+        .place = "党员活动室",
+        .minutes = nolead ? "未指定领学人，集体自学。"
+                          : arena_sprintf(d->a, "%s领学，党员逐一交流分享学习体会。", lead->name),
+        .created_by = b->clerk_id};
     r->att_first = b->first;
     r->att_count = b->count;
     r->shared = 1;
@@ -632,7 +718,8 @@ static void branch_session(ds *d, recs *rs, const branch *b, int bi, int y, int 
     if (below(&d->r, 10) < 5) r->absent[r->nabsent++] = away;
     if (silent) {
         int k = (lead_at + 1 + below(&d->r, b->count - 1)) % b->count;
-        if (r->nabsent && k == away) k = (k + 1) % b->count == lead_at ? (k + 2) % b->count : (k + 1) % b->count;
+        if (r->nabsent && k == away)
+            k = (k + 1) % b->count == lead_at ? (k + 2) % b->count : (k + 1) % b->count;
         r->not_shared = k;
     }
     r->reflections = below(&d->r, 10) == 0 ? 2 : 0;
@@ -664,11 +751,9 @@ static const struct {
     const char *name, *unit_code;
     int brand, town_from, size;
 } teams[] = {
-    {"八支宣讲团", "xuanchuanbu", 0, -1, 400},
-    {"津骑兵宣讲团", "jincheng", 3, 1, 60},
-    {"红领巾宣讲团", "jiaotiju", 0, -2, 12},
-    {"柳下夜话宣讲队", "daliu", 1, 6, 60},
-    {"杨抱槐讲坛宣讲队", "duji", 2, 4, 60},
+    {"八支宣讲团", "xuanchuanbu", 0, -1, 760}, /* "千余人的宣讲队伍" in all */
+    {"津骑兵宣讲团", "jincheng", 3, 1, 60},    {"红领巾宣讲团", "jiaotiju", 0, -2, 12},
+    {"柳下夜话宣讲队", "daliu", 1, 6, 60},     {"杨抱槐讲坛宣讲队", "duji", 2, 4, 60},
     {"百姓名嘴宣讲团", "ningcheng", 0, 0, 60},
 };
 static const named sites[] = {
@@ -682,7 +767,8 @@ static err_code build_registries(ds *d)
     err_code e = E_OK;
     const char *field;
     for (int i = 0; e == E_OK && i < COUNT(brands); i++) {
-        store_outreach_row row = {.name = brands[i].name, .unit_id = unit_by_code(d, brands[i].unit_code),
+        store_outreach_row row = {.name = brands[i].name,
+                                  .unit_id = unit_by_code(d, brands[i].unit_code),
                                   .description = brands[i].description};
         e = study_registry_add(d->ap, d->a, &d->sys, "brand", &row, NULL, 0, &field);
         d->brand_ids[i] = row.id;
@@ -700,21 +786,27 @@ static err_code build_registries(ds *d)
             if (from == -2 && p->unit_id != unit) continue;
             if (!p->party_member && below(&d->r, 2)) continue;
             int dup = 0;
-            for (int j = d->team_first[t]; j < d->nmember_idx && !dup; j++) dup = d->member_idx[j] == i;
+            for (int j = d->team_first[t]; j < d->nmember_idx && !dup; j++)
+                dup = d->member_idx[j] == i;
             if (dup) continue;
             d->member_idx[d->nmember_idx++] = i, k++;
         }
         d->team_count[t] = d->nmember_idx - d->team_first[t];
         int64_t *ids = xcalloc((size_t)d->team_count[t] + 1, sizeof *ids);
-        for (int k = 0; k < d->team_count[t]; k++) ids[k] = d->persons[d->member_idx[d->team_first[t] + k]].id;
-        store_outreach_row row = {.name = teams[t].name, .unit_id = unit, .brand_id = d->brand_ids[teams[t].brand]};
-        e = study_registry_add(d->ap, d->a, &d->sys, "team", &row, ids, (size_t)d->team_count[t], &field);
+        for (int k = 0; k < d->team_count[t]; k++)
+            ids[k] = d->persons[d->member_idx[d->team_first[t] + k]].id;
+        store_outreach_row row = {
+            .name = teams[t].name, .unit_id = unit, .brand_id = d->brand_ids[teams[t].brand]};
+        e = study_registry_add(d->ap, d->a, &d->sys, "team", &row, ids, (size_t)d->team_count[t],
+                               &field);
         d->team_ids[t] = row.id;
         free(ids);
     }
     for (int i = 0; e == E_OK && i < COUNT(sites); i++) {
-        store_outreach_row row = {.name = sites[i].name, .unit_id = unit_by_code(d, sites[i].unit_code),
-                                  .address = "宁津县", .description = sites[i].description};
+        store_outreach_row row = {.name = sites[i].name,
+                                  .unit_id = unit_by_code(d, sites[i].unit_code),
+                                  .address = "宁津县",
+                                  .description = sites[i].description};
         e = study_registry_add(d->ap, d->a, &d->sys, "edu_site", &row, NULL, 0, &field);
         d->site_ids[i] = row.id;
     }
@@ -733,10 +825,15 @@ static err_code build_plans(ds *d)
         for (int y = d->y0; e == E_OK && y <= ylast; y++) {
             store_plan_topic topics[12];
             for (int k = 0; k < 12; k++)
-                topics[k] = (store_plan_topic){.month = k + 1, .topic = theme(y, k + 1),
-                                               .planned = g->unit_id == d->root ? (k % 3 == 2 ? 2 : 1) : 3};
-            store_plan plan = {.unit_id = g->unit_id, .year = y,
-                               .title = arena_sprintf(d->a, "%s%d年度理论学习中心组学习计划", g->unit_id == d->root ? "中共宁津县委" : g->name, y)};
+                topics[k] =
+                    (store_plan_topic){.month = k + 1,
+                                       .topic = theme(y, k + 1),
+                                       .planned = g->unit_id == d->root ? (k % 3 == 2 ? 2 : 1) : 3};
+            store_plan plan = {
+                .unit_id = g->unit_id,
+                .year = y,
+                .title = arena_sprintf(d->a, "%s%d年度理论学习中心组学习计划",
+                                       g->unit_id == d->root ? "中共宁津县委" : g->name, y)};
             const char *field;
             e = study_plan_create(d->ap, d->a, &d->sys, &plan, topics, 12, &field);
             g->plan_id[y - d->y0] = plan.id;
@@ -754,14 +851,22 @@ static void pick_lecturers(ds *d, int *chosen, int n)
         int i = below(&d->r, d->npersons);
         if (strcmp(d->persons[i].rank, "普通党员") != 0) continue;
         int dup = 0;
-        for (int k = 0; k < got && !dup; k++) dup = chosen[k] == i;
+        for (int k = 0; k < got && !dup; k++)
+            dup = chosen[k] == i;
         if (!dup) chosen[got++] = i;
     }
 }
 
 static const char *const outreach_topics[] = {
-    "党的创新理论“飞入寻常百姓家”", "讲好惠民政策", "移风易俗新风尚", "乡村振兴看变化",
-    "安全生产进万家", "反电诈知识宣讲", "红色故事宣讲", "法治宣传进乡村", "文明实践志愿服务",
+    "党的创新理论“飞入寻常百姓家”",
+    "讲好惠民政策",
+    "移风易俗新风尚",
+    "乡村振兴看变化",
+    "安全生产进万家",
+    "反电诈知识宣讲",
+    "红色故事宣讲",
+    "法治宣传进乡村",
+    "文明实践志愿服务",
 };
 
 /* Who spoke for team t and where: one of its members, at the member's unit. */
@@ -786,12 +891,15 @@ static err_code build_months(ds *d, int cg_total, int sem_total, int outreach_to
         slots[mi * ng].sem = mi < 24 && (mi % 2 == 1 || mi == 12) ? 1 : 0;
         county_cg += slots[mi * ng].cg, county_sem += slots[mi * ng].sem;
     }
-    for (int left = cg_total - county_cg; left > 0; left--) slots[below(&d->r, NMONTH - 1) * ng + 1 + below(&d->r, ng - 1)].cg++;
-    for (int left = sem_total - county_sem; left > 0; left--) slots[below(&d->r, NMONTH - 1) * ng + 1 + below(&d->r, ng - 1)].sem++;
+    for (int left = cg_total - county_cg; left > 0; left--)
+        slots[below(&d->r, NMONTH - 1) * ng + 1 + below(&d->r, ng - 1)].cg++;
+    for (int left = sem_total - county_sem; left > 0; left--)
+        slots[below(&d->r, NMONTH - 1) * ng + 1 + below(&d->r, ng - 1)].sem++;
 
     int lecturers[136], lect_month[136];
     pick_lecturers(d, lecturers, 136);
-    for (int i = 0; i < 136; i++) lect_month[i] = below(&d->r, NMONTH - 1);
+    for (int i = 0; i < 136; i++)
+        lect_month[i] = below(&d->r, NMONTH - 1);
     int ty_last_month = NMONTH - 2; /* the month before the current one */
 
     err_code e = E_OK;
@@ -820,7 +928,10 @@ static err_code build_months(ds *d, int cg_total, int sem_total, int outreach_to
                     rec *r = &rs.v[rs.n - 1];
                     r->site = d->site_ids[below(&d->r, COUNT(sites))];
                     r->x.topic = "赓续红色血脉 传承革命精神";
-                    r->x.place = sites[r->site == d->site_ids[0] ? 0 : r->site == d->site_ids[1] ? 1 : 2].name;
+                    r->x.place = sites[r->site == d->site_ids[0]   ? 0
+                                       : r->site == d->site_ids[1] ? 1
+                                                                   : 2]
+                                     .name;
                 }
             }
             /* 书记讲党课 at the county and in each township once or twice a year */
@@ -829,9 +940,14 @@ static err_code build_months(ds *d, int cg_total, int sem_total, int outreach_to
                 if (c) {
                     rec *r = push(&rs);
                     const dperson *lead = &d->persons[g->first];
-                    r->x = (store_activity){.kind = "party_lecture", .unit_id = g->unit_id, .held_on = day_text(d, c),
-                                            .topic = arena_sprintf(d->a, "专题党课：%s", theme(y, m)),
-                                            .lead_person_id = lead->id, .place = "党员活动室", .created_by = g->clerk_id};
+                    r->x =
+                        (store_activity){.kind = "party_lecture",
+                                         .unit_id = g->unit_id,
+                                         .held_on = day_text(d, c),
+                                         .topic = arena_sprintf(d->a, "专题党课：%s", theme(y, m)),
+                                         .lead_person_id = lead->id,
+                                         .place = "党员活动室",
+                                         .created_by = g->clerk_id};
                 }
             }
         }
@@ -842,9 +958,12 @@ static err_code build_months(ds *d, int cg_total, int sem_total, int outreach_to
             rec *r = push(&rs);
             r->visit_only = 1;
             r->site = d->site_ids[below(&d->r, COUNT(sites))];
-            r->x = (store_activity){.unit_id = below(&d->r, 3) ? d->village_ids[t][below(&d->r, 4)] : d->branches[below(&d->r, d->nbranches)].unit_id,
-                                    .held_on = day_text(d, c), .topic = "重温入党誓词，接受红色教育",
-                                    .audience = 15 + below(&d->r, 46)};
+            r->x = (store_activity){
+                .unit_id = below(&d->r, 3) ? d->village_ids[t][below(&d->r, 4)]
+                                           : d->branches[below(&d->r, d->nbranches)].unit_id,
+                .held_on = day_text(d, c),
+                .topic = "重温入党誓词，接受红色教育",
+                .audience = 15 + below(&d->r, 46)};
         }
         for (int bi = 0; bi < d->nbranches; bi++)
             branch_session(d, &rs, &d->branches[bi], bi, y, m, mi + bi, mi == ty_last_month);
@@ -854,10 +973,14 @@ static err_code build_months(ds *d, int cg_total, int sem_total, int outreach_to
             cal_day c = random_day(d, y, m);
             if (!c) continue;
             rec *r = push(&rs);
-            r->x = (store_activity){.kind = "party_lecture", .unit_id = p->unit_id, .held_on = day_text(d, c),
-                                    .topic = arena_sprintf(d->a, "微党课：%s", theme(y, m)), .lead_person_id = p->id,
+            r->x = (store_activity){.kind = "party_lecture",
+                                    .unit_id = p->unit_id,
+                                    .held_on = day_text(d, c),
+                                    .topic = arena_sprintf(d->a, "微党课：%s", theme(y, m)),
+                                    .lead_person_id = p->id,
                                     .place = places[below(&d->r, COUNT(places))],
-                                    .created_by = p->town >= 0 ? d->town_clerk[p->town].user_id : d->county_clerk.user_id};
+                                    .created_by = p->town >= 0 ? d->town_clerk[p->town].user_id
+                                                               : d->county_clerk.user_id};
         }
         /* 宣讲: the month's share of the events, by team, brand and speaker */
         int share = outreach_total / NMONTH + (mi < outreach_total % NMONTH);
@@ -868,22 +991,31 @@ static err_code build_months(ds *d, int cg_total, int sem_total, int outreach_to
             t = t < 45 ? 0 : t < 57 ? 1 : t < 62 ? 2 : t < 75 ? 3 : t < 88 ? 4 : 5;
             const dperson *sp = team_speaker(d, t);
             rec *r = push(&rs);
-            r->x = (store_activity){.kind = "outreach", .unit_id = sp->unit_id, .held_on = day_text(d, c),
+            r->x = (store_activity){.kind = "outreach",
+                                    .unit_id = sp->unit_id,
+                                    .held_on = day_text(d, c),
                                     .topic = outreach_topics[below(&d->r, COUNT(outreach_topics))],
-                                    .lead_person_id = sp->id, .place = places[below(&d->r, COUNT(places))],
-                                    .brand_id = d->brand_ids[teams[t].brand], .team_id = d->team_ids[t],
+                                    .lead_person_id = sp->id,
+                                    .place = places[below(&d->r, COUNT(places))],
+                                    .brand_id = d->brand_ids[teams[t].brand],
+                                    .team_id = d->team_ids[t],
                                     .audience = 20 + below(&d->r, 43),
-                                    .created_by = sp->town >= 0 ? d->town_clerk[sp->town].user_id : d->county_clerk.user_id};
+                                    .created_by = sp->town >= 0 ? d->town_clerk[sp->town].user_id
+                                                                : d->county_clerk.user_id};
         }
         if (mi == NMONTH - 1) { /* sessions of the last days, for the observer (see below) */
-            if (d->today - 2 >= first) group_session(d, &rs, &d->groups[0], "center_group", d->today - 2, ty, tm);
-            if (d->today - 3 >= first) group_session(d, &rs, &d->groups[3], "center_group", d->today - 3, ty, tm);
+            if (d->today - 2 >= first)
+                group_session(d, &rs, &d->groups[0], "center_group", d->today - 2, ty, tm);
+            if (d->today - 3 >= first)
+                group_session(d, &rs, &d->groups[3], "center_group", d->today - 3, ty, tm);
         }
         for (int i = 0; i < rs.n; i++) {
             const store_activity *x = &rs.v[i].x;
             if (rs.v[i].visit_only) continue;
-            if (strcmp(x->kind, "outreach") == 0) d->rep->outreach++, d->rep->audience += x->audience;
-            else d->rep->sessions++;
+            if (strcmp(x->kind, "outreach") == 0)
+                d->rep->outreach++, d->rep->audience += x->audience;
+            else
+                d->rep->sessions++;
             if (strcmp(x->kind, "center_group") == 0) d->rep->center_group++;
             if (strcmp(x->kind, "seminar") == 0) d->rep->seminars++;
             if (strcmp(x->kind, "party_lecture") == 0) d->rep->lectures++;
@@ -909,15 +1041,22 @@ typedef struct {
 static err_code find_fn(store_tx *tx, void *ctx)
 {
     find_ctx *f = ctx;
-    store_activity_filter flt = {.category = NULL, .kind = "center_group", .from = f->from, .to = f->to,
-                                 .unit_only = f->unit, .limit = 50};
+    store_activity_filter flt = {.category = NULL,
+                                 .kind = "center_group",
+                                 .from = f->from,
+                                 .to = f->to,
+                                 .unit_only = f->unit,
+                                 .limit = 50};
     int64_t total;
     return store_activity_list(tx, f->a, &flt, &f->items, &f->n, &total);
 }
 
 static const char *const issues[] = {
-    "个别成员发言联系分管工作实际不够紧密", "研讨主题聚焦不够，问题导向有待加强",
-    "学习材料会前下发不及时", "部分成员未提交书面发言材料", "会议记录不够完整规范",
+    "个别成员发言联系分管工作实际不够紧密",
+    "研讨主题聚焦不够，问题导向有待加强",
+    "学习材料会前下发不及时",
+    "部分成员未提交书面发言材料",
+    "会议记录不够完整规范",
 };
 
 typedef struct {
@@ -943,10 +1082,14 @@ static err_code build_observations(ds *d)
 {
     err_code e = E_OK;
     int64_t units[] = {d->root, d->towns[2].id, d->towns[0].id, d->towns[6].id};
-    const principal *answerers[] = {&d->county_clerk, &d->town_clerk[2], &d->town_clerk[0], &d->town_clerk[6]};
+    const principal *answerers[] = {&d->county_clerk, &d->town_clerk[2], &d->town_clerk[0],
+                                    &d->town_clerk[6]};
     int want_overdue = 1;
     for (int u = 0; e == E_OK && u < 4; u++) {
-        find_ctx f = {.a = d->a, .from = day_text(d, d->today - 730), .to = day_text(d, d->today), .unit = units[u]};
+        find_ctx f = {.a = d->a,
+                      .from = day_text(d, d->today - 730),
+                      .to = day_text(d, d->today),
+                      .unit = units[u]};
         e = store_read(d->ap->st, find_fn, &f);
         size_t limit = u == 0 ? 8 : 3;
         for (size_t i = 0; e == E_OK && i < f.n && i < limit; i++) {
@@ -955,9 +1098,13 @@ static err_code build_observations(ds *d)
             int nissues = 1 + (int)(i % 2);
             const char *list[2] = {issues[(i + (size_t)u) % COUNT(issues)],
                                    issues[(i + (size_t)u + 2) % COUNT(issues)]};
-            store_observation o = {.activity_id = f.items[i].id, .observer = d->observer.name,
-                                   .observer_body = u == 0 ? "市委理论学习中心组巡听旁听组" : "县委理论学习中心组巡听旁听组",
-                                   .rating = i % 3 == 0 ? "好" : i % 3 == 1 ? "较好" : "一般",
+            store_observation o = {.activity_id = f.items[i].id,
+                                   .observer = d->observer.name,
+                                   .observer_body = u == 0 ? "市委理论学习中心组巡听旁听组"
+                                                           : "县委理论学习中心组巡听旁听组",
+                                   .rating = i % 3 == 0   ? "好"
+                                             : i % 3 == 1 ? "较好"
+                                                          : "一般",
                                    .comment = "学习准备充分，领学重点突出，研讨交流较为深入。"};
             const char *field;
             clock_fix(evening(day) - 3600);
@@ -975,13 +1122,17 @@ static err_code build_observations(ds *d)
                 continue;
             }
             clock_fix(evening(day) + (int64_t)(1 + i % 2) * 86400);
-            fb_ctx q = {.a = d->a, .f = {.state = "open", .activity_id = o.activity_id, .limit = 20}};
+            fb_ctx q = {.a = d->a,
+                        .f = {.state = "open", .activity_id = o.activity_id, .limit = 20}};
             e = store_read(d->ap->st, fb_fn, &q);
             for (size_t k = 0; e == E_OK && k < q.n; k++) {
-                json_t *fields = json_pack("{ss}", "answer", "已组织专题整改：完善学习制度，会前提前下发学习材料，成员提交书面发言提纲。");
+                json_t *fields = json_pack(
+                    "{ss}", "answer",
+                    "已组织专题整改：完善学习制度，会前提前下发学习材料，成员提交书面发言提纲。");
                 store_feedback out;
                 flow_refusal why;
-                e = study_feedback_answer(d->ap, d->a, answerers[u], q.items[k].id, fields, &out, &why);
+                e = study_feedback_answer(d->ap, d->a, answerers[u], q.items[k].id, fields, &out,
+                                          &why);
                 json_decref(fields);
             }
         }
@@ -997,8 +1148,16 @@ err_code demo_study(app *ap, const demo_options *opt, int64_t root, const demo_u
 {
     if (ntown > MAX_CLERK) return E_INTERNAL;
     ds *d = xcalloc(1, sizeof *d);
-    *d = (ds){.ap = ap, .a = arena_new(), .opt = opt, .r = {(opt->seed ? opt->seed : 2023) * 2654435761u | 1},
-              .root = root, .towns = towns, .ntown = ntown, .depts = depts, .ndept = ndept, .rep = r};
+    *d = (ds){.ap = ap,
+              .a = arena_new(),
+              .opt = opt,
+              .r = {(opt->seed ? opt->seed : 2023) * 2654435761u | 1},
+              .root = root,
+              .towns = towns,
+              .ntown = ntown,
+              .depts = depts,
+              .ndept = ndept,
+              .rep = r};
     memset(r, 0, sizeof *r);
     d->sys = authz_system(d->a);
     d->today = cal_local_day(clock_now());
