@@ -499,8 +499,10 @@ err_code demo_fill(app *ap, const demo_options *opt, FILE *out)
     demo_study_report study = {0};
     if (e == E_OK) {
         demo_unit towns[NTOWN], depts[NDEPT];
-        for (int i = 0; i < NTOWN; i++) towns[i] = (demo_unit){d.town_ids[i], townships[i].code, townships[i].name};
-        for (int i = 0; i < NDEPT; i++) depts[i] = (demo_unit){d.dept_ids[i], departments[i].code, departments[i].name};
+        for (int i = 0; i < NTOWN; i++)
+            towns[i] = (demo_unit){d.town_ids[i], townships[i].code, townships[i].name};
+        for (int i = 0; i < NDEPT; i++)
+            depts[i] = (demo_unit){d.dept_ids[i], departments[i].code, departments[i].name};
         e = demo_study(ap, opt, d.root, towns, NTOWN, depts, NDEPT, &study);
     }
     problem_tick_report tick;
