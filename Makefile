@@ -7,8 +7,11 @@ DB         ?= data/duban.db
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS  = fuzz_jsonx fuzz_config fuzz_csv fuzz_xlsx fuzz_calendar fuzz_flow
+BENCH_BUILD  ?= build-bench
+SCALE        ?= 1
+SEED         ?= 1
 
-.PHONY: all deps web build asan run test test-unit test-asan fuzz clean format
+.PHONY: all deps web build asan run test test-unit test-asan fuzz bench clean format
 
 all: build
 
@@ -60,8 +63,16 @@ fuzz: deps
 	    $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
 
+# Every benchmark beside its baseline (bench/run.sh): SCALE=0.1 for a quick run; the database
+# of each (SEED, SCALE) is generated once under $(BENCH_BUILD)/data/ and reused.
+bench: deps
+	@scripts/install-deps bench
+	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BENCH_BUILD) -j $(JOBS) --target duban bench_gen bench_hello bench_sql
+	@bench/run.sh $(BENCH_BUILD) $(SCALE) $(SEED)
+
 format:
 	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) web/dist
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(BENCH_BUILD) web/dist
