@@ -11,7 +11,7 @@ BENCH_BUILD  ?= build-bench
 SCALE        ?= 1
 SEED         ?= 1
 
-.PHONY: all deps web build asan run test test-unit test-asan fuzz bench clean format
+.PHONY: all deps web build asan run test test-unit test-asan fuzz bench robust clean format
 
 all: build
 
@@ -62,6 +62,11 @@ fuzz: deps
 	    -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- -print_final_stats=1 \
 	    $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
+
+# Durability: 50 rounds of kill -9 under concurrent writes (`make test` runs 5 of them).
+ROUNDS ?= 50
+robust: build
+	DUBAN_BIN=$(CURDIR)/$(BUILD)/duban ROBUST_ROUNDS=$(ROUNDS) node --test tests/robust/robust.test.mjs
 
 # Every benchmark beside its baseline (bench/run.sh): SCALE=0.1 for a quick run; the database
 # of each (SEED, SCALE) is generated once under $(BENCH_BUILD)/data/ and reused.
