@@ -22,6 +22,8 @@
     " WHERE substr(" col ", 1, length(j.value)) = j.value))"
 
 sqlite3_stmt *sq_prep(store_tx *tx, const char *sql);
+/* A statement prepared for one use, outside the cache; the caller finalizes it. */
+sqlite3_stmt *sq_prep_once(store_tx *tx, const char *sql);
 int sq_bind(sqlite3_stmt *st, const char *fmt, ...);
 err_code sq_err(store_tx *tx, int rc);
 /* Steps a statement that returns no rows; maps the outcome. */

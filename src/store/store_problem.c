@@ -1,6 +1,9 @@
 /* store_problem — SQL for problems (问题清单), their co-units, and flow events. */
 #include "store/store_int.h"
 
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PROBLEM_COLS                                                                               \
@@ -151,67 +154,203 @@ err_code store_problem_unit_paths(store_tx *tx, arena *a, int64_t id, const char
 
 /*
  * A reader sees a problem when its lead unit or one of its co-units lies in the reader's scope.
- * ?1 scope, ?2 lead-unit subtree path, ?3 source, ?4 category, ?5 state, ?6 text, ?7 overdue,
- * ?8 supervised, ?9 reopened, ?10 open only, ?11/?12 found range, ?13/?14 closed range (UTC
- * seconds), ?15 leader, ?18 the lead unit itself (0: any; ?16 and ?17 are the callers').
+ *
+ * The WHERE clause holds only the conditions a filter uses. The first design had every
+ * condition in every statement as "(?N IS NULL OR …)", which SQLite cannot plan with an index:
+ * each list, count and figure scanned all problems, and since the long description sits
+ * before the filtered columns in each row, a scan of 1M problems read their overflow pages
+ * too (about 700 ms a list on the benchmark's database). Each condition keeps its parameter
+ * number: ?1 scope, ?2 lead-unit subtree path, ?3 source, ?4 category, ?5 state, ?6 text,
+ * ?11/?12 found range, ?13/?14 closed range (UTC seconds), ?15 leader, ?18 the lead unit
+ * itself, ?21 a subtree to leave out; ?16, ?17 and ?19 are the callers'. Flags (including a
+ * pending extension request) bind nothing.
  */
-#define PROBLEM_WHERE                                                                              \
-    " FROM problem p JOIN unit n ON n.id = p.unit_id WHERE"                                        \
-    " (?1 IS NULL OR EXISTS (SELECT 1 FROM json_each(?1) j WHERE"                                  \
-    "   substr(n.path, 1, length(j.value)) = j.value OR EXISTS (SELECT 1 FROM problem_counit c"   \
-    "   JOIN unit cu ON cu.id = c.unit_id WHERE c.problem_id = p.id"                               \
-    "   AND substr(cu.path, 1, length(j.value)) = j.value)))"                                      \
-    " AND (?2 IS NULL OR substr(n.path, 1, length(?2)) = ?2)"                                      \
-    " AND (?3 IS NULL OR p.source = ?3) AND (?4 IS NULL OR p.category = ?4)"                       \
-    " AND (?5 IS NULL OR p.state = ?5)"                                                            \
-    " AND (?6 IS NULL OR instr(p.title, ?6) > 0 OR instr(p.description, ?6) > 0"                  \
-    "      OR instr(p.subject, ?6) > 0)"                                                           \
-    " AND (?7 = 0 OR p.overdue = 1) AND (?8 = 0 OR p.supervised = 1)"                              \
-    " AND (?9 = 0 OR p.reopened > 0) AND (?10 = 0 OR p.state <> 'closed')"                         \
-    " AND (?11 IS NULL OR p.found_on >= ?11) AND (?12 IS NULL OR p.found_on <= ?12)"               \
-    " AND (?13 = 0 OR p.closed_at >= ?13) AND (?14 = 0 OR p.closed_at < ?14)"              \
-    " AND (?15 = 0 OR p.leader_user_id = ?15) AND (?18 = 0 OR p.unit_id = ?18)"              \
-    " AND (?20 = 0 OR (SELECT e.action FROM flow_event e WHERE e.flow = 'problem'"                \
-    "   AND e.item_id = p.id AND e.action IN ('request_extension', 'approve_extension',"          \
-    "   'reject_extension') ORDER BY e.id DESC LIMIT 1) = 'request_extension')"                   \
-    " AND (?21 IS NULL OR substr(n.path, 1, length(?21)) <> ?21)"
+enum {
+    T_SCOPE, T_SUBTREE, T_SOURCE, T_CATEGORY, T_STATE, T_TEXT, T_OVERDUE, T_SUPERVISED,
+    T_REOPENED, T_OPEN, T_FOUND_FROM, T_FOUND_TO, T_CLOSED_FROM, T_CLOSED_TO, T_LEADER, T_UNIT,
+    T_EXTENSION_PENDING, T_NOT_UNDER, NTERMS
+};
+static const char *const terms[NTERMS] = {
+    [T_SCOPE] = " AND EXISTS (SELECT 1 FROM json_each(?1) j WHERE"
+                " substr(n.path, 1, length(j.value)) = j.value OR EXISTS (SELECT 1 FROM"
+                " problem_counit c JOIN unit cu ON cu.id = c.unit_id WHERE c.problem_id = p.id"
+                " AND substr(cu.path, 1, length(j.value)) = j.value))",
+    [T_SUBTREE] = " AND substr(n.path, 1, length(?2)) = ?2",
+    [T_SOURCE] = " AND p.source = ?3",
+    [T_CATEGORY] = " AND p.category = ?4",
+    [T_STATE] = " AND p.state = ?5",
+    [T_TEXT] = " AND (instr(p.title, ?6) > 0 OR instr(p.description, ?6) > 0"
+               " OR instr(p.subject, ?6) > 0)",
+    [T_OVERDUE] = " AND p.overdue = 1",
+    [T_SUPERVISED] = " AND p.supervised = 1",
+    [T_REOPENED] = " AND p.reopened > 0",
+    [T_OPEN] = " AND p.state <> 'closed'",
+    [T_FOUND_FROM] = " AND p.found_on >= ?11",
+    [T_FOUND_TO] = " AND p.found_on <= ?12",
+    [T_CLOSED_FROM] = " AND p.closed_at >= ?13",
+    [T_CLOSED_TO] = " AND p.closed_at < ?14",
+    [T_LEADER] = " AND p.leader_user_id = ?15",
+    [T_UNIT] = " AND p.unit_id = ?18",
+    [T_EXTENSION_PENDING] = " AND (SELECT e.action FROM flow_event e WHERE e.flow = 'problem'"
+                            " AND e.item_id = p.id AND e.action IN ('request_extension',"
+                            " 'approve_extension', 'reject_extension') ORDER BY e.id DESC"
+                            " LIMIT 1) = 'request_extension'",
+    [T_NOT_UNDER] = " AND substr(n.path, 1, length(?21)) <> ?21",
+};
 
+/*
+ * 1 when the scope holds the root's path ("/1/": one component), which every unit lies
+ * under: the scope test then passes for every problem and is left out. Scopes are JSON
+ * arrays of unit paths made by authz_scope, so the root appears as the exact text "/N/".
+ */
+static int scope_is_everything(const char *scope)
+{
+    for (const char *q = scope; (q = strstr(q, "\"/")) != NULL; q++) {
+        const char *d = q + 2;
+        while (*d >= '0' && *d <= '9') d++;
+        if (d > q + 2 && d[0] == '/' && d[1] == '"') return 1;
+    }
+    return 0;
+}
+
+static unsigned filter_mask(const char *subtree, const store_problem_filter *f)
+{
+    const int used[NTERMS] = {
+        [T_SCOPE] = f->scope && !scope_is_everything(f->scope),
+        [T_SUBTREE] = subtree != NULL, [T_SOURCE] = opt(f->source) != NULL,
+        [T_CATEGORY] = opt(f->category) != NULL, [T_STATE] = opt(f->state) != NULL,
+        [T_TEXT] = opt(f->q) != NULL, [T_OVERDUE] = f->overdue, [T_SUPERVISED] = f->supervised,
+        [T_REOPENED] = f->reopened, [T_OPEN] = f->open_only,
+        [T_FOUND_FROM] = opt(f->found_from) != NULL, [T_FOUND_TO] = opt(f->found_to) != NULL,
+        [T_CLOSED_FROM] = f->closed_from != 0, [T_CLOSED_TO] = f->closed_to != 0,
+        [T_LEADER] = f->leader_user_id != 0, [T_UNIT] = f->unit_only && f->unit_id,
+        [T_EXTENSION_PENDING] = f->extension_pending, [T_NOT_UNDER] = f->not_under != NULL,
+    };
+    unsigned m = 0;
+    for (int i = 0; i < NTERMS; i++)
+        if (used[i]) m |= 1u << i;
+    return m;
+}
+
+/*
+ * The statements built from a shape ("…%s…", where the terms go) and a mask are kept for the
+ * process's life, so each has a stable address for the per-connection statement cache. Their
+ * number is bounded (a caller could combine filters at will); past the bound a statement is
+ * prepared for the one call and finalized after.
+ */
+enum { MAX_SHAPES = 256 };
+typedef struct {
+    const char *shape;
+    unsigned mask;
+    char *sql;
+} shape_sql;
+static shape_sql shapes[MAX_SHAPES];
+static int nshapes;
+static pthread_mutex_t shapes_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static char *build_sql(const char *shape, unsigned mask)
+{
+    size_t len = strlen(shape) + 1;
+    for (int i = 0; i < NTERMS; i++)
+        if (mask & (1u << i)) len += strlen(terms[i]);
+    char *where = xmalloc(len), *w = where;
+    *w = 0;
+    for (int i = 0; i < NTERMS; i++)
+        if (mask & (1u << i)) w = stpcpy(w, terms[i]);
+    char *sql = xasprintf(shape, where);
+    free(where);
+    return sql;
+}
+
+/* A filtered statement: cached (owned 0) or prepared for this call only (owned 1). */
+typedef struct {
+    sqlite3_stmt *st;
+    int owned;
+} fstmt;
+
+static fstmt prep_filtered(store_tx *tx, const char *shape, unsigned mask)
+{
+    const char *sql = NULL;
+    pthread_mutex_lock(&shapes_lock);
+    for (int i = 0; i < nshapes && !sql; i++)
+        if (shapes[i].shape == shape && shapes[i].mask == mask) sql = shapes[i].sql;
+    if (!sql && nshapes < MAX_SHAPES) {
+        shapes[nshapes] = (shape_sql){shape, mask, build_sql(shape, mask)};
+        sql = shapes[nshapes++].sql;
+    }
+    pthread_mutex_unlock(&shapes_lock);
+    if (sql) return (fstmt){sq_prep(tx, sql), 0};
+    char *once = build_sql(shape, mask);
+    fstmt f = {sq_prep_once(tx, once), 1};
+    free(once);
+    return f;
+}
+
+static void done_filtered(fstmt *f)
+{
+    if (f->owned) sqlite3_finalize(f->st);
+    else sqlite3_reset(f->st);
+}
+
+static void bind_text_at(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+/* Binds the parameters of the terms in the statement (absent ones are never referenced). */
 static void bind_filter(sqlite3_stmt *st, const char *subtree, const store_problem_filter *f)
 {
-    sq_bind(st, "ssssssiiiissiii", f->scope, subtree, opt(f->source), opt(f->category),
-            opt(f->state), opt(f->q), (int64_t)f->overdue, (int64_t)f->supervised,
-            (int64_t)f->reopened, (int64_t)f->open_only, opt(f->found_from), opt(f->found_to),
-            f->closed_from, f->closed_to, f->leader_user_id);
+    bind_text_at(st, 1, f->scope);
+    bind_text_at(st, 2, subtree);
+    bind_text_at(st, 3, opt(f->source));
+    bind_text_at(st, 4, opt(f->category));
+    bind_text_at(st, 5, opt(f->state));
+    bind_text_at(st, 6, opt(f->q));
+    bind_text_at(st, 11, opt(f->found_from));
+    bind_text_at(st, 12, opt(f->found_to));
+    sqlite3_bind_int64(st, 13, f->closed_from);
+    sqlite3_bind_int64(st, 14, f->closed_to);
+    sqlite3_bind_int64(st, 15, f->leader_user_id);
     sqlite3_bind_int64(st, 18, f->unit_only ? f->unit_id : 0);
-    sqlite3_bind_int64(st, 20, f->extension_pending);
-    if (f->not_under) sqlite3_bind_text(st, 21, f->not_under, -1, SQLITE_STATIC);
-    else sqlite3_bind_null(st, 21);
+    bind_text_at(st, 21, f->not_under);
+}
+
+#define FROM_PROBLEMS " FROM problem p JOIN unit n ON n.id = p.unit_id WHERE 1%s"
+
+/* The lead unit's subtree path of a filter with unit_id, else NULL. */
+static err_code subtree_of(store_tx *tx, arena *a, const store_problem_filter *f,
+                           const char **subtree)
+{
+    *subtree = NULL;
+    if (!f->unit_id) return E_OK;
+    store_unit u;
+    err_code e = store_unit_get(tx, a, f->unit_id, &u);
+    if (e == E_OK) *subtree = u.path;
+    return e;
 }
 
 err_code store_problem_list(store_tx *tx, arena *a, const store_problem_filter *f,
                             store_problem **out, size_t *n, int64_t *total)
 {
-    static const char count_sql[] = "SELECT count(*)" PROBLEM_WHERE;
-    static const char sql[] = "SELECT " PROBLEM_COLS PROBLEM_WHERE
-                              " ORDER BY p.id DESC LIMIT ?16 OFFSET ?17";
-    const char *subtree = NULL;
-    if (f->unit_id) {
-        store_unit u;
-        err_code e = store_unit_get(tx, a, f->unit_id, &u);
-        if (e != E_OK) return e;
-        subtree = u.path;
-    }
-    sqlite3_stmt *st = sq_prep(tx, count_sql);
-    bind_filter(st, subtree, f);
-    int rc = sqlite3_step(st);
+    static const char count_shape[] = "SELECT count(*)" FROM_PROBLEMS;
+    static const char shape[] = "SELECT " PROBLEM_COLS FROM_PROBLEMS
+                                " ORDER BY p.id DESC LIMIT ?16 OFFSET ?17";
+    const char *subtree;
+    err_code e = subtree_of(tx, a, f, &subtree);
+    if (e != E_OK) return e;
+    unsigned mask = filter_mask(subtree, f);
+    fstmt c = prep_filtered(tx, count_shape, mask);
+    bind_filter(c.st, subtree, f);
+    int rc = sqlite3_step(c.st);
+    *total = rc == SQLITE_ROW ? sqlite3_column_int64(c.st, 0) : 0;
+    done_filtered(&c);
     if (rc != SQLITE_ROW) return sq_err(tx, rc);
-    *total = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    st = sq_prep(tx, sql);
-    bind_filter(st, subtree, f);
-    sqlite3_bind_int64(st, 16, f->limit);
-    sqlite3_bind_int64(st, 17, f->offset);
-    err_code e = sq_collect(tx, a, st, sizeof(store_problem), read_problem, (void **)out, n);
+    fstmt l = prep_filtered(tx, shape, mask);
+    bind_filter(l.st, subtree, f);
+    sqlite3_bind_int64(l.st, 16, f->limit);
+    sqlite3_bind_int64(l.st, 17, f->offset);
+    e = sq_collect(tx, a, l.st, sizeof(store_problem), read_problem, (void **)out, n);
+    done_filtered(&l);
     /* The co-units too: the list shows counit_ids and the ledger its 配合单位 column. */
     for (size_t i = 0; e == E_OK && i < *n; i++) e = load_counits(tx, a, &(*out)[i]);
     return e;
@@ -220,20 +359,17 @@ err_code store_problem_list(store_tx *tx, arena *a, const store_problem_filter *
 err_code store_problem_page(store_tx *tx, arena *a, const store_problem_filter *f,
                             int64_t after_id, int64_t limit, store_problem **out, size_t *n)
 {
-    static const char sql[] = "SELECT " PROBLEM_COLS PROBLEM_WHERE
-                              " AND p.id > ?19 ORDER BY p.id LIMIT ?16";
-    const char *subtree = NULL;
-    if (f->unit_id) {
-        store_unit u;
-        err_code e = store_unit_get(tx, a, f->unit_id, &u);
-        if (e != E_OK) return e;
-        subtree = u.path;
-    }
-    sqlite3_stmt *st = sq_prep(tx, sql);
-    bind_filter(st, subtree, f);
-    sqlite3_bind_int64(st, 16, limit);
-    sqlite3_bind_int64(st, 19, after_id);
-    err_code e = sq_collect(tx, a, st, sizeof(store_problem), read_problem, (void **)out, n);
+    static const char shape[] = "SELECT " PROBLEM_COLS FROM_PROBLEMS
+                                " AND p.id > ?19 ORDER BY p.id LIMIT ?16";
+    const char *subtree;
+    err_code e = subtree_of(tx, a, f, &subtree);
+    if (e != E_OK) return e;
+    fstmt l = prep_filtered(tx, shape, filter_mask(subtree, f));
+    bind_filter(l.st, subtree, f);
+    sqlite3_bind_int64(l.st, 16, limit);
+    sqlite3_bind_int64(l.st, 19, after_id);
+    e = sq_collect(tx, a, l.st, sizeof(store_problem), read_problem, (void **)out, n);
+    done_filtered(&l);
     for (size_t i = 0; e == E_OK && i < *n; i++) e = load_counits(tx, a, &(*out)[i]);
     return e;
 }
@@ -381,10 +517,10 @@ err_code store_event_last_id(store_tx *tx, const char *flow, int64_t item_id, co
     " instr(substr(n.path, length(?16) + 1), '/') - 1) END"
 #define STATS_SELECT(key)                                                                          \
     "SELECT " key " AS k, count(*), sum(p.state = 'closed'), sum(p.state <> 'closed'),"           \
-    " sum(p.overdue = 1 AND p.state <> 'closed'), sum(p.reopened > 0)" PROBLEM_WHERE             \
+    " sum(p.overdue = 1 AND p.state <> 'closed'), sum(p.reopened > 0)" FROM_PROBLEMS             \
     " AND (?16 IS NULL OR substr(n.path, 1, length(?16)) = ?16) GROUP BY k ORDER BY k"
 #define CLOSURE_SELECT(key)                                                                        \
-    "SELECT " key " AS k, p.found_on, p.closed_at" PROBLEM_WHERE                                  \
+    "SELECT " key " AS k, p.found_on, p.closed_at" FROM_PROBLEMS                                  \
     " AND p.state = 'closed' AND (?16 IS NULL OR substr(n.path, 1, length(?16)) = ?16)"
 
 static const char *const stats_sql[] = {
@@ -400,13 +536,17 @@ static const char *const closure_sql[] = {
     [PG_MONTH] = CLOSURE_SELECT("substr(p.found_on, 1, 7)"),
 };
 
-static sqlite3_stmt *prep_grouped(store_tx *tx, const char *sql, const store_problem_filter *f,
-                                  const char *parent_path)
+/* Runs a grouped figure query of shape over f's problems, collecting rows with read. */
+static err_code grouped(store_tx *tx, arena *a, const char *shape, const store_problem_filter *f,
+                        const char *parent_path, size_t size, sq_read_fn read, void **out,
+                        size_t *n)
 {
-    sqlite3_stmt *st = sq_prep(tx, sql);
-    bind_filter(st, NULL, f);
-    if (parent_path) sqlite3_bind_text(st, 16, parent_path, -1, SQLITE_TRANSIENT);
-    return st;
+    fstmt g = prep_filtered(tx, shape, filter_mask(NULL, f));
+    bind_filter(g.st, NULL, f);
+    if (parent_path) sqlite3_bind_text(g.st, 16, parent_path, -1, SQLITE_TRANSIENT);
+    err_code e = sq_collect(tx, a, g.st, size, read, out, n);
+    done_filtered(&g);
+    return e;
 }
 
 /* One row of store_problem_stats. */
@@ -425,8 +565,8 @@ err_code store_problem_stats(store_tx *tx, arena *a, const store_problem_filter 
                              problem_grouping g, const char *parent_path,
                              store_problem_group **out, size_t *n)
 {
-    sqlite3_stmt *st = prep_grouped(tx, stats_sql[g], f, parent_path);
-    return sq_collect(tx, a, st, sizeof(store_problem_group), read_problem_stats, (void **)out, n);
+    return grouped(tx, a, stats_sql[g], f, parent_path, sizeof(store_problem_group),
+                   read_problem_stats, (void **)out, n);
 }
 
 /* One row of store_problem_closures. */
@@ -442,8 +582,8 @@ err_code store_problem_closures(store_tx *tx, arena *a, const store_problem_filt
                                 problem_grouping g, const char *parent_path,
                                 store_problem_closure **out, size_t *n)
 {
-    sqlite3_stmt *st = prep_grouped(tx, closure_sql[g], f, parent_path);
-    return sq_collect(tx, a, st, sizeof(store_problem_closure), read_problem_closures, (void **)out, n);
+    return grouped(tx, a, closure_sql[g], f, parent_path, sizeof(store_problem_closure),
+                   read_problem_closures, (void **)out, n);
 }
 
 /* One row of store_problem_recurring. */
@@ -458,18 +598,16 @@ static void read_problem_recurring(arena *a, sqlite3_stmt *st, void *row)
 err_code store_problem_recurring(store_tx *tx, arena *a, const store_problem_filter *f,
                                  int64_t min_units, store_recurring **out, size_t *n)
 {
-    static const char sql[] = "SELECT p.category, count(DISTINCT p.unit_id) AS u, count(*)"
-                              PROBLEM_WHERE " GROUP BY p.category HAVING u >= ?16"
-                              " ORDER BY u DESC, p.category";
-    const char *subtree = NULL;
-    if (f->unit_id) {
-        store_unit u;
-        err_code e = store_unit_get(tx, a, f->unit_id, &u);
-        if (e != E_OK) return e;
-        subtree = u.path;
-    }
-    sqlite3_stmt *st = sq_prep(tx, sql);
-    bind_filter(st, subtree, f);
-    sqlite3_bind_int64(st, 16, min_units);
-    return sq_collect(tx, a, st, sizeof(store_recurring), read_problem_recurring, (void **)out, n);
+    static const char shape[] = "SELECT p.category, count(DISTINCT p.unit_id) AS u, count(*)"
+                                FROM_PROBLEMS " GROUP BY p.category HAVING u >= ?16"
+                                " ORDER BY u DESC, p.category";
+    const char *subtree;
+    err_code e = subtree_of(tx, a, f, &subtree);
+    if (e != E_OK) return e;
+    fstmt r = prep_filtered(tx, shape, filter_mask(subtree, f));
+    bind_filter(r.st, subtree, f);
+    sqlite3_bind_int64(r.st, 16, min_units);
+    e = sq_collect(tx, a, r.st, sizeof(store_recurring), read_problem_recurring, (void **)out, n);
+    done_filtered(&r);
+    return e;
 }

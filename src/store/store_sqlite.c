@@ -277,6 +277,16 @@ sqlite3_stmt *sq_prep(store_tx *tx, const char *sql)
     abort();
 }
 
+sqlite3_stmt *sq_prep_once(store_tx *tx, const char *sql)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(tx->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        log_error("cannot prepare statement: %s: %s", sqlite3_errmsg(tx->db), sql);
+        abort(); /* our own SQL is wrong: a bug, not an input error */
+    }
+    return st;
+}
+
 int sq_bind(sqlite3_stmt *st, const char *fmt, ...)
 {
     /* More values than the statement has parameters is always a bug in the caller. */
