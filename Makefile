@@ -11,7 +11,7 @@ BENCH_BUILD  ?= build-bench
 SCALE        ?= 1
 SEED         ?= 1
 
-.PHONY: all deps web build asan run test test-unit test-asan fuzz bench robust clean format
+.PHONY: all deps web build asan run test test-unit test-asan fuzz bench soak robust clean format
 
 all: build
 
@@ -75,6 +75,13 @@ bench: deps
 	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BENCH_BUILD) -j $(JOBS) --target duban bench_gen bench_hello bench_sql
 	@bench/run.sh $(BENCH_BUILD) $(SCALE) $(SEED)
+
+# Ten minutes of mixed load at 80% of the measured maximum (bench/soak.sh).
+soak: deps
+	@scripts/install-deps bench
+	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BENCH_BUILD) -j $(JOBS) --target duban bench_gen
+	@bench/soak.sh $(BENCH_BUILD) $(SCALE) $(SEED)
 
 format:
 	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]')

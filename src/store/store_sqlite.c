@@ -6,6 +6,12 @@
  * snapshots through WAL. Pragmas: WAL, foreign keys on, a busy timeout for other processes
  * (a CLI command while the server runs), synchronous=FULL so an acknowledged commit survives
  * a crash or power loss.
+ *
+ * Group commit: writers that arrive while a transaction is being committed queue up; the
+ * first of them then runs the whole queue in one transaction, each caller's function under
+ * its own savepoint (a failing one rolls back only its own changes and after-commit hooks),
+ * and one COMMIT — one fsync — makes all of them durable together. Each caller returns only
+ * after that commit, with its own result; if the commit fails, every one of them fails.
  */
 #include "store/store_int.h"
 
@@ -41,9 +47,22 @@ struct store_tx {
     int writer;
 };
 
+/* A caller of store_write waiting in the group-commit queue. */
+typedef struct write_req {
+    store_fn fn;
+    void *ctx;
+    err_code rc;
+    int done;
+    struct write_req *next;
+} write_req;
+
 struct store {
     store_tx writer;
-    pthread_mutex_t write_lock;
+    pthread_mutex_t write_lock; /* the writer connection */
+    pthread_mutex_t queue_lock; /* the queue and `leading` */
+    pthread_cond_t queue_cond;
+    write_req *queue, **queue_tail;
+    int leading; /* a caller is running a batch */
     store_tx *readers;
     int nreaders;
     int *free_readers, nfree;
@@ -95,6 +114,9 @@ store *store_open(const char *path, int readers, int create, char *err, size_t e
 {
     store *st = xcalloc(1, sizeof *st);
     pthread_mutex_init(&st->write_lock, NULL);
+    pthread_mutex_init(&st->queue_lock, NULL);
+    pthread_cond_init(&st->queue_cond, NULL);
+    st->queue_tail = &st->queue;
     pthread_mutex_init(&st->pool_lock, NULL);
     pthread_cond_init(&st->pool_cond, NULL);
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
@@ -125,6 +147,8 @@ void store_close(store *st)
     free(st->readers);
     free(st->free_readers);
     pthread_mutex_destroy(&st->write_lock);
+    pthread_mutex_destroy(&st->queue_lock);
+    pthread_cond_destroy(&st->queue_cond);
     pthread_mutex_destroy(&st->pool_lock);
     pthread_cond_destroy(&st->pool_cond);
     free(st);
@@ -156,25 +180,82 @@ static err_code exec_simple(store_tx *tx, const char *sql)
     return rc == SQLITE_OK ? E_OK : sq_err(tx, rc);
 }
 
-err_code store_write(store *st, store_fn fn, void *ctx)
+/* Runs one caller's function under a savepoint of the open transaction; a failure undoes
+ * only its own changes and forgets the hooks it registered. */
+static void run_one(store_tx *tx, write_req *w)
+{
+    int hooks_before = tx->nhooks;
+    w->rc = exec_simple(tx, "SAVEPOINT w");
+    if (w->rc != E_OK) return;
+    w->rc = w->fn(tx, w->ctx);
+    reset_all(tx);
+    if (w->rc != E_OK) {
+        exec_simple(tx, "ROLLBACK TO w");
+        tx->nhooks = hooks_before;
+    }
+    exec_simple(tx, "RELEASE w");
+}
+
+/* Fails every caller of the batch that had succeeded (their changes are gone with rc). */
+static void fail_batch(write_req *batch, err_code rc)
+{
+    for (write_req *w = batch; w; w = w->next)
+        if (w->rc == E_OK) w->rc = rc;
+}
+
+/* One transaction for the whole batch, committed once; then the hooks of those it kept. */
+static void run_batch(store *st, write_req *batch)
 {
     pthread_mutex_lock(&st->write_lock);
     store_tx *tx = &st->writer;
     tx->nhooks = 0;
     err_code rc = exec_simple(tx, "BEGIN IMMEDIATE");
-    if (rc != E_OK) goto out;
-    rc = fn(tx, ctx);
-    reset_all(tx);
+    for (write_req *w = batch; w; w = w->next) {
+        if (rc != E_OK) {
+            w->rc = rc;
+            continue;
+        }
+        run_one(tx, w);
+        /* Some errors (a full disk, I/O) end the whole transaction: nothing of it remains,
+         * and what follows must not run outside a transaction. */
+        if (sqlite3_get_autocommit(tx->db)) rc = w->rc != E_OK ? w->rc : E_INTERNAL;
+    }
     if (rc == E_OK) rc = exec_simple(tx, "COMMIT");
     if (rc != E_OK) {
         if (!sqlite3_get_autocommit(tx->db)) exec_simple(tx, "ROLLBACK");
-        goto out;
+        fail_batch(batch, rc);
+    } else {
+        for (int i = 0; i < tx->nhooks; i++) tx->hooks[i].fn(tx->hooks[i].arg);
     }
-    for (int i = 0; i < tx->nhooks; i++) tx->hooks[i].fn(tx->hooks[i].arg);
-out:
     tx->nhooks = 0;
     pthread_mutex_unlock(&st->write_lock);
-    return rc;
+}
+
+err_code store_write(store *st, store_fn fn, void *ctx)
+{
+    write_req me = {.fn = fn, .ctx = ctx};
+    pthread_mutex_lock(&st->queue_lock);
+    *st->queue_tail = &me;
+    st->queue_tail = &me.next;
+    while (!me.done) {
+        if (st->leading) {
+            pthread_cond_wait(&st->queue_cond, &st->queue_lock);
+            continue;
+        }
+        /* Lead: take everyone queued so far (this caller included) as one batch. */
+        st->leading = 1;
+        write_req *batch = st->queue;
+        st->queue = NULL;
+        st->queue_tail = &st->queue;
+        pthread_mutex_unlock(&st->queue_lock);
+        run_batch(st, batch);
+        pthread_mutex_lock(&st->queue_lock);
+        for (write_req *w = batch; w; w = w->next) w->done = 1;
+        st->leading = 0;
+        pthread_cond_broadcast(&st->queue_cond);
+    }
+    pthread_mutex_unlock(&st->queue_lock);
+    return me.rc;
 }
 
 err_code store_read(store *st, store_fn fn, void *ctx)

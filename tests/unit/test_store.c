@@ -1,7 +1,7 @@
 /*
  * Tests of the store: migrations and the version guard, units in tree order with scope
  * filters, moves and renames, duplicates, rollback of a failed write, after-commit hooks,
- * the user list filters and the online backup.
+ * the user list filters, the online backup, and group commit of concurrent writers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,10 +15,13 @@
 #include "org/org.h"
 #include "store/migrate.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int setup_env(void **state)
 {
@@ -129,6 +132,82 @@ static void test_meta(void **state)
     assert_string_equal(m.value, "第二个值");
     m.key = "missing";
     assert_err(store_read(e->ap.st, meta_get_fn, &m), E_NOT_FOUND);
+}
+
+/* ---- group commit ---- */
+
+enum { GC_THREADS = 8, GC_WRITES = 25 };
+
+typedef struct {
+    tu_env *e;
+    int thread;
+    atomic_int *hooks;
+    err_code rc[GC_WRITES];
+} gc_ctx;
+
+typedef struct {
+    gc_ctx *c;
+    int i;
+} gc_write;
+
+static void gc_hook(void *arg)
+{
+    atomic_fetch_add((atomic_int *)arg, 1);
+}
+
+/* Writes its key, registers a hook, lingers so that others queue up; every third write of
+ * thread 0 then fails, which must undo its key and its hook only. */
+static err_code gc_fn(store_tx *tx, void *ctx)
+{
+    gc_write *w = ctx;
+    char key[32];
+    snprintf(key, sizeof key, "gc-%d-%d", w->c->thread, w->i);
+    err_code e = store_meta_set(tx, key, "v");
+    if (e != E_OK) return e;
+    store_after_commit(tx, gc_hook, w->c->hooks);
+    usleep(300);
+    return w->c->thread == 0 && w->i % 3 == 0 ? E_CONFLICT : E_OK;
+}
+
+static void *gc_thread(void *arg)
+{
+    gc_ctx *c = arg;
+    for (int i = 0; i < GC_WRITES; i++) {
+        gc_write w = {c, i};
+        c->rc[i] = store_write(c->e->ap.st, gc_fn, &w);
+    }
+    return NULL;
+}
+
+static void test_group_commit(void **state)
+{
+    tu_env *e = *state;
+    atomic_int hooks = 0;
+    gc_ctx ctx[GC_THREADS];
+    pthread_t th[GC_THREADS];
+    for (int t = 0; t < GC_THREADS; t++) {
+        ctx[t] = (gc_ctx){.e = e, .thread = t, .hooks = &hooks};
+        assert_int_equal(pthread_create(&th[t], NULL, gc_thread, &ctx[t]), 0);
+    }
+    for (int t = 0; t < GC_THREADS; t++) pthread_join(th[t], NULL);
+    int failed = 0;
+    for (int t = 0; t < GC_THREADS; t++)
+        for (int i = 0; i < GC_WRITES; i++) {
+            int fails = t == 0 && i % 3 == 0;
+            assert_err(ctx[t].rc[i], fails ? E_CONFLICT : E_OK);
+            char key[32];
+            snprintf(key, sizeof key, "gc-%d-%d", t, i);
+            meta_ctx m = {.a = e->a, .key = key};
+            assert_err(store_read(e->ap.st, meta_get_fn, &m), fails ? E_NOT_FOUND : E_OK);
+            failed += fails;
+        }
+    /* Each kept write's hook ran once, after its commit; no failed write's hook ran. */
+    assert_int_equal(atomic_load(&hooks), GC_THREADS * GC_WRITES - failed);
+    /* And nothing else of theirs was written. */
+    sqlite3 *db = tu_raw(e);
+    int64_t kept = tu_query_int(db, "SELECT count(*) FROM meta WHERE key LIKE 'gc-%'");
+    sqlite3_close(db);
+    assert_int_equal(kept, GC_THREADS * GC_WRITES - failed);
 }
 
 /* ---- units ---- */
@@ -694,6 +773,7 @@ int main(void)
         cmocka_unit_test(test_new_file_is_migrated),
         ENV_TEST(test_newer_database_refused),
         ENV_TEST(test_meta),
+        ENV_TEST(test_group_commit),
         ENV_TEST(test_unit_insert_get),
         ENV_TEST(test_unit_duplicate_code),
         ENV_TEST(test_unit_list_tree_order),
