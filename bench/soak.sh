@@ -40,9 +40,12 @@ start_duban "$COPY/duban.db"
 DURATION=$MAX_SECONDS wrk_rps max "$URL" mixed.lua > "$RES/max.rps"
 MAX=$(cat "$RES/max.rps")
 TARGET=$((MAX * RATE_PERCENT / 100))
-# Each connection waits CONNS/TARGET seconds between requests (less the reply time, which
-# the rate below shows).
-export BENCH_DELAY_MS=$(awk -v c="$CONNS" -v t="$TARGET" 'BEGIN { printf "%d", c * 1000 / t }')
+# Each connection waits between requests: first CONNS/TARGET seconds, then, after a 10 s
+# calibration run, that less the reply time the calibration showed (so the rate is TARGET).
+D0=$(awk -v c="$CONNS" -v t="$TARGET" 'BEGIN { printf "%d", c * 1000 / t }')
+R0=$(BENCH_DELAY_MS=$D0 DURATION=10 wrk_rps calibrate "$URL" mixed.lua)
+export BENCH_DELAY_MS=$(awk -v c="$CONNS" -v t="$TARGET" -v d="$D0" -v r="$R0" \
+  'BEGIN { l = c * 1000 / r - d; x = c * 1000 / t - l; printf "%d", (x > 0 ? x : 0) }')
 echo "maximum $MAX req/s (mixed); soak at $RATE_PERCENT%: $TARGET req/s target, ${BENCH_DELAY_MS} ms between requests per connection"
 printf '%-7s %10s %10s %10s %10s\n' minute req/s p99_ms rss_mb errors
 ERRORS=0
