@@ -79,7 +79,9 @@ err_code account_session(app *ap, arena *a, const char *token, const char *ip, p
     int64_t step = cfg->session_idle / 60;
     if (now - op.sess.last_seen > step) {
         op.at = now;
-        store_write(ap->st, session_touch_fn, &op);
+        /* Only when the writer is free: a read must not wait behind a long write (the
+         * scheduler's sweep); the next request touches the session instead. */
+        store_write_if_idle(ap->st, session_touch_fn, &op);
     }
     *csrf = op.sess.csrf;
     return E_OK;
@@ -113,7 +115,7 @@ err_code account_bearer(app *ap, arena *a, const char *token, const char *ip, pr
     int64_t now = clock_now();
     if (now - op.tok.last_used >= 60) {
         op.at = now;
-        store_write(ap->st, token_touch_fn, &op);
+        store_write_if_idle(ap->st, token_touch_fn, &op); /* as for sessions */
     }
     return E_OK;
 }

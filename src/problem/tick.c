@@ -6,12 +6,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Who holds a permission over a unit, as found once in this tick (problems share units). */
+typedef struct {
+    const char *perm, *unit_path;
+    int64_t member_of;
+    int64_t *ids;
+    size_t n;
+} holders;
+
 typedef struct {
     app *ap;
     arena *a;
     int64_t now;
     char today[11], soon[11], month[8];
     problem_tick_report *rep;
+    holders *known; /* grown in the arena; a tick runs in one transaction, so they hold */
+    size_t nknown, known_cap;
 } tick_ctx;
 
 /* The parent unit's id from a path "/1/5/12/" (5), or 0 for the root. */
@@ -31,13 +41,38 @@ static int64_t parent_of(const char *path)
  * handling side is everyone who may handle it, so a village's problem reaches the township
  * staff who handle it through their grant.
  */
+/* The holders of perm over unit_path (members of member_of, if > 0), asked once per tick. */
+static err_code holders_of(tick_ctx *t, store_tx *tx, const char *perm, const char *unit_path,
+                           int64_t member_of, int64_t **ids, size_t *n)
+{
+    for (size_t i = 0; i < t->nknown; i++) {
+        const holders *h = &t->known[i];
+        if (h->member_of == member_of && strcmp(h->perm, perm) == 0 &&
+            strcmp(h->unit_path, unit_path) == 0) {
+            *ids = h->ids;
+            *n = h->n;
+            return E_OK;
+        }
+    }
+    err_code e = store_users_with_perm(tx, t->a, perm, unit_path, member_of, ids, n);
+    if (e != E_OK) return e;
+    if (t->nknown == t->known_cap) {
+        t->known_cap = t->known_cap ? 2 * t->known_cap : 64;
+        holders *grown = arena_alloc(t->a, t->known_cap * sizeof *grown);
+        if (t->nknown) memcpy(grown, t->known, t->nknown * sizeof *grown);
+        t->known = grown;
+    }
+    t->known[t->nknown++] = (holders){perm, arena_strdup(t->a, unit_path), member_of, *ids, *n};
+    return E_OK;
+}
+
 static err_code notify(tick_ctx *t, store_tx *tx, const store_problem *pr, const char *perm,
                        int64_t member_of, const char *kind, const char *title, const char *body,
                        const char *key)
 {
     int64_t *ids;
     size_t n;
-    err_code e = store_users_with_perm(tx, t->a, perm, pr->unit_path, member_of, &ids, &n);
+    err_code e = holders_of(t, tx, perm, pr->unit_path, member_of, &ids, &n);
     for (size_t i = 0; e == E_OK && i < n; i++) {
         store_notification note = {.user_id = ids[i], .kind = kind, .flow = "problem",
                                    .item_id = pr->id, .title = title, .body = body,

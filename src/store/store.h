@@ -35,6 +35,9 @@ void store_close(store *st);
 
 err_code store_write(store *st, store_fn fn, void *ctx);
 err_code store_read(store *st, store_fn fn, void *ctx);
+/* store_write, unless another write is running or queued: then E_BUSY at once, nothing done.
+ * For bookkeeping that may be skipped (last-seen times), never for a user's change. */
+err_code store_write_if_idle(store *st, store_fn fn, void *ctx);
 /* Registers fn(arg) to run after this write transaction commits (not on rollback). */
 void store_after_commit(store_tx *tx, void (*fn)(void *), void *arg);
 /* Online, consistent copy of the database to path (SQLite backup API). */

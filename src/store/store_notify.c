@@ -66,11 +66,16 @@ err_code store_users_with_perm(store_tx *tx, arena *a, const char *perm, const c
                                int64_t member_of, int64_t **ids, size_t *n)
 {
     static const char sql[] =
-        /* From the unit's ancestors (a few of the units) to their grants by user_grant_unit:
-         * reading every grant instead made each call cost a scan of all grants. */
-        "SELECT DISTINCT s.id FROM unit gu CROSS JOIN user_grant g ON g.unit_id = gu.id"
-        " JOIN role_perm rp ON rp.role_id = g.role_id JOIN user s ON s.id = g.user_id"
-        " WHERE rp.perm = ?1 AND substr(?2, 1, length(gu.path)) = gu.path"
+        /* The grants on the unit's ancestors, found by their paths (every prefix of ?2 that
+         * ends in '/', made by the recursive `pre`) through unit's path index and
+         * user_grant_unit: reading every grant instead made each call cost a scan of all
+         * grants, and the scheduler calls this once per problem it notifies about. */
+        "WITH RECURSIVE pre(path, rest) AS (SELECT '/', substr(?2, 2) UNION ALL"
+        " SELECT path || substr(rest, 1, instr(rest, '/')), substr(rest, instr(rest, '/') + 1)"
+        " FROM pre WHERE instr(rest, '/') > 0)"
+        " SELECT DISTINCT s.id FROM pre JOIN unit gu ON gu.path = pre.path"
+        " JOIN user_grant g ON g.unit_id = gu.id JOIN role_perm rp ON rp.role_id = g.role_id"
+        " JOIN user s ON s.id = g.user_id WHERE rp.perm = ?1"
         " AND (?3 = 0 OR s.unit_id = ?3) AND s.disabled = 0 ORDER BY s.id";
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "ssi", perm, unit_path, member_of);

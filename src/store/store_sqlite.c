@@ -258,6 +258,14 @@ err_code store_write(store *st, store_fn fn, void *ctx)
     return me.rc;
 }
 
+err_code store_write_if_idle(store *st, store_fn fn, void *ctx)
+{
+    pthread_mutex_lock(&st->queue_lock);
+    int busy = st->leading || st->queue;
+    pthread_mutex_unlock(&st->queue_lock);
+    return busy ? E_BUSY : store_write(st, fn, ctx);
+}
+
 err_code store_read(store *st, store_fn fn, void *ctx)
 {
     pthread_mutex_lock(&st->pool_lock);
