@@ -20,6 +20,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *method, const char *version, const char *data,
                                   size_t *size, void **con_cls)
 {
+    /* Like duban, answer on the second call, once the request is complete: a reply queued on
+     * the first call makes libmicrohttpd close the connection (no keep-alive). */
+    static int seen;
+    if (!*con_cls) {
+        *con_cls = &seen;
+        return MHD_YES;
+    }
     return MHD_queue_response(conn, MHD_HTTP_OK, hello);
 }
 

@@ -332,14 +332,19 @@ static err_code subtree_of(store_tx *tx, arena *a, const store_problem_filter *f
 err_code store_problem_list(store_tx *tx, arena *a, const store_problem_filter *f,
                             store_problem **out, size_t *n, int64_t *total)
 {
+    /* The count joins the units only for a term about the unit's path: otherwise the join
+     * reads each counted problem's row for its unit_id (the FK makes the unit exist), where
+     * an index alone can count. */
     static const char count_shape[] = "SELECT count(*)" FROM_PROBLEMS;
+    static const char count_rows_shape[] = "SELECT count(*) FROM problem p WHERE 1%s";
     static const char shape[] = "SELECT " PROBLEM_COLS FROM_PROBLEMS
                                 " ORDER BY p.id DESC LIMIT ?16 OFFSET ?17";
     const char *subtree;
     err_code e = subtree_of(tx, a, f, &subtree);
     if (e != E_OK) return e;
     unsigned mask = filter_mask(subtree, f);
-    fstmt c = prep_filtered(tx, count_shape, mask);
+    int by_unit = mask & (1u << T_SCOPE | 1u << T_SUBTREE | 1u << T_NOT_UNDER);
+    fstmt c = prep_filtered(tx, by_unit ? count_shape : count_rows_shape, mask);
     bind_filter(c.st, subtree, f);
     int rc = sqlite3_step(c.st);
     *total = rc == SQLITE_ROW ? sqlite3_column_int64(c.st, 0) : 0;
