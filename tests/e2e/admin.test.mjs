@@ -288,13 +288,20 @@ describe('administration in the browser', () => {
   });
 });
 
+/* Waits for an open select's dropdown to close, so it cannot take the next click. */
+async function dropdownClosed(page) {
+  await page.locator('.el-select__popper:visible').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+}
+
 async function pickUser(page, scope, text) {
   await item(scope, '用户').locator('.el-select__wrapper').click();
   await page.keyboard.type(text);
   await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
+  await dropdownClosed(page);
 }
 
 async function pickRole(page, scope, title) {
   await item(scope, '角色').locator('.el-select__wrapper').click();
   await page.locator('.el-select-dropdown__item:visible', { hasText: title }).first().click();
+  await dropdownClosed(page);
 }
