@@ -53,7 +53,7 @@ test('an expired session returns to the login page with a message, then to the p
   await page.locator('.el-sub-menu__title', { hasText: '问题清单' }).click();
   await page.getByRole('menuitem', { name: '问题台账' }).click();
   await page.waitForURL(/\/login\?next=/);
-  await page.getByText('登录已超时，请重新登录').waitFor();
+  await page.getByText('登录已超时，请重新登录').first().waitFor();
   await shot(page, 'login-expired');
   await page.getByLabel('登录名').fill('sleepy');
   await page.getByLabel('密码', { exact: true }).fill(USER_PW);
@@ -64,6 +64,6 @@ test('an expired session returns to the login page with a message, then to the p
   await page.waitForTimeout(5500);
   await page.reload();
   await page.waitForURL(/\/login/);
-  await page.getByText('登录已超时，请重新登录').waitFor();
+  await page.getByText('登录已超时，请重新登录').first().waitFor();
   assertClean(page, 'expiry', [/^401 GET \/api\/v1\//]);
 });
