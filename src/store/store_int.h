@@ -21,6 +21,9 @@
     "(?1 IS NULL OR EXISTS (SELECT 1 FROM json_each(?1) j"                                         \
     " WHERE substr(" col ", 1, length(j.value)) = j.value))"
 
+/* SQL condition: the unit path in `col` lies in the subtree whose path is bound as ?2 (NULL: any). */
+#define IN_SUBTREE(col) "(?2 IS NULL OR substr(" col ", 1, length(?2)) = ?2)"
+
 sqlite3_stmt *sq_prep(store_tx *tx, const char *sql);
 /* A statement prepared for one use, outside the cache; the caller finalizes it. */
 sqlite3_stmt *sq_prep_once(store_tx *tx, const char *sql);
@@ -40,6 +43,17 @@ typedef void (*sq_read_fn)(arena *a, sqlite3_stmt *st, void *row);
  */
 err_code sq_collect(store_tx *tx, arena *a, sqlite3_stmt *st, size_t size, sq_read_fn read,
                     void **out, size_t *n);
+
+/* Steps a count(*) statement (already bound) into *total; resets it. */
+err_code sq_count(store_tx *tx, sqlite3_stmt *st, int64_t *total);
+/* Steps a single-row statement into row via read; E_NOT_FOUND when there is none. */
+err_code sq_one(store_tx *tx, arena *a, sqlite3_stmt *st, sq_read_fn read, void *row);
+/* Executes an insert and reports the new row id. */
+err_code sq_insert(store_tx *tx, sqlite3_stmt *st, int64_t *id);
+/* Executes an update guarded by version: E_CONFLICT when no row changed, else bumps *version. */
+err_code sq_versioned(store_tx *tx, sqlite3_stmt *st, int64_t *version);
+/* Binds an optional id at i: 0 becomes NULL (a foreign key left empty). */
+void sq_bind_ref(sqlite3_stmt *st, int i, int64_t id);
 
 /* Grows a row array by one (doubling), returning the new slot zeroed. */
 void *sq_push(arena *a, void **rows, size_t *n, size_t *cap, size_t size);

@@ -476,3 +476,42 @@ err_code sq_collect(store_tx *tx, arena *a, sqlite3_stmt *st, size_t size, sq_re
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
 }
+
+err_code sq_count(store_tx *tx, sqlite3_stmt *st, int64_t *total)
+{
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) return sq_err(tx, rc);
+    *total = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return E_OK;
+}
+
+err_code sq_one(store_tx *tx, arena *a, sqlite3_stmt *st, sq_read_fn read, void *row)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) read(a, st, row);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? E_OK : rc == SQLITE_DONE ? E_NOT_FOUND : sq_err(tx, rc);
+}
+
+err_code sq_insert(store_tx *tx, sqlite3_stmt *st, int64_t *id)
+{
+    err_code e = sq_exec(tx, st);
+    if (e == E_OK) *id = sqlite3_last_insert_rowid(sq_db(tx));
+    return e;
+}
+
+err_code sq_versioned(store_tx *tx, sqlite3_stmt *st, int64_t *version)
+{
+    err_code e = sq_exec(tx, st);
+    if (e != E_OK) return e;
+    if (sqlite3_changes(sq_db(tx)) != 1) return E_CONFLICT;
+    ++*version;
+    return E_OK;
+}
+
+void sq_bind_ref(sqlite3_stmt *st, int i, int64_t id)
+{
+    if (id) sqlite3_bind_int64(st, i, id);
+    else sqlite3_bind_null(st, i);
+}

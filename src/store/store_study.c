@@ -8,45 +8,6 @@
 
 #include <string.h>
 
-#define IN_SUBTREE(col) "(?2 IS NULL OR substr(" col ", 1, length(?2)) = ?2)"
-
-/* Runs a count(*) statement (already bound) into *total. */
-static err_code count_into(store_tx *tx, sqlite3_stmt *st, int64_t *total)
-{
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) return sq_err(tx, rc);
-    *total = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return E_OK;
-}
-
-/* Steps a single-row statement into row via read; E_NOT_FOUND when there is none. */
-static err_code one_row(store_tx *tx, arena *a, sqlite3_stmt *st, sq_read_fn read, void *row)
-{
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) read(a, st, row);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? E_OK : rc == SQLITE_DONE ? E_NOT_FOUND : sq_err(tx, rc);
-}
-
-/* Executes an insert and reports the new row id. */
-static err_code insert_id(store_tx *tx, sqlite3_stmt *st, int64_t *id)
-{
-    err_code e = sq_exec(tx, st);
-    if (e == E_OK) *id = sqlite3_last_insert_rowid(sq_db(tx));
-    return e;
-}
-
-/* An update guarded by version: E_CONFLICT when no row changed. */
-static err_code versioned(store_tx *tx, sqlite3_stmt *st, int64_t *version)
-{
-    err_code e = sq_exec(tx, st);
-    if (e != E_OK) return e;
-    if (sqlite3_changes(sq_db(tx)) != 1) return E_CONFLICT;
-    ++*version;
-    return E_OK;
-}
-
 /* ---- persons ---- */
 
 #define PERSON_COLS                                                                                \
@@ -81,7 +42,7 @@ err_code store_person_insert(store_tx *tx, store_person *p)
     sq_bind(st, "isssii", p->unit_id, p->name, p->position, p->rank, p->party_member,
             p->created_at);
     p->version = 1;
-    return insert_id(tx, st, &p->id);
+    return sq_insert(tx, st, &p->id);
 }
 
 err_code store_person_get(store_tx *tx, arena *a, int64_t id, store_person *out)
@@ -90,7 +51,7 @@ err_code store_person_get(store_tx *tx, arena *a, int64_t id, store_person *out)
                               " p.unit_id WHERE p.id = ?";
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "i", id);
-    return one_row(tx, a, st, read_person, out);
+    return sq_one(tx, a, st, read_person, out);
 }
 
 err_code store_person_update(store_tx *tx, store_person *p)
@@ -101,7 +62,7 @@ err_code store_person_update(store_tx *tx, store_person *p)
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "isssiii", p->unit_id, p->name, p->position, p->rank, p->party_member, p->id,
             p->version);
-    return versioned(tx, st, &p->version);
+    return sq_versioned(tx, st, &p->version);
 }
 
 static void bind_person_filter(sqlite3_stmt *st, const store_person_filter *f)
@@ -118,7 +79,7 @@ err_code store_person_list(store_tx *tx, arena *a, const store_person_filter *f,
                               " ORDER BY u.path, p.id LIMIT ?7 OFFSET ?8";
     sqlite3_stmt *st = sq_prep(tx, count_sql);
     bind_person_filter(st, f);
-    err_code e = count_into(tx, st, total);
+    err_code e = sq_count(tx, st, total);
     if (e != E_OK) return e;
     st = sq_prep(tx, sql);
     bind_person_filter(st, f);
@@ -152,7 +113,7 @@ err_code store_activity_kind_get(store_tx *tx, arena *a, const char *name, store
                               " name = ?";
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "s", name);
-    return one_row(tx, a, st, read_kind, out);
+    return sq_one(tx, a, st, read_kind, out);
 }
 
 err_code store_activity_kind_insert(store_tx *tx, const store_activity_kind *k)
@@ -185,7 +146,7 @@ err_code store_plan_insert(store_tx *tx, store_plan *p)
                               " VALUES (?, ?, ?, ?)";
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "iisi", p->unit_id, p->year, p->title, p->created_at);
-    return insert_id(tx, st, &p->id);
+    return sq_insert(tx, st, &p->id);
 }
 
 err_code store_plan_get(store_tx *tx, arena *a, int64_t id, store_plan *out)
@@ -194,7 +155,7 @@ err_code store_plan_get(store_tx *tx, arena *a, int64_t id, store_plan *out)
                               " s.unit_id WHERE s.id = ?";
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "i", id);
-    return one_row(tx, a, st, read_plan, out);
+    return sq_one(tx, a, st, read_plan, out);
 }
 
 err_code store_plan_list(store_tx *tx, arena *a, const char *scope, const char *subtree,
@@ -303,12 +264,6 @@ static void read_activity(arena *a, sqlite3_stmt *st, void *row)
     x->shared = sqlite3_column_int64(st, 24);
 }
 
-/* Binds an optional id: 0 becomes NULL (a foreign key left empty). */
-static void bind_ref(sqlite3_stmt *st, int i, int64_t id)
-{
-    if (id) sqlite3_bind_int64(st, i, id);
-    else sqlite3_bind_null(st, i);
-}
 
 err_code store_activity_insert(store_tx *tx, store_activity *x)
 {
@@ -319,13 +274,13 @@ err_code store_activity_insert(store_tx *tx, store_activity *x)
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sisssssii", x->kind, x->unit_id, x->held_on, x->topic, x->lead_name, x->place,
             x->minutes, x->audience, x->created_at);
-    bind_ref(st, 10, x->lead_person_id);
-    bind_ref(st, 11, x->plan_id);
-    bind_ref(st, 12, x->brand_id);
-    bind_ref(st, 13, x->team_id);
-    bind_ref(st, 14, x->created_by);
+    sq_bind_ref(st, 10, x->lead_person_id);
+    sq_bind_ref(st, 11, x->plan_id);
+    sq_bind_ref(st, 12, x->brand_id);
+    sq_bind_ref(st, 13, x->team_id);
+    sq_bind_ref(st, 14, x->created_by);
     x->version = 1;
-    return insert_id(tx, st, &x->id);
+    return sq_insert(tx, st, &x->id);
 }
 
 err_code store_activity_get(store_tx *tx, arena *a, int64_t id, store_activity *out)
@@ -333,7 +288,7 @@ err_code store_activity_get(store_tx *tx, arena *a, int64_t id, store_activity *
     static const char sql[] = "SELECT " ACTIVITY_COLS ACTIVITY_FROM " WHERE a.id = ?";
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "i", id);
-    return one_row(tx, a, st, read_activity, out);
+    return sq_one(tx, a, st, read_activity, out);
 }
 
 err_code store_activity_update(store_tx *tx, store_activity *x)
@@ -345,13 +300,13 @@ err_code store_activity_update(store_tx *tx, store_activity *x)
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sisssssi", x->kind, x->unit_id, x->held_on, x->topic, x->lead_name, x->place,
             x->minutes, x->audience);
-    bind_ref(st, 9, x->lead_person_id);
-    bind_ref(st, 10, x->plan_id);
-    bind_ref(st, 11, x->brand_id);
-    bind_ref(st, 12, x->team_id);
+    sq_bind_ref(st, 9, x->lead_person_id);
+    sq_bind_ref(st, 10, x->plan_id);
+    sq_bind_ref(st, 11, x->brand_id);
+    sq_bind_ref(st, 12, x->team_id);
     sqlite3_bind_int64(st, 13, x->id);
     sqlite3_bind_int64(st, 14, x->version);
-    return versioned(tx, st, &x->version);
+    return sq_versioned(tx, st, &x->version);
 }
 
 static void bind_activity_filter(sqlite3_stmt *st, const store_activity_filter *f)
@@ -368,7 +323,7 @@ err_code store_activity_list(store_tx *tx, arena *a, const store_activity_filter
                               " ORDER BY a.held_on DESC, a.id DESC LIMIT ?12 OFFSET ?13";
     sqlite3_stmt *st = sq_prep(tx, count_sql);
     bind_activity_filter(st, f);
-    err_code e = count_into(tx, st, total);
+    err_code e = sq_count(tx, st, total);
     if (e != E_OK) return e;
     st = sq_prep(tx, sql);
     bind_activity_filter(st, f);
@@ -427,8 +382,8 @@ err_code store_reflection_insert(store_tx *tx, store_reflection *r)
                               " created_by) VALUES (?, ?, ?, ?, ?)";
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "iisi", r->activity_id, r->person_id, r->text, r->created_at);
-    bind_ref(st, 5, r->created_by);
-    return insert_id(tx, st, &r->id);
+    sq_bind_ref(st, 5, r->created_by);
+    return sq_insert(tx, st, &r->id);
 }
 
 static void read_reflection(arena *a, sqlite3_stmt *st, void *row)
@@ -466,8 +421,8 @@ err_code store_output_insert(store_tx *tx, store_output *o)
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "issssi", o->unit_id, o->kind, o->title, o->author, o->published_on,
             o->created_at);
-    bind_ref(st, 7, o->activity_id);
-    return insert_id(tx, st, &o->id);
+    sq_bind_ref(st, 7, o->activity_id);
+    return sq_insert(tx, st, &o->id);
 }
 
 static void read_output(arena *a, sqlite3_stmt *st, void *row)
@@ -493,231 +448,12 @@ err_code store_output_list(store_tx *tx, arena *a, const store_output_filter *f,
                               " ORDER BY o.published_on DESC, o.id DESC LIMIT ?6 OFFSET ?7";
     sqlite3_stmt *st = sq_prep(tx, count_sql);
     sq_bind(st, "ssssi", f->scope, f->subtree, f->from, f->to, f->activity_id);
-    err_code e = count_into(tx, st, total);
+    err_code e = sq_count(tx, st, total);
     if (e != E_OK) return e;
     st = sq_prep(tx, sql);
     sq_bind(st, "ssssiii", f->scope, f->subtree, f->from, f->to, f->activity_id, f->limit,
             f->offset);
     return sq_collect(tx, a, st, sizeof(store_output), read_output, (void **)out, n);
-}
-
-/* ---- observations and feedback ---- */
-
-err_code store_observation_insert(store_tx *tx, store_observation *o)
-{
-    static const char sql[] = "INSERT INTO observation(activity_id, observer, observer_body, rating,"
-                              " comment, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)";
-    sqlite3_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "issssi", o->activity_id, o->observer, o->observer_body, o->rating, o->comment,
-            o->created_at);
-    bind_ref(st, 7, o->created_by);
-    return insert_id(tx, st, &o->id);
-}
-
-static void read_observation(arena *a, sqlite3_stmt *st, void *row)
-{
-    store_observation *o = row;
-    o->id = sqlite3_column_int64(st, 0);
-    o->activity_id = sqlite3_column_int64(st, 1);
-    o->created_by = sqlite3_column_int64(st, 2);
-    o->created_at = sqlite3_column_int64(st, 3);
-    o->observer = sq_text(a, st, 4);
-    o->observer_body = sq_text(a, st, 5);
-    o->rating = sq_text(a, st, 6);
-    o->comment = sq_text(a, st, 7);
-}
-
-err_code store_observation_list(store_tx *tx, arena *a, int64_t activity_id,
-                                store_observation **out, size_t *n)
-{
-    static const char sql[] = "SELECT id, activity_id, coalesce(created_by, 0), created_at, observer,"
-                              " observer_body, rating, comment FROM observation WHERE"
-                              " activity_id = ? ORDER BY id";
-    sqlite3_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "i", activity_id);
-    return sq_collect(tx, a, st, sizeof(store_observation), read_observation, (void **)out, n);
-}
-
-#define FEEDBACK_COLS                                                                              \
-    "f.id, f.observation_id, f.unit_id, f.deadline_estimated, f.overdue,"                         \
-    " coalesce(f.answered_at, 0), coalesce(f.created_by, 0), f.created_at, f.version, f.issue,"   \
-    " f.state, f.deadline, f.answer, o.activity_id, a.topic, a.held_on, o.observer, u.name,"      \
-    " u.path"
-#define FEEDBACK_FROM                                                                              \
-    " FROM feedback f JOIN observation o ON o.id = f.observation_id JOIN activity a ON"           \
-    " a.id = o.activity_id JOIN unit u ON u.id = f.unit_id"
-#define FEEDBACK_WHERE                                                                             \
-    FEEDBACK_FROM " WHERE " IN_SCOPE("u.path") " AND " IN_SUBTREE("u.path")                       \
-    " AND (?3 IS NULL OR f.state = ?3) AND (?4 = 0 OR f.overdue = 1)"                             \
-    " AND (?5 = 0 OR o.activity_id = ?5)"
-
-static void read_feedback(arena *a, sqlite3_stmt *st, void *row)
-{
-    store_feedback *f = row;
-    int64_t *ints[] = {&f->id, &f->observation_id, &f->unit_id, &f->deadline_estimated,
-                       &f->overdue, &f->answered_at, &f->created_by, &f->created_at,
-                       &f->version};
-    for (int i = 0; i < 9; i++) *ints[i] = sqlite3_column_int64(st, i);
-    f->issue = sq_text(a, st, 9);
-    f->state = sq_text(a, st, 10);
-    f->deadline = sq_text(a, st, 11);
-    f->answer = sq_text(a, st, 12);
-    f->activity_id = sqlite3_column_int64(st, 13);
-    f->activity_topic = sq_text(a, st, 14);
-    f->activity_held_on = sq_text(a, st, 15);
-    f->observer = sq_text(a, st, 16);
-    f->unit_name = sq_text(a, st, 17);
-    f->unit_path = sq_text(a, st, 18);
-}
-
-err_code store_feedback_insert(store_tx *tx, store_feedback *f)
-{
-    static const char sql[] = "INSERT INTO feedback(observation_id, unit_id, issue, state, deadline,"
-                              " deadline_estimated, created_at, created_by) VALUES (?, ?, ?, ?, ?,"
-                              " ?, ?, ?)";
-    sqlite3_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "iisssii", f->observation_id, f->unit_id, f->issue, f->state, f->deadline,
-            f->deadline_estimated, f->created_at);
-    bind_ref(st, 8, f->created_by);
-    f->version = 1;
-    return insert_id(tx, st, &f->id);
-}
-
-err_code store_feedback_get(store_tx *tx, arena *a, int64_t id, store_feedback *out)
-{
-    static const char sql[] = "SELECT " FEEDBACK_COLS FEEDBACK_FROM " WHERE f.id = ?";
-    sqlite3_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "i", id);
-    return one_row(tx, a, st, read_feedback, out);
-}
-
-err_code store_feedback_update(store_tx *tx, store_feedback *f)
-{
-    static const char sql[] = "UPDATE feedback SET state = ?1, answer = ?2, answered_at = ?3,"
-                              " overdue = ?4, version = version + 1 WHERE id = ?5 AND version = ?6";
-    sqlite3_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "ssiiii", f->state, f->answer, f->answered_at, f->overdue, f->id, f->version);
-    return versioned(tx, st, &f->version);
-}
-
-err_code store_feedback_list(store_tx *tx, arena *a, const store_feedback_filter *f,
-                             store_feedback **out, size_t *n, int64_t *total)
-{
-    static const char count_sql[] = "SELECT count(*)" FEEDBACK_WHERE;
-    static const char sql[] = "SELECT " FEEDBACK_COLS FEEDBACK_WHERE
-                              " ORDER BY f.state = 'answered', f.deadline, f.id LIMIT ?6 OFFSET ?7";
-    sqlite3_stmt *st = sq_prep(tx, count_sql);
-    sq_bind(st, "sssii", f->scope, f->subtree, f->state, (int64_t)f->overdue, f->activity_id);
-    err_code e = count_into(tx, st, total);
-    if (e != E_OK) return e;
-    st = sq_prep(tx, sql);
-    sq_bind(st, "sssiiii", f->scope, f->subtree, f->state, (int64_t)f->overdue, f->activity_id,
-            f->limit, f->offset);
-    return sq_collect(tx, a, st, sizeof(store_feedback), read_feedback, (void **)out, n);
-}
-
-err_code store_feedback_mark_overdue(store_tx *tx, arena *a, const char *today,
-                                     store_feedback **out, size_t *n)
-{
-    static const char sql[] = "SELECT " FEEDBACK_COLS FEEDBACK_FROM " WHERE f.state = 'open' AND"
-                              " f.overdue = 0 AND f.deadline < ?";
-    static const char upd[] = "UPDATE feedback SET overdue = 1 WHERE state = 'open' AND overdue = 0"
-                              " AND deadline < ?";
-    sqlite3_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "s", today);
-    err_code e = sq_collect(tx, a, st, sizeof(store_feedback), read_feedback, (void **)out, n);
-    if (e != E_OK || *n == 0) return e;
-    st = sq_prep(tx, upd);
-    sq_bind(st, "s", today);
-    return sq_exec(tx, st);
-}
-
-/* ---- branches: fixed days, sessions, rotation ---- */
-
-err_code store_branch_rule_set(store_tx *tx, int64_t unit_id, int64_t fixed_day, int64_t at)
-{
-    static const char sql[] = "INSERT INTO branch_rule(unit_id, fixed_day, updated_at) VALUES"
-                              " (?1, ?2, ?3) ON CONFLICT(unit_id) DO UPDATE SET fixed_day = ?2,"
-                              " updated_at = ?3";
-    sqlite3_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "iii", unit_id, fixed_day, at);
-    return sq_exec(tx, st);
-}
-
-static void read_branch(arena *a, sqlite3_stmt *st, void *row)
-{
-    store_branch *b = row;
-    b->unit_id = sqlite3_column_int64(st, 0);
-    b->fixed_day = sqlite3_column_int64(st, 1);
-    b->name = sq_text(a, st, 2);
-    b->path = sq_text(a, st, 3);
-}
-
-err_code store_branches(store_tx *tx, arena *a, const char *scope, const char *subtree,
-                        store_branch **out, size_t *n)
-{
-    static const char sql[] = "SELECT u.id, coalesce(r.fixed_day, 0), u.name, u.path FROM unit u"
-                              " LEFT JOIN branch_rule r ON r.unit_id = u.id WHERE u.kind = 'branch'"
-                              " AND " IN_SCOPE("u.path") " AND " IN_SUBTREE("u.path")
-                              " ORDER BY u.path";
-    sqlite3_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "ss", scope, subtree);
-    return sq_collect(tx, a, st, sizeof(store_branch), read_branch, (void **)out, n);
-}
-
-static void read_branch_session(arena *a, sqlite3_stmt *st, void *row)
-{
-    store_branch_session *s = row;
-    s->id = sqlite3_column_int64(st, 0);
-    s->unit_id = sqlite3_column_int64(st, 1);
-    s->lead_person_id = sqlite3_column_int64(st, 2);
-    s->present = sqlite3_column_int64(st, 3);
-    s->shared = sqlite3_column_int64(st, 4);
-    s->held_on = sq_text(a, st, 5);
-    s->topic = sq_text(a, st, 6);
-    s->lead_name = sq_text(a, st, 7);
-}
-
-err_code store_branch_sessions(store_tx *tx, arena *a, const char *scope, const char *subtree,
-                               const char *from, const char *to, store_branch_session **out,
-                               size_t *n)
-{
-    static const char sql[] =
-        "SELECT a.id, a.unit_id, coalesce(a.lead_person_id, 0),"
-        " (SELECT count(*) FROM attendance x WHERE x.activity_id = a.id AND x.present = 1),"
-        " (SELECT count(*) FROM attendance x WHERE x.activity_id = a.id AND x.present = 1"
-        "  AND x.shared = 1), a.held_on, a.topic, coalesce(lp.name, a.lead_name)"
-        " FROM activity a JOIN unit u ON u.id = a.unit_id LEFT JOIN person lp ON"
-        " lp.id = a.lead_person_id WHERE u.kind = 'branch' AND a.kind IN ('three_meetings',"
-        " 'party_day') AND " IN_SCOPE("u.path") " AND " IN_SUBTREE("u.path")
-        " AND a.held_on >= ?3 AND a.held_on <= ?4 ORDER BY a.unit_id, a.held_on, a.id";
-    sqlite3_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "ssss", scope, subtree, from, to);
-    return sq_collect(tx, a, st, sizeof(store_branch_session), read_branch_session, (void **)out,
-                      n);
-}
-
-static void read_rotation(arena *a, sqlite3_stmt *st, void *row)
-{
-    store_rotation_row *r = row;
-    r->person_id = sqlite3_column_int64(st, 0);
-    r->led_count = sqlite3_column_int64(st, 1);
-    r->name = sq_text(a, st, 2);
-    r->position = sq_text(a, st, 3);
-    r->last_led = sq_text(a, st, 4);
-}
-
-err_code store_rotation(store_tx *tx, arena *a, int64_t branch_id, store_rotation_row **out,
-                        size_t *n)
-{
-    static const char sql[] =
-        "SELECT p.id, count(a.id), p.name, p.position, coalesce(max(a.held_on), '') FROM person p"
-        " LEFT JOIN activity a ON a.lead_person_id = p.id AND a.unit_id = p.unit_id"
-        " AND a.kind IN ('three_meetings', 'party_day') WHERE p.unit_id = ?1"
-        " AND p.party_member = 1 GROUP BY p.id ORDER BY coalesce(max(a.held_on), ''), p.id";
-    sqlite3_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "i", branch_id);
-    return sq_collect(tx, a, st, sizeof(store_rotation_row), read_rotation, (void **)out, n);
 }
 
 /* ---- outreach registries ---- */
@@ -728,7 +464,7 @@ err_code store_brand_insert(store_tx *tx, store_outreach_row *b)
                               " (?, ?, ?, ?)";
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sisi", b->name, b->unit_id, b->description, b->created_at);
-    return insert_id(tx, st, &b->id);
+    return sq_insert(tx, st, &b->id);
 }
 
 static void read_brand(arena *a, sqlite3_stmt *st, void *row)
@@ -761,8 +497,8 @@ err_code store_team_insert(store_tx *tx, store_outreach_row *t, const int64_t *m
     static const char add[] = "INSERT INTO team_member(team_id, person_id) VALUES (?, ?)";
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sii", t->name, t->unit_id, t->created_at);
-    bind_ref(st, 4, t->brand_id);
-    err_code e = insert_id(tx, st, &t->id);
+    sq_bind_ref(st, 4, t->brand_id);
+    err_code e = sq_insert(tx, st, &t->id);
     for (size_t i = 0; e == E_OK && i < nmembers; i++) {
         st = sq_prep(tx, add);
         sq_bind(st, "ii", t->id, members[i]);
@@ -814,7 +550,7 @@ err_code store_site_insert(store_tx *tx, store_outreach_row *s)
                               " VALUES (?, ?, ?, ?, ?)";
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sissi", s->name, s->unit_id, s->address, s->description, s->created_at);
-    return insert_id(tx, st, &s->id);
+    return sq_insert(tx, st, &s->id);
 }
 
 static void read_site(arena *a, sqlite3_stmt *st, void *row)
@@ -849,7 +585,7 @@ err_code store_visit_insert(store_tx *tx, store_outreach_row *v)
     sqlite3_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "iisisi", v->site_id, v->unit_id, v->visited_on, v->visitors, v->topic,
             v->created_at);
-    return insert_id(tx, st, &v->id);
+    return sq_insert(tx, st, &v->id);
 }
 
 static void read_visit(arena *a, sqlite3_stmt *st, void *row)
@@ -945,7 +681,7 @@ static err_code study_side_counts(store_tx *tx, const store_activity_filter *f,
                                  " ?3) AND (?4 IS NULL OR v.visited_on <= ?4)";
     sqlite3_stmt *st = sq_prep(tx, outputs);
     sq_bind(st, "ssssi", f->scope, f->subtree, f->from, f->to, (int64_t)0);
-    err_code e = count_into(tx, st, &g->outputs);
+    err_code e = sq_count(tx, st, &g->outputs);
     if (e != E_OK) return e;
     st = sq_prep(tx, visits);
     sq_bind(st, "ssss", f->scope, f->subtree, f->from, f->to);
