@@ -2,6 +2,7 @@
  * duban — 督办, closed-loop work supervision for county party and government organs.
  * The entry point: a table of subcommands, each implemented in src/cli/.
  */
+#include "base/clock.h"
 #include "cli/cli.h"
 
 #include <sodium.h>
@@ -41,6 +42,11 @@ int main(int argc, char **argv)
     if (sodium_init() < 0) {
         fprintf(stderr, "duban: cannot initialise libsodium\n");
         return 1;
+    }
+    if (clock_from_env() != 0) {
+        fprintf(stderr, "duban: DUBAN_NOW: expected a date such as 2027-01-01 or "
+                        "2027-01-01T08:30:00+08:00\n");
+        return 2;
     }
     if (argc < 2) {
         cli_dispatch("", commands, 0, NULL);

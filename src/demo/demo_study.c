@@ -631,14 +631,18 @@ static cal_day day_in(ds *d, int y, int m, int day)
     return c < d->today ? c : 0;
 }
 
+/* How many days of month y-m lie before today (the days records can be dated on). */
+static int days_open(ds *d, int y, int m)
+{
+    int before = (int)(d->today - cal_from_ymd(y, m, 1)), n = days_in_month(y, m);
+    return before < 0 ? 0 : before < n ? before : n;
+}
+
+/* A day of month y-m before today, or 0 when the month has none yet (its first day is today). */
 static cal_day random_day(ds *d, int y, int m)
 {
-    int last = days_in_month(y, m);
-    for (int tries = 0; tries < 8; tries++) {
-        cal_day c = day_in(d, y, m, 1 + below(&d->r, last));
-        if (c) return c;
-    }
-    return 0;
+    int open = days_open(d, y, m);
+    return open ? cal_from_ymd(y, m, 1 + below(&d->r, open)) : 0;
 }
 
 static int64_t plan_of(ds *d, const group *g, int y)
@@ -875,6 +879,12 @@ static const dperson *team_speaker(ds *d, int t)
     return &d->persons[d->member_idx[d->team_first[t] + below(&d->r, d->team_count[t])]];
 }
 
+/* The share of `total` falling on `days` days that follow `before` of `all` days (exact sum). */
+static int outreach_share(int total, int before, int days, int all)
+{
+    return (int)((int64_t)total * (before + days) / all - (int64_t)total * before / all);
+}
+
 static err_code build_months(ds *d, int cg_total, int sem_total, int outreach_total)
 {
     int ty, tm, td;
@@ -901,6 +911,13 @@ static err_code build_months(ds *d, int cg_total, int sem_total, int outreach_to
     for (int i = 0; i < 136; i++)
         lect_month[i] = below(&d->r, NMONTH - 1);
     int ty_last_month = NMONTH - 2; /* the month before the current one */
+    /* 宣讲 spread by the days each month has had, so the total holds whatever today's date */
+    int open_days[NMONTH], open_total = 0, open_before = 0;
+    for (int mi = 0; mi < NMONTH; mi++) {
+        int y, m, dd;
+        cal_to_ymd(cal_add_months(first, mi), &y, &m, &dd);
+        open_total += open_days[mi] = days_open(d, y, m);
+    }
 
     err_code e = E_OK;
     for (int mi = 0; e == E_OK && mi < NMONTH; mi++) {
@@ -983,7 +1000,8 @@ static err_code build_months(ds *d, int cg_total, int sem_total, int outreach_to
                                                                : d->county_clerk.user_id};
         }
         /* 宣讲: the month's share of the events, by team, brand and speaker */
-        int share = outreach_total / NMONTH + (mi < outreach_total % NMONTH);
+        int share = outreach_share(outreach_total, open_before, open_days[mi], open_total);
+        open_before += open_days[mi];
         for (int k = 0; k < share; k++) {
             cal_day c = random_day(d, y, m);
             if (!c) continue;

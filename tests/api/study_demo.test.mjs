@@ -8,18 +8,41 @@ import path from 'node:path';
 import { runCli, startServer, tempDir } from './lib/server.mjs';
 
 const PW = 'Ningjin@2024';
+// The demo writes two years back from "today": the suite sets today, so its figures do not
+// depend on the date it runs (the dates below include a month's first day and a leap day).
+const TODAY = '2026-12-03T10:00:00+08:00';
+const NOW = { DUBAN_NOW: TODAY };
 let db, srv;
 
-function ok(args) {
-  const r = runCli([...args, '--db', db]);
+function ok(args, env = NOW) {
+  const r = runCli([...args, '--db', db], { env });
   assert.equal(r.code, 0, `duban ${args.join(' ')}: ${r.stderr}`);
   return r;
 }
 
-/** YYYY-MM of the month before this one, in Shanghai. */
+/** YYYY-MM of the month before TODAY's. */
 function lastMonth() {
-  const now = new Date(Date.now() + 8 * 3600e3);
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+  const [y, m] = TODAY.slice(0, 7).split('-').map(Number);
+  return new Date(Date.UTC(y, m - 2, 1)).toISOString().slice(0, 7);
+}
+
+/** The demo's study line, parsed: the counts it wrote. */
+function studyLine(stdout) {
+  const m = /study: (\d+) sessions \((\d+) 中心组, (\d+) 研讨\), (\d+) outreach events to (\d+) people, (\d+) persons in (\d+) branches/.exec(stdout);
+  assert.ok(m, stdout);
+  const [sessions, cg, sem, outreach, audience, persons, branches] = m.slice(1).map(Number);
+  return { sessions, cg, sem, outreach, audience, persons, branches };
+}
+
+/** The seed's figures: "1300余次", "研讨764场", "5000余场次，受众20万余人次". */
+function assertSeedScale(f, when) {
+  assert.ok(f.cg >= 1300 && f.cg < 1400, `${when}: 中心组 ${f.cg}`);
+  assert.equal(f.sem, 764, when);
+  assert.ok(f.sessions > f.cg + f.sem, when);
+  assert.ok(f.outreach >= 5000 && f.outreach < 5100, `${when}: outreach ${f.outreach}`);
+  assert.ok(f.audience >= 200000 && f.audience < 300000, `${when}: audience ${f.audience}`);
+  assert.ok(f.persons >= 500 && f.persons <= 2000, `${when}: persons ${f.persons}`);
+  assert.ok(f.branches >= 10, `${when}: branches ${f.branches}`);
 }
 
 before(() => {
@@ -34,16 +57,7 @@ after(async () => {
 describe('the demo county\'s study records', () => {
   test('duban demo writes them, prints their line, and the audit chain and tick still work', () => {
     const r = ok(['demo', '--problems', '60']);
-    const m = /study: (\d+) sessions \((\d+) 中心组, (\d+) 研讨\), (\d+) outreach events to (\d+) people, (\d+) persons in (\d+) branches/.exec(r.stdout);
-    assert.ok(m, r.stdout);
-    const [, sessions, cg, sem, outreach, audience, persons, branches] = m.slice(0).map(Number);
-    assert.ok(cg >= 1300 && cg < 1400, `中心组 ${cg}`);
-    assert.equal(sem, 764);
-    assert.ok(sessions > cg + sem);
-    assert.ok(outreach >= 5000 && outreach < 5100, `outreach ${outreach}`);
-    assert.ok(audience >= 200000 && audience < 300000, `audience ${audience}`);
-    assert.ok(persons >= 500 && persons <= 2000, `persons ${persons}`);
-    assert.ok(branches >= 10, `branches ${branches}`);
+    assertSeedScale(studyLine(r.stdout), TODAY);
     assert.match(r.stdout, /xuanchuanbu01/);
     assert.match(r.stdout, /chaihudian_xx/);
     assert.match(r.stdout, /liexi01/);
@@ -52,7 +66,7 @@ describe('the demo county\'s study records', () => {
   });
 
   test('the county clerk sees the figures, the summary, compliance and feedback', async () => {
-    srv = await startServer({ db, dir: path.dirname(db), flags: ['--tick_interval', '86400'] });
+    srv = await startServer({ db, dir: path.dirname(db), flags: ['--tick_interval', '86400'], env: NOW });
     const c = await srv.login('xuanchuanbu01', PW);
     const s = await c.ok('/api/v1/study/stats');
     assert.ok(s.total.outreach >= 5000, `outreach ${s.total.outreach}`);
@@ -108,4 +122,21 @@ describe('the demo county\'s study records', () => {
     assert.match(sum.text, /柴胡店镇/);
     assert.doesNotMatch(sum.text, /全县/);
   });
+});
+
+describe('the demo reaches the seed\'s figures whatever the date', () => {
+  for (const when of ['2027-01-01T08:00:00+08:00', '2028-02-29T23:30:00+08:00', '2027-03-01T00:10:00+08:00']) {
+    test(`as of ${when}`, () => {
+      const other = path.join(tempDir('duban-study-demo-date-'), 'demo.db');
+      const env = { DUBAN_NOW: when };
+      const run = (args) => {
+        const r = runCli([...args, '--db', other], { env });
+        assert.equal(r.code, 0, `duban ${args.join(' ')} (${when}): ${r.stderr}`);
+        return r;
+      };
+      run(['init']);
+      assertSeedScale(studyLine(run(['demo', '--problems', '20']).stdout), when);
+      assert.match(run(['audit', 'verify']).stdout, /intact/);
+    });
+  }
 });

@@ -13,10 +13,13 @@ export const session = reactive({
   lostMessage: ''
 })
 
+let lostCode = null // why the last session ended, until the next sign-in
+
 const hooks = { lost: () => {}, pwChange: () => {} }
 export function setSessionHooks(h) { Object.assign(hooks, h) }
 
 export function setSession(me) {
+  lostCode = null
   session.user = me.user
   session.permissions = me.permissions || []
   session.grants = me.grants || []
@@ -33,10 +36,23 @@ export function clearSession() {
   session.mustChange = false
 }
 
+const EXPIRED = '登录已超时，请重新登录'
+
+// A session that timed out is deleted by the first request that notices; requests sent at the
+// same moment then hear "unauthenticated". Whichever reply comes first, the timeout is what
+// happened, so a later session_expired still corrects the message.
 export function onSessionLost(err) {
-  if (!session.user) return
+  const expired = err.code === 'session_expired'
+  if (!session.user) {
+    if (expired && lostCode && lostCode !== err.code) {
+      lostCode = err.code
+      session.lostMessage = EXPIRED
+    }
+    return
+  }
   clearSession()
-  session.lostMessage = err.code === 'session_expired' ? '登录已超时，请重新登录' : '登录状态已失效，请重新登录'
+  lostCode = err.code
+  session.lostMessage = expired ? EXPIRED : '登录状态已失效，请重新登录'
   hooks.lost()
 }
 

@@ -59,10 +59,14 @@ export function freePort() {
   });
 }
 
-/** The environment for a child duban: this process's, minus DUBAN_* settings, plus extra. */
+/**
+ * The environment for a child duban: this process's, minus DUBAN_* settings, plus extra.
+ * TEST_NOW (a date as DUBAN_NOW takes it) runs every child as of that date.
+ */
 export function childEnv(extra = {}) {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('DUBAN_')) env[k] = v;
+  if (process.env.TEST_NOW) env.DUBAN_NOW = process.env.TEST_NOW;
   return { ...env, ...ADMIN_ENV, ...extra };
 }
 
