@@ -1,15 +1,15 @@
 /*
- * attachments — files attached to work items: a problem's evidence and a study activity's
- * materials. Upload takes the raw bytes as the body and the file name in ?name=; the type is
- * decided by content. A problem's evidence needs an action the caller could take on it now (the
- * evidence is for it); an activity's materials need study.write over its unit. Downloading
- * needs sight of the item.
+ * attachments — files attached to work items of any mechanism (a problem's evidence, a study
+ * activity's materials …). Upload takes the raw bytes as the body and the file name in
+ * ?name=; the type is decided by content; the mechanism's handler checks first who may add
+ * one. Downloading needs sight of the item, which the mechanism owning the attachment's flow
+ * decides (core/mech.h).
  */
 #include "api/api.h"
 
 #include "attach/attach.h"
 #include "base/clock.h"
-#include "problem/problem.h"
+#include "core/mech.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +18,7 @@ typedef struct {
     app *ap;
     arena *a;
     const principal *p;
+    const char *object;
     store_attachment at;
 } attach_ctx;
 
@@ -26,17 +27,13 @@ static err_code insert_fn(store_tx *tx, void *ctx)
     attach_ctx *c = ctx;
     err_code e = store_attachment_insert(tx, &c->at);
     if (e != E_OK) return e;
-    return app_audit(c->ap, tx, c->a, c->p, "attachment.upload",
-                     arena_sprintf(c->a, "%s:%lld", strcmp(c->at.flow, "problem") == 0
-                                                        ? "problem" : "activity",
-                                   (long long)c->at.item_id),
+    return app_audit(c->ap, tx, c->a, c->p, "attachment.upload", c->object,
                      json_pack("{sI ss ss sI}", "attachment_id", (json_int_t)c->at.id, "name",
                                c->at.filename, "sha256", c->at.sha256, "size",
                                (json_int_t)c->at.size));
 }
 
-/* Stores the body as a file of item_id in flow and replies 201 with its record. */
-static err_code upload(http_req *r, const char *flow, int64_t item_id)
+err_code api_attachment_upload(http_req *r, const char *flow, const char *object, int64_t item_id)
 {
     app *ap = http_app(r);
     const principal *p = http_principal(r);
@@ -55,43 +52,23 @@ static err_code upload(http_req *r, const char *flow, int64_t item_id)
         fprintf(stderr, "duban: %s\n", err);
         return E_INTERNAL;
     }
-    attach_ctx c = {.ap = ap, .a = http_arena(r), .p = p,
-                    .at = {.sha256 = sha, .size = (int64_t)n, .mime = mime, .filename = name,
-                           .flow = flow, .item_id = item_id, .created_by = p->user_id,
+    attach_ctx c = {.ap = ap,
+                    .a = http_arena(r),
+                    .p = p,
+                    .object = object,
+                    .at = {.sha256 = sha,
+                           .size = (int64_t)n,
+                           .mime = mime,
+                           .filename = name,
+                           .flow = flow,
+                           .item_id = item_id,
+                           .created_by = p->user_id,
                            .created_at = clock_now()}};
     err_code e = store_write(ap->st, insert_fn, &c);
     if (e != E_OK) return e;
     json_t *body = json_pack("{sI ss ss sI}", "id", (json_int_t)c.at.id, "filename", name, "mime",
                              mime, "size", (json_int_t)n);
     return http_reply(r, 201, body);
-}
-
-err_code api_attachments_upload(http_req *r)
-{
-    app *ap = http_app(r);
-    const principal *p = http_principal(r);
-    int64_t id;
-    store_problem pr;
-    err_code e = http_param_id(r, "id", &id);
-    if (e == E_OK) e = problem_get(ap, http_arena(r), p, id, &pr);
-    if (e != E_OK) return e;
-    const flow_action **acts;
-    size_t nacts;
-    e = problem_actions(ap, http_arena(r), p, &pr, &acts, &nacts);
-    if (e != E_OK) return e;
-    if (nacts == 0) return E_FORBIDDEN;
-    return upload(r, "problem", id);
-}
-
-err_code api_activity_attachments_upload(http_req *r)
-{
-    int64_t id;
-    const char *path;
-    err_code e = http_param_id(r, "id", &id);
-    if (e == E_OK) e = api_activity_path(r, id, &path);
-    if (e != E_OK) return e;
-    if (!authz_can(http_principal(r), "study.write", path)) return E_FORBIDDEN;
-    return upload(r, "activity", id);
 }
 
 static err_code get_fn(store_tx *tx, void *ctx)
@@ -107,14 +84,10 @@ err_code api_attachments_get(http_req *r)
     err_code e = http_param_id(r, "id", &c.at.id);
     if (e == E_OK) e = store_read(ap->st, get_fn, &c);
     if (e != E_OK) return e;
-    if (strcmp(c.at.flow, "problem") == 0) {
-        store_problem pr;
-        e = problem_get(ap, c.a, c.p, c.at.item_id, &pr); /* only who may see the problem */
-    } else {
-        const char *path;
-        e = api_activity_path(r, c.at.item_id, &path);
-        if (e == E_OK && !authz_can(c.p, "study.read", path)) e = E_FORBIDDEN;
-    }
+    const mech *m = mech_for_attachments(c.at.flow);
+    const char *object;
+    if (!m) return E_NOT_FOUND;
+    e = m->attach(ap, c.a, c.p, c.at.flow, c.at.item_id, &object);
     if (e != E_OK) return e;
     char *path = attach_path(ap->files_dir, c.at.sha256);
     if (!path) return E_NOT_FOUND;

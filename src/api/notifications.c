@@ -1,8 +1,7 @@
-/* notifications — the caller's in-app notifications and look-back (回头看) tasks. */
+/* notifications — the caller's in-app notifications (every mechanism's, by flow and item). */
 #include "api/api.h"
 
 #include "base/clock.h"
-#include "problem/problem.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -14,8 +13,6 @@ typedef struct {
     store_notification *items;
     size_t n;
     int64_t unread;
-    store_lookback *tasks;
-    const char *month;
 } notes_ctx;
 
 static err_code list_fn(store_tx *tx, void *ctx)
@@ -38,8 +35,8 @@ err_code api_notifications_list(http_req *r)
     for (size_t i = 0; i < c.n; i++) {
         const store_notification *x = &c.items[i];
         json_t *j = json_pack("{sI ss ss sI ss ss sb}", "id", (json_int_t)x->id, "kind", x->kind,
-                              "flow", x->flow, "item_id", (json_int_t)x->item_id, "title",
-                              x->title, "body", x->body, "read", x->read_at != 0);
+                              "flow", x->flow, "item_id", (json_int_t)x->item_id, "title", x->title,
+                              "body", x->body, "read", x->read_at != 0);
         json_object_set_new(j, "created_at", api_time(x->created_at));
         json_array_append_new(items, j);
     }
@@ -62,70 +59,5 @@ err_code api_notifications_read(http_req *r)
     }
     err_code e = store_write(http_app(r)->st, read_fn, &c);
     if (e != E_OK) return e;
-    return http_reply(r, 200, json_pack("{sb}", "ok", 1));
-}
-
-static err_code tasks_fn(store_tx *tx, void *ctx)
-{
-    notes_ctx *c = ctx;
-    return store_lookback_list(tx, c->a, c->user_id, c->month, c->limit, c->offset, &c->tasks,
-                               &c->n);
-}
-
-err_code api_lookbacks_list(http_req *r)
-{
-    notes_ctx c = {.a = http_arena(r), .user_id = http_principal(r)->user_id};
-    const char *month = http_query(r, "month");
-    if (month && *month) {
-        cal_day d;
-        char first[11];
-        snprintf(first, sizeof first, "%.7s-01", month);
-        if (strlen(month) != 7 || cal_parse(first, &d)) return http_fail(r, E_BAD_QUERY, "month");
-        c.month = month;
-    }
-    err_code e = http_query_int(r, "limit", 100, 1, 500, &c.limit);
-    if (e == E_OK) e = http_query_int(r, "offset", 0, 0, INT64_MAX, &c.offset);
-    if (e == E_OK) e = store_read(http_app(r)->st, tasks_fn, &c);
-    if (e != E_OK) return e;
-    json_t *items = json_array();
-    for (size_t i = 0; i < c.n; i++) {
-        const store_lookback *l = &c.tasks[i];
-        json_t *j = json_pack("{sI ss sI ss ss ss sb}", "id", (json_int_t)l->id, "month", l->month,
-                              "problem_id", (json_int_t)l->problem_id, "problem_title",
-                              l->problem_title, "problem_state", l->problem_state, "result",
-                              l->result, "done", l->done_at != 0);
-        json_object_set_new(j, "finding", json_string(l->finding));
-        json_object_set_new(j, "done_at", api_time(l->done_at));
-        json_array_append_new(items, j);
-    }
-    return http_reply(r, 200, json_pack("{so}", "items", items));
-}
-
-typedef struct {
-    const char *result, *finding, *new_deadline;
-} lookback_body;
-
-static const jfield lookback_spec[] = {
-    {"result", JF_STR, 1, offsetof(lookback_body, result), 10, 0, 0},
-    {"finding", JF_STR, 0, offsetof(lookback_body, finding), 2000, 0, 0},
-    {"new_deadline", JF_STR, 0, offsetof(lookback_body, new_deadline), 10, 0, 0},
-    JF_END,
-};
-
-err_code api_lookbacks_complete(http_req *r)
-{
-    int64_t id;
-    lookback_body b = {0};
-    uint32_t present;
-    err_code e = http_param_id(r, "id", &id);
-    if (e == E_OK) e = http_parse(r, lookback_spec, &b, &present);
-    if (e != E_OK) return e;
-    flow_refusal why;
-    e = problem_lookback_complete(http_app(r), http_arena(r), http_principal(r), id, b.result,
-                                  b.finding, b.new_deadline, &why);
-    if (e != E_OK) {
-        if (why.message[0]) http_set_message(r, arena_strdup(http_arena(r), why.message));
-        return http_fail(r, e, why.field[0] ? arena_strdup(http_arena(r), why.field) : NULL);
-    }
     return http_reply(r, 200, json_pack("{sb}", "ok", 1));
 }

@@ -7,37 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-const perm_info authz_perms[] = {
-    {"unit.read", "查看组织架构", CLASS_NONE},
-    {"unit.write", "管理组织架构", CLASS_SYSTEM},
-    {"user.read", "查看用户", CLASS_NONE},
-    {"user.write", "管理用户账户", CLASS_SYSTEM},
-    {"role.read", "查看角色", CLASS_NONE},
-    {"role.write", "管理角色", CLASS_SECURITY},
-    {"grant.read", "查看授权", CLASS_NONE},
-    {"grant.write", "授予和撤销权限", CLASS_SECURITY},
-    {"audit.read", "查看和校验审计日志", CLASS_AUDIT},
-    {"problem.read", "查看问题清单", CLASS_NONE},
-    {"problem.register", "登记问题", CLASS_NONE},
-    {"problem.assign", "交办问题、审批延期", CLASS_NONE},
-    {"problem.handle", "办理问题（签收、报送进展、申请销号、申请延期）", CLASS_NONE},
-    {"problem.verify", "核查销号", CLASS_NONE},
-    {"problem.supervise", "挂牌督办", CLASS_NONE},
-    {"problem.lookback", "回头看", CLASS_NONE},
-    {"study.read", "查看学习宣讲记录", CLASS_NONE},
-    {"study.write", "登记学习计划、活动、人员和宣讲", CLASS_NONE},
-    {"study.observe", "列席旁听并反馈", CLASS_NONE},
-    {"study.answer", "答复列席旁听反馈", CLASS_NONE},
-    {NULL, NULL, CLASS_NONE},
-};
-
-const perm_info *authz_perm(const char *name)
-{
-    for (const perm_info *p = authz_perms; p->name; p++)
-        if (strcmp(p->name, name) == 0) return p;
-    return NULL;
-}
-
 unsigned authz_classes(const char **perms, size_t n)
 {
     unsigned c = 0;
@@ -120,8 +89,7 @@ const char *authz_scope(const principal *p, const char *perm, arena *a)
     return scope_text(arr, a);
 }
 
-const char *authz_scope_both(const principal *p, const char *perm_a, const char *perm_b,
-                             arena *a)
+const char *authz_scope_both(const principal *p, const char *perm_a, const char *perm_b, arena *a)
 {
     if (p->system) return NULL;
     json_t *arr = json_array();
@@ -131,8 +99,10 @@ const char *authz_scope_both(const principal *p, const char *perm_a, const char 
         for (size_t k = 0; k < p->nperms; k++) {
             if (strcmp(p->perms[k].perm, perm_b) != 0) continue;
             const char *x = p->perms[i].path, *y = p->perms[k].path;
-            if (authz_within(y, x)) json_array_append_new(arr, json_string(x));
-            else if (authz_within(x, y)) json_array_append_new(arr, json_string(y));
+            if (authz_within(y, x))
+                json_array_append_new(arr, json_string(x));
+            else if (authz_within(x, y))
+                json_array_append_new(arr, json_string(y));
         }
     }
     return scope_text(arr, a);

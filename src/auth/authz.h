@@ -28,9 +28,12 @@ typedef struct {
     perm_class cls;
 } perm_info;
 
-/* The catalogue of permissions, ending with a NULL name. */
-extern const perm_info authz_perms[];
-/* The entry for name, or NULL when no such permission exists. */
+/*
+ * The entry for name in the catalogue of permissions, or NULL when no such permission exists.
+ * The catalogue is every registered mechanism's own list (each mechanism names its
+ * permissions with their titles and classes): defined by core/mech.c, so that auth/ names no
+ * mechanism.
+ */
 const perm_info *authz_perm(const char *name);
 /* The union of classes of a set of permissions. */
 unsigned authz_classes(const char **perms, size_t n);
@@ -64,8 +67,7 @@ int authz_has(const principal *p, const char *perm);
  */
 const char *authz_scope(const principal *p, const char *perm, arena *a);
 /* Like authz_scope, for the subtrees where p holds both permissions. */
-const char *authz_scope_both(const principal *p, const char *perm_a, const char *perm_b,
-                             arena *a);
+const char *authz_scope_both(const principal *p, const char *perm_a, const char *perm_b, arena *a);
 /* The audit actor for p. */
 audit_actor authz_actor(const principal *p);
 

@@ -13,6 +13,7 @@
 #include "base/config.h"
 #include "base/err.h"
 #include "core/app.h"
+#include "core/mech.h"
 
 enum { CLI_MAX_OPTS = 12, CLI_MAX_ARGS = 8 };
 
@@ -23,10 +24,10 @@ typedef struct {
 } cli_opt;
 
 typedef struct {
-    const char *name;     /* "user add" */
-    const char *usage;    /* "LOGIN --name NAME --unit CODE" */
-    const char *summary;  /* one line */
-    const cli_opt *opts;  /* NULL-terminated by name, or NULL */
+    const char *name;    /* "user add" */
+    const char *usage;   /* "LOGIN --name NAME --unit CODE" */
+    const char *summary; /* one line */
+    const cli_opt *opts; /* NULL-terminated by name, or NULL */
     int min_args, max_args;
 } cli_spec;
 
@@ -59,28 +60,22 @@ int cli_read_line(char *buf, size_t n);
 void cli_cell(const char *s, int width);
 
 /* Dispatch for a command with sub-commands such as "user add": runs the matching entry. */
-typedef struct {
-    const char *name;
-    int (*fn)(int argc, char **argv);
-    const char *summary;
-} cli_sub;
+typedef mech_cmd cli_sub;
 int cli_dispatch(const char *group, const cli_sub *subs, int argc, char **argv);
 
-/* The subcommands (one file each). */
+/*
+ * Runs `duban WORDS…` (argv without the program name): the CLI's own commands and every
+ * registered mechanism's (commands.c).
+ */
+int cli_main(int argc, char **argv);
+
+/* The CLI's own subcommands (one file each); mechanisms' live in their folders. */
 int cmd_serve(int argc, char **argv);
 int cmd_init(int argc, char **argv);
-int cmd_user(int argc, char **argv);
-int cmd_unit(int argc, char **argv);
-int cmd_role(int argc, char **argv);
-int cmd_grant(int argc, char **argv);
-int cmd_revoke(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_tick(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
-int cmd_export(int argc, char **argv);
-int cmd_problem(int argc, char **argv);
-int cmd_import(int argc, char **argv);
 
 #endif

@@ -10,8 +10,7 @@
 #include "core/setup.h"
 #include "base/clock.h"
 #include "http/http.h"
-#include "problem/tick.h"
-#include "study/study.h"
+#include "core/mech.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -23,10 +22,13 @@
 #include <unistd.h>
 
 static const cli_spec spec = {
-    "serve", "[--listen ADDR:PORT] [--db PATH]",
+    "serve",
+    "[--listen ADDR:PORT] [--db PATH]",
     "Serves the web UI and the JSON API. On first start creates the database and prints the\n"
     "administrators' one-time passwords.",
-    NULL, 0, 0,
+    NULL,
+    0,
+    0,
 };
 
 /* mkdir -p of the directory that will hold path. */
@@ -101,12 +103,15 @@ out:
 }
 
 static const cli_spec init_spec = {
-    "init", "[--db PATH] [--county NAME]",
+    "init",
+    "[--db PATH] [--county NAME]",
     "Creates a new database, its audit key (<db>.key, mode 0600), the root unit and the three\n"
     "administrators of 三员分立: admin (系统管理员), secadmin (安全管理员), auditor (审计管理员).\n"
     "Passwords come from DUBAN_ADMIN_PASSWORD, DUBAN_SECADMIN_PASSWORD and DUBAN_AUDITOR_PASSWORD\n"
     "when set; otherwise one-time passwords are printed and must be changed at first login.",
-    NULL, 0, 0,
+    NULL,
+    0,
+    0,
 };
 
 int cmd_init(int argc, char **argv)
@@ -126,11 +131,14 @@ int cmd_init(int argc, char **argv)
 }
 
 static const cli_spec tick_spec = {
-    "tick", "[--db PATH]",
+    "tick",
+    "[--db PATH]",
     "Runs the scheduler once: flags overdue problems, sends reminders and escalations, creates\n"
     "this month's look-back tasks. For cron when the server's own scheduler is not wanted;\n"
     "running it twice notifies once.",
-    NULL, 0, 0,
+    NULL,
+    0,
+    0,
 };
 
 int cmd_tick(int argc, char **argv)
@@ -141,18 +149,11 @@ int cmd_tick(int argc, char **argv)
     app ap;
     rc = 1;
     if (!cli_open(&c, &ap)) {
-        problem_tick_report r;
-        err_code e = problem_tick(&ap, clock_now(), &r);
-        int feedback = 0, branches = 0;
-        arena *a = arena_new();
-        if (e == E_OK) e = study_tick(&ap, a, clock_now(), &feedback, &branches);
-        arena_free(a);
+        char line[2048];
+        int acted;
+        err_code e = mech_tick_all(&ap, clock_now(), line, sizeof line, &acted);
         if (e == E_OK) {
-            printf("tick: %d newly overdue, %d due soon, %d unsigned, %d without staged result, "
-                   "%d look-back tasks, %d notifications; %d observers' feedback newly overdue, "
-                   "%d branches missed 三定一分享\n",
-                   r.overdue, r.reminders, r.unsigned_, r.staged, r.lookbacks, r.notifications,
-                   feedback, branches);
+            printf("tick: %s\n", line);
             rc = 0;
         } else {
             rc = cli_fail("tick", e, NULL);

@@ -2,14 +2,12 @@
 #include "core/app.h"
 
 #include "base/log.h"
+#include "core/mech.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-extern const char flow_builtin_problem[];
-extern const char flow_builtin_feedback[];
 
 typedef struct {
     arena *a;
@@ -48,8 +46,8 @@ static int load_calendar(app *ap, char *err, size_t errlen)
  * One flow from flows_dir when the setting names a directory: problem.json must be there, other
  * flows may keep their built-in definition when their file is absent.
  */
-static flow_def *load_flow(app *ap, const char *file, const char *builtin, int required,
-                           char *err, size_t errlen)
+static flow_def *load_flow(app *ap, const char *file, const char *builtin, int required, char *err,
+                           size_t errlen)
 {
     if (ap->cfg.flows_dir && *ap->cfg.flows_dir) {
         char *path = xasprintf("%s/%s", ap->cfg.flows_dir, file);
@@ -65,12 +63,29 @@ static flow_def *load_flow(app *ap, const char *file, const char *builtin, int r
     return flow_parse(builtin, source, err, errlen);
 }
 
+/* Every registered mechanism's flows, checked as they load. */
 static int load_flows(app *ap, char *err, size_t errlen)
 {
-    ap->problem_flow = load_flow(ap, "problem.json", flow_builtin_problem, 1, err, errlen);
-    if (!ap->problem_flow) return -1;
-    ap->feedback_flow = load_flow(ap, "feedback.json", flow_builtin_feedback, 0, err, errlen);
-    return ap->feedback_flow ? 0 : -1;
+    for (const mech *const *m = duban_mechs; *m; m++) {
+        for (const mech_flow *f = (*m)->flows; f && f->name; f++) {
+            if (ap->nflows == APP_MAX_FLOWS) {
+                snprintf(err, errlen, "more than %d flows are registered", APP_MAX_FLOWS);
+                return -1;
+            }
+            flow_def *def = load_flow(ap, f->file, f->builtin, f->required, err, errlen);
+            if (!def) return -1;
+            ap->flow_names[ap->nflows] = f->name;
+            ap->flows[ap->nflows++] = def;
+        }
+    }
+    return 0;
+}
+
+const flow_def *app_flow(const app *ap, const char *name)
+{
+    for (size_t i = 0; i < ap->nflows; i++)
+        if (strcmp(ap->flow_names[i], name) == 0) return ap->flows[i];
+    return NULL;
 }
 
 int app_open(app *ap, const config *cfg, char *err, size_t errlen)
@@ -100,15 +115,14 @@ void app_close(app *ap)
     store_close(ap->st);
     audit_close(ap->au);
     calendar_free(ap->cal);
-    flow_free(ap->problem_flow);
-    flow_free(ap->feedback_flow);
+    for (size_t i = 0; i < ap->nflows; i++)
+        flow_free(ap->flows[i]);
+    ap->nflows = 0;
     free(ap->files_dir);
     ap->files_dir = NULL;
     ap->st = NULL;
     ap->au = NULL;
     ap->cal = NULL;
-    ap->problem_flow = NULL;
-    ap->feedback_flow = NULL;
 }
 
 err_code app_audit(app *ap, store_tx *tx, arena *a, const principal *p, const char *action,

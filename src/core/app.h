@@ -15,14 +15,18 @@
 #include <jansson.h>
 #include <stddef.h>
 
+enum { APP_MAX_FLOWS = 16 };
+
 typedef struct app {
     config cfg; /* borrowed from the caller, who keeps it alive */
     store *st;
     audit *au;
-    calendar *cal;          /* built-in holiday years plus those imported into the database */
-    flow_def *problem_flow; /* flows/problem.json (built in, or from the flows_dir setting) */
-    flow_def *feedback_flow; /* flows/feedback.json: observers' feedback must be answered */
-    char *files_dir;        /* evidence files, content-addressed */
+    calendar *cal; /* built-in holiday years plus those imported into the database */
+    /* every mechanism's flows (core/mech.h), built in or from the flows_dir setting */
+    const char *flow_names[APP_MAX_FLOWS];
+    flow_def *flows[APP_MAX_FLOWS];
+    size_t nflows;
+    char *files_dir; /* evidence files, content-addressed */
 } app;
 
 /*
@@ -31,6 +35,9 @@ typedef struct app {
  */
 int app_open(app *ap, const config *cfg, char *err, size_t errlen);
 void app_close(app *ap);
+
+/* The flow a mechanism registered under name ("problem"); NULL when none is. */
+const flow_def *app_flow(const app *ap, const char *name);
 
 /* Appends an audit record for principal p within tx (detail: a JSON object taken, or NULL). */
 err_code app_audit(app *ap, store_tx *tx, arena *a, const principal *p, const char *action,

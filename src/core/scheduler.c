@@ -3,8 +3,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
-#include "problem/tick.h"
-#include "study/study.h"
+#include "core/mech.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -21,19 +20,11 @@ struct scheduler {
 
 err_code scheduler_run_once(app *ap)
 {
-    problem_tick_report r;
-    err_code e = problem_tick(ap, clock_now(), &r);
-    if (e == E_OK && (r.overdue || r.notifications || r.lookbacks))
-        log_info("tick: %d newly overdue, %d notifications, %d look-back tasks", r.overdue,
-                 r.notifications, r.lookbacks);
-    int feedback = 0, branches = 0;
-    arena *a = arena_new();
-    err_code se = study_tick(ap, a, clock_now(), &feedback, &branches);
-    arena_free(a);
-    if (se == E_OK && (feedback || branches))
-        log_info("tick: %d observers' feedback newly overdue, %d branches missed 三定一分享",
-                 feedback, branches);
-    return e != E_OK ? e : se;
+    char line[2048];
+    int acted;
+    err_code e = mech_tick_all(ap, clock_now(), line, sizeof line, &acted);
+    if (acted) log_info("tick: %s", line);
+    return e;
 }
 
 static void *run(void *arg)

@@ -13,7 +13,7 @@ typedef struct scheduler scheduler;
 scheduler *scheduler_start(app *ap);
 /* Stops the thread, waiting for a tick in progress to finish; accepts NULL. */
 void scheduler_stop(scheduler *s);
-/* Runs every tick once, now; returns the first error. Used by `duban tick` and the thread. */
+/* Runs every mechanism's tick once, now (core/mech.h); returns the first error. */
 err_code scheduler_run_once(app *ap);
 
 #endif

@@ -1,14 +1,15 @@
 /*
  * http — the server glue between libmicrohttpd and duban's handlers.
  *
- * Routes live in one static table (src/api/routes.c): method, path pattern with {params},
- * flags, handler. For each request the server finds the route (404/405 as JSON errors),
+ * Routes live in static tables, one per mechanism (core/mech.h), walked in the registration
+ * table's order: method, path pattern with {params}, permission, flags, handler. For each
+ * request the server finds the route (404/405 as JSON errors),
  * enforces the body limit (413) and JSON content type (415), authenticates the caller
  * (session cookie with CSRF token for writes, or an API token), refuses callers who must first
- * change their password, runs the handler, adds the security headers, and writes one
- * access-log line. A handler returns E_OK after setting a reply, or an error code (with
- * http_fail to name the field), which the server turns into {"error":{code,message,field}}.
- * Refusals (403) are audited here, in one place.
+ * change their password, refuses callers without the route's permission, runs the handler, adds the
+ * security headers, and writes one access-log line. A handler returns E_OK after setting a reply,
+ * or an error code (with http_fail to name the field), which the server turns into
+ * {"error":{code,message,field}}. Refusals (403) are audited here, in one place.
  */
 #ifndef DUBAN_HTTP_H
 #define DUBAN_HTTP_H
@@ -23,21 +24,33 @@ typedef struct http_req http_req;
 typedef err_code (*http_handler)(http_req *r);
 
 enum {
-    ROUTE_PUBLIC = 1,      /* no authentication */
-    ROUTE_PW_CHANGE = 2,   /* allowed while the user must still change the password */
-    ROUTE_UPLOAD = 4,      /* the body is a file of any type, up to upload_limit */
+    ROUTE_PUBLIC = 1,        /* no authentication */
+    ROUTE_PW_CHANGE = 2,     /* allowed while the user must still change the password */
+    ROUTE_UPLOAD = 4,        /* the body is a file of any type, up to upload_limit */
     ROUTE_OPTIONAL_AUTH = 8, /* public, but the caller is known when signed in (GET only) */
+    ROUTE_SIGNED_IN =
+        16, /* any signed-in user: their own records, or the handler decides by the object */
+    ROUTE_LIST = 32, /* a list scoped by the route's permission: without it, no rows (not 403) */
 };
 
-typedef struct {
+/*
+ * One row of a route table: each mechanism has one (its routes.c), and every row names the
+ * permission it needs — checked by the server before the handler runs, as "held over some
+ * unit"; the handler still checks the unit of the object; on a ROUTE_LIST the permission
+ * names the subtrees the list is filtered to instead, so a caller without it sees an empty
+ * list, as before the check existed — or is marked ROUTE_PUBLIC,
+ * ROUTE_OPTIONAL_AUTH or ROUTE_SIGNED_IN.
+ */
+typedef struct http_route {
     const char *method;
     const char *pattern; /* "/api/v1/units/{id}/move" */
+    const char *perm;    /* "unit.write", or NULL with one of the marks above */
     unsigned flags;
     http_handler fn;
 } http_route;
 
-/* The route table, ending with a NULL method (defined in api/routes.c). */
-extern const http_route http_routes[];
+/* 1 when the row names a known permission or is marked as needing none (see above). */
+int http_route_guarded(const http_route *rt);
 /* The route of every other GET outside /api/: the browser UI's files (api/routes.c). */
 extern const http_route http_web_route;
 
@@ -100,8 +113,7 @@ err_code http_reply_raw(http_req *r, int status, const char *type, const void *d
 err_code http_reply_static(http_req *r, const char *type, const void *data, size_t n,
                            int immutable);
 /* Sets a reply of bytes (taken: a heap buffer the server frees) to download as name. */
-err_code http_reply_download(http_req *r, const char *type, char *data, size_t n,
-                             const char *name);
+err_code http_reply_download(http_req *r, const char *type, char *data, size_t n, const char *name);
 /* Adds a JSON value (taken) as "details" of the error reply, e.g. a per-row report. */
 void http_set_error_details(http_req *r, json_t *details);
 /* Adds a response header (copied). */

@@ -11,6 +11,8 @@
  */
 #include "http/http.h"
 
+#include "core/mech.h"
+
 #include "account/account.h"
 #include "base/clock.h"
 #include "base/log.h"
@@ -51,7 +53,7 @@ struct http_req {
     int authed;
     const char *session_token, *csrf;
     int status;
-    int file_fd;        /* >= 0: reply with this file instead of `reply` */
+    int file_fd; /* >= 0: reply with this file instead of `reply` */
     uint64_t file_size;
     char *reply;
     const void *static_reply; /* bytes that outlive the server (embedded files), not copied */
@@ -69,25 +71,58 @@ struct http_req {
 
 /* ---- accessors for handlers ---- */
 
-arena *http_arena(http_req *r) { return r->a; }
-app *http_app(http_req *r) { return r->srv->ap; }
-const principal *http_principal(http_req *r) { return &r->p; }
-int http_authed(http_req *r) { return r->authed; }
-const char *http_method(http_req *r) { return r->method; }
-const char *http_path(http_req *r) { return r->path; }
-const char *http_ip(http_req *r) { return r->ip; }
-size_t http_body_len(http_req *r) { return r->body_len; }
-const unsigned char *http_body(http_req *r) { return (const unsigned char *)r->body; }
+arena *http_arena(http_req *r)
+{
+    return r->a;
+}
+app *http_app(http_req *r)
+{
+    return r->srv->ap;
+}
+const principal *http_principal(http_req *r)
+{
+    return &r->p;
+}
+int http_authed(http_req *r)
+{
+    return r->authed;
+}
+const char *http_method(http_req *r)
+{
+    return r->method;
+}
+const char *http_path(http_req *r)
+{
+    return r->path;
+}
+const char *http_ip(http_req *r)
+{
+    return r->ip;
+}
+size_t http_body_len(http_req *r)
+{
+    return r->body_len;
+}
+const unsigned char *http_body(http_req *r)
+{
+    return (const unsigned char *)r->body;
+}
 
 /* The body limit of the request's route. */
 static size_t body_limit(const http_req *r)
 {
     const config *cfg = &r->srv->ap->cfg;
     return (size_t)(r->route && (r->route->flags & ROUTE_UPLOAD) ? cfg->upload_limit
-                                                                   : cfg->body_limit);
+                                                                 : cfg->body_limit);
 }
-const char *http_session_token(http_req *r) { return r->session_token; }
-const char *http_csrf(http_req *r) { return r->csrf; }
+const char *http_session_token(http_req *r)
+{
+    return r->session_token;
+}
+const char *http_csrf(http_req *r)
+{
+    return r->csrf;
+}
 
 void http_set_principal(http_req *r, const principal *p)
 {
@@ -165,8 +200,8 @@ err_code http_parse(http_req *r, const jfield *spec, void *out, uint32_t *presen
 {
     const char *field;
     json_t *root;
-    err_code e = jsonx_parse(r->a, r->body ? r->body : "", r->body_len, spec, out, present,
-                             &field, &root);
+    err_code e =
+        jsonx_parse(r->a, r->body ? r->body : "", r->body_len, spec, out, present, &field, &root);
     if (e != E_OK) return http_fail(r, e, field);
     /* Arrays (JF_STRS) borrow from the document: keep it until the request ends. */
     json_decref(r->doc);
@@ -196,8 +231,7 @@ err_code http_reply_raw(http_req *r, int status, const char *type, const void *d
     return E_OK;
 }
 
-err_code http_reply_static(http_req *r, const char *type, const void *data, size_t n,
-                           int immutable)
+err_code http_reply_static(http_req *r, const char *type, const void *data, size_t n, int immutable)
 {
     drop_file(r);
     free(r->reply);
@@ -259,8 +293,7 @@ err_code http_reply_file(http_req *r, const char *path, const char *type, const 
     return E_OK;
 }
 
-err_code http_reply_download(http_req *r, const char *type, char *data, size_t n,
-                             const char *name)
+err_code http_reply_download(http_req *r, const char *type, char *data, size_t n, const char *name)
 {
     drop_file(r);
     free(r->reply);
@@ -329,16 +362,18 @@ static void route(http_req *r)
     int path_matched = 0;
     size_t allow_len = 0;
     const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
-    for (const http_route *rt = http_routes; rt->method; rt++) {
-        if (!match_pattern(r, rt->pattern, r->path)) continue;
-        if (strcmp(rt->method, method) == 0) {
-            r->route = rt;
-            return;
+    for (const mech *const *m = duban_mechs; *m; m++) {
+        for (const http_route *rt = (*m)->routes; rt && rt->method; rt++) {
+            if (!match_pattern(r, rt->pattern, r->path)) continue;
+            if (strcmp(rt->method, method) == 0) {
+                r->route = rt;
+                return;
+            }
+            path_matched = 1;
+            int n = snprintf(r->allow + allow_len, sizeof r->allow - allow_len, "%s%s",
+                             allow_len ? ", " : "", rt->method);
+            if (n > 0 && (size_t)n < sizeof r->allow - allow_len) allow_len += (size_t)n;
         }
-        path_matched = 1;
-        int n = snprintf(r->allow + allow_len, sizeof r->allow - allow_len, "%s%s",
-                         allow_len ? ", " : "", rt->method);
-        if (n > 0 && (size_t)n < sizeof r->allow - allow_len) allow_len += (size_t)n;
     }
     /* Any other GET outside the API is the browser UI: a file of it, or its page. */
     int api = strncmp(r->path, "/api", 4) == 0 && (r->path[4] == '/' || r->path[4] == 0);
@@ -382,7 +417,8 @@ static const char *client_ip(http_req *r)
         const char *xff = http_header(r, "X-Forwarded-For");
         const char *last = xff ? strrchr(xff, ',') : NULL;
         last = last ? last + 1 : xff;
-        while (last && *last == ' ') last++;
+        while (last && *last == ' ')
+            last++;
         unsigned char bin[sizeof(struct in6_addr)];
         if (last && strlen(last) < INET6_ADDRSTRLEN &&
             (inet_pton(AF_INET, last, bin) == 1 || inet_pton(AF_INET6, last, bin) == 1))
@@ -511,8 +547,10 @@ static const char *loggable(arena *a, const char *s)
     char *out = arena_alloc(a, 4 * n + 1), *o = out;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c <= 0x20 || c == 0x7F || c == '%') o += sprintf(o, "%%%02X", c);
-        else *o++ = (char)c;
+        if (c <= 0x20 || c == 0x7F || c == '%')
+            o += sprintf(o, "%%%02X", c);
+        else
+            *o++ = (char)c;
     }
     *o = 0;
     return out;
@@ -524,8 +562,7 @@ static void access_log(http_req *r)
     char ts[24], status[16];
     snprintf(status, sizeof status, r->status ? "%d" : "aborted", r->status);
     fprintf(stderr, "%s ACCESS %s %s %s %.1fms %s\n", clock_iso(clock_now(), ts), r->method,
-            loggable(r->a, r->path), status, clock_mono_ms() - r->t0,
-            r->authed ? r->p.login : "-");
+            loggable(r->a, r->path), status, clock_mono_ms() - r->t0, r->authed ? r->p.login : "-");
 }
 
 /* Runs the request once its body is in: authenticate, check, handle, reply. */
@@ -540,8 +577,8 @@ static enum MHD_Result finish(http_req *r)
     if (e != E_OK) {
         reply_error(r, e);
         if (is_refusal(e) && r->authed)
-            app_audit_refusal(r->srv->ap, &r->p, e, arena_sprintf(r->a, "%s %s", r->method,
-                                                                  r->path), r->path);
+            app_audit_refusal(r->srv->ap, &r->p, e,
+                              arena_sprintf(r->a, "%s %s", r->method, r->path), r->path);
     }
     access_log(r);
     return send_reply(r);
@@ -572,9 +609,8 @@ static enum MHD_Result take_body(http_req *r, const char *data, size_t n)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     http_server *srv = cls;
     http_req *r = *con_cls;
@@ -599,6 +635,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             r->early = authenticate(r);
             if (r->early == E_OK && r->p.must_change && !(r->route->flags & ROUTE_PW_CHANGE))
                 r->early = E_PASSWORD_CHANGE_REQUIRED;
+            /* The route's permission, held over some unit; the handler checks the object's. */
+            if (r->early == E_OK && r->route->perm && !(r->route->flags & ROUTE_LIST) &&
+                !authz_has(&r->p, r->route->perm))
+                r->early = E_FORBIDDEN;
         }
         return MHD_YES;
     }
@@ -660,12 +700,11 @@ http_server *http_start(app *ap, char *err, size_t errlen)
     http_server *s = xcalloc(1, sizeof *s);
     s->ap = ap;
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
-    s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)ap->cfg.threads,
-                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+    s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_THREAD_POOL_SIZE,
+                            (unsigned)ap->cfg.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                            MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-                            MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+                            MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_LISTENING_ADDRESS_REUSE,
+                            1u, MHD_OPTION_END);
     if (!s->d) {
         snprintf(err, errlen, "cannot listen on %s (in use, or not allowed)", ap->cfg.listen);
         free(s);
@@ -679,8 +718,15 @@ void http_stop(http_server *s, int grace_ms)
     if (!s) return;
     MHD_socket fd = MHD_quiesce_daemon(s->d);
     double until = clock_mono_ms() + grace_ms;
-    while (atomic_load(&s->inflight) > 0 && clock_mono_ms() < until) usleep(10000);
+    while (atomic_load(&s->inflight) > 0 && clock_mono_ms() < until)
+        usleep(10000);
     MHD_stop_daemon(s->d);
     if (fd != MHD_INVALID_SOCKET) close(fd);
     free(s);
+}
+
+int http_route_guarded(const http_route *rt)
+{
+    if (rt->perm) return mech_perm(rt->perm) != NULL;
+    return (rt->flags & (ROUTE_PUBLIC | ROUTE_OPTIONAL_AUTH | ROUTE_SIGNED_IN)) != 0;
 }

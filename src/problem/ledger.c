@@ -14,17 +14,34 @@
 
 /* The columns, in export order. */
 enum {
-    C_NO, C_SOURCE, C_CATEGORY, C_DESCRIPTION, C_FOUND, C_UNIT, C_COUNITS, C_LEADER, C_PERSON,
-    C_MEASURES, C_GOAL, C_DEADLINE, C_MODE, C_PROGRESS, C_STATE, C_VERIFICATION, C_CLOSED,
-    C_NOTE, C_TITLE, NCOLS
+    C_NO,
+    C_SOURCE,
+    C_CATEGORY,
+    C_DESCRIPTION,
+    C_FOUND,
+    C_UNIT,
+    C_COUNITS,
+    C_LEADER,
+    C_PERSON,
+    C_MEASURES,
+    C_GOAL,
+    C_DEADLINE,
+    C_MODE,
+    C_PROGRESS,
+    C_STATE,
+    C_VERIFICATION,
+    C_CLOSED,
+    C_NOTE,
+    C_TITLE,
+    NCOLS
 };
 static const char *const headers[NCOLS] = {
-    "序号", "问题来源", "问题类别", "问题描述", "发现时间", "责任单位", "配合单位", "责任领导",
-    "责任人", "整改措施", "整改目标", "完成时限", "整改方式", "进展情况", "状态", "核查情况",
-    "销号时间", "备注", "问题标题",
+    "序号",     "问题来源", "问题类别", "问题描述", "发现时间", "责任单位", "配合单位",
+    "责任领导", "责任人",   "整改措施", "整改目标", "完成时限", "整改方式", "进展情况",
+    "状态",     "核查情况", "销号时间", "备注",     "问题标题",
 };
-static const int required[] = {C_SOURCE, C_CATEGORY, C_DESCRIPTION, C_FOUND, C_UNIT, C_DEADLINE,
-                               C_MODE};
+static const int required[] = {C_SOURCE, C_CATEGORY, C_DESCRIPTION, C_FOUND,
+                               C_UNIT,   C_DEADLINE, C_MODE};
 
 /* ---- units by id, code and name ---- */
 
@@ -76,7 +93,7 @@ static const store_unit *unit_by_text(const units_ctx *u, const char *s, int *am
 
 static const char *state_title(const app *ap, const char *state)
 {
-    const flow_state *s = flow_state_named(ap->problem_flow, state);
+    const flow_state *s = flow_state_named(problem_flow_def(ap), state);
     return s ? s->title : state;
 }
 
@@ -234,7 +251,8 @@ static const char *cell(import_ctx *c, const sheet *t, size_t i, int col)
 
 static int find_columns(import_ctx *c, const sheet *t)
 {
-    for (int k = 0; k < NCOLS; k++) c->cols[k] = -1;
+    for (int k = 0; k < NCOLS; k++)
+        c->cols[k] = -1;
     for (size_t i = 0; i < t->widths[0]; i++) {
         const char *h = sheet_trim(c->a, t->rows[0][i]);
         for (int k = 0; k < NCOLS; k++)
@@ -255,10 +273,12 @@ static int column_of(const char *field)
     static const struct {
         const char *field;
         int col;
-    } map[] = {{"source", C_SOURCE},   {"category", C_CATEGORY}, {"title", C_TITLE},
-               {"description", C_DESCRIPTION}, {"found_on", C_FOUND}, {"leader", C_LEADER},
-               {"person", C_PERSON},   {"measures", C_MEASURES}, {"goal", C_GOAL},
-               {"mode", C_MODE},       {"note", C_NOTE},         {"deadline", C_DEADLINE},
+    } map[] = {{"source", C_SOURCE},     {"category", C_CATEGORY},
+               {"title", C_TITLE},       {"description", C_DESCRIPTION},
+               {"found_on", C_FOUND},    {"leader", C_LEADER},
+               {"person", C_PERSON},     {"measures", C_MEASURES},
+               {"goal", C_GOAL},         {"mode", C_MODE},
+               {"note", C_NOTE},         {"deadline", C_DEADLINE},
                {"counit_ids", C_COUNITS}};
     for (size_t i = 0; field && i < sizeof map / sizeof map[0]; i++)
         if (strcmp(map[i].field, field) == 0) return map[i].col;
@@ -272,7 +292,8 @@ static const char *derived_title(arena *a, const char *description)
     size_t chars = 0;
     while (*end && chars < 30 && strncmp(end, "。", 3) != 0 && strncmp(end, "，", 3) != 0) {
         end++;
-        while ((*end & 0xC0) == 0x80) end++;
+        while ((*end & 0xC0) == 0x80)
+            end++;
         chars++;
     }
     return arena_strndup(a, description, (size_t)(end - description));
@@ -280,7 +301,7 @@ static const char *derived_title(arena *a, const char *description)
 
 static const char *state_named_by_title(const app *ap, const char *title)
 {
-    const flow_def *f = ap->problem_flow;
+    const flow_def *f = problem_flow_def(ap);
     if (!*title) return f->states[f->initial].name;
     for (size_t i = 0; i < f->nstates; i++)
         if (strcmp(f->states[i].title, title) == 0 || strcmp(f->states[i].name, title) == 0)
@@ -296,9 +317,12 @@ static int resolve_counits(import_ctx *c, import_row *r, const char *text, int64
         char *sep = p;
         size_t skip = 0;
         while (*sep && !skip) {
-            if (strncmp(sep, "、", 3) == 0 || strncmp(sep, "，", 3) == 0) skip = 3;
-            else if (*sep == ',' || *sep == ';') skip = 1;
-            else sep++;
+            if (strncmp(sep, "、", 3) == 0 || strncmp(sep, "，", 3) == 0)
+                skip = 3;
+            else if (*sep == ',' || *sep == ';')
+                skip = 1;
+            else
+                sep++;
         }
         char saved = *sep;
         *sep = 0;
@@ -308,8 +332,9 @@ static int resolve_counits(import_ctx *c, import_row *r, const char *text, int64
             const store_unit *u = unit_by_text(&c->units, name, &ambiguous);
             if (!u || u->id == lead || r->in.ncounits == 20)
                 return fault(c, r->row, C_COUNITS,
-                             arena_sprintf(c->a, ambiguous ? "单位名称“%s”不唯一，请改用单位编码"
-                                                           : "找不到配合单位“%s”（或与责任单位相同）",
+                             arena_sprintf(c->a,
+                                           ambiguous ? "单位名称“%s”不唯一，请改用单位编码"
+                                                     : "找不到配合单位“%s”（或与责任单位相同）",
                                            name));
             r->counits[r->in.ncounits++] = u->id;
         }
@@ -327,13 +352,19 @@ static int check_row(import_ctx *c, const sheet *t, size_t i)
     const char *found = cell(c, t, i, C_FOUND), *due = cell(c, t, i, C_DEADLINE);
     const char *closed = cell(c, t, i, C_CLOSED);
     r.in = (problem_input){
-        .source = cell(c, t, i, C_SOURCE), .category = cell(c, t, i, C_CATEGORY),
-        .description = cell(c, t, i, C_DESCRIPTION), .leader = cell(c, t, i, C_LEADER),
-        .person = cell(c, t, i, C_PERSON), .measures = cell(c, t, i, C_MEASURES),
-        .goal = cell(c, t, i, C_GOAL), .mode = cell(c, t, i, C_MODE),
-        .note = cell(c, t, i, C_NOTE), .subject = "",
+        .source = cell(c, t, i, C_SOURCE),
+        .category = cell(c, t, i, C_CATEGORY),
+        .description = cell(c, t, i, C_DESCRIPTION),
+        .leader = cell(c, t, i, C_LEADER),
+        .person = cell(c, t, i, C_PERSON),
+        .measures = cell(c, t, i, C_MEASURES),
+        .goal = cell(c, t, i, C_GOAL),
+        .mode = cell(c, t, i, C_MODE),
+        .note = cell(c, t, i, C_NOTE),
+        .subject = "",
     };
-    r.in.title = *cell(c, t, i, C_TITLE) ? cell(c, t, i, C_TITLE) : derived_title(c->a, r.in.description);
+    r.in.title =
+        *cell(c, t, i, C_TITLE) ? cell(c, t, i, C_TITLE) : derived_title(c->a, r.in.description);
     r.progress = cell(c, t, i, C_PROGRESS);
     r.verification = cell(c, t, i, C_VERIFICATION);
     if (*found && !(r.in.found_on = sheet_date(c->a, found)))
@@ -345,9 +376,10 @@ static int check_row(import_ctx *c, const sheet *t, size_t i)
     const char *unit_text = cell(c, t, i, C_UNIT);
     const store_unit *unit = *unit_text ? unit_by_text(&c->units, unit_text, &ambiguous) : NULL;
     if (!unit)
-        return fault(c, r.row, C_UNIT, !*unit_text ? "此项为必填项"
-                                       : ambiguous ? "单位名称不唯一，请改用单位编码"
-                                                   : "找不到此单位");
+        return fault(c, r.row, C_UNIT,
+                     !*unit_text ? "此项为必填项"
+                     : ambiguous ? "单位名称不唯一，请改用单位编码"
+                                 : "找不到此单位");
     if (!authz_can(c->p, "problem.register", unit->path))
         return fault(c, r.row, C_UNIT, "没有为此单位登记问题的权限");
     r.in.unit_id = unit->id;
@@ -364,10 +396,12 @@ static int check_row(import_ctx *c, const sheet *t, size_t i)
     if (!r.state) return fault(c, r.row, C_STATE, "不是已知的状态（如 已登记、整改中、已销号）");
     /* A problem already handled (up to 已销号) may be entered only by the assigning side from
      * outside the handling unit, as the flow would have required; never by the unit itself. */
-    const flow_def *f = c->ap->problem_flow;
+    const flow_def *f = problem_flow_def(c->ap);
     if (strcmp(r.state, f->states[f->initial].name) != 0 && !c->p->system &&
-        (!authz_can(c->p, "problem.assign", unit->path) || authz_within(unit->path, c->p->unit_path)))
-        return fault(c, r.row, C_STATE, "已办理的问题只能由交办方（责任单位以外、有交办权限的人员）导入");
+        (!authz_can(c->p, "problem.assign", unit->path) ||
+         authz_within(unit->path, c->p->unit_path)))
+        return fault(c, r.row, C_STATE,
+                     "已办理的问题只能由交办方（责任单位以外、有交办权限的人员）导入");
     if (strcmp(r.state, "closed") == 0) {
         if (!*r.verification) return fault(c, r.row, C_VERIFICATION, "已销号的问题必须有核查情况");
         if (!*closed || !(r.closed_on = sheet_date(c->a, closed)))
@@ -397,13 +431,28 @@ static err_code write_fn(store_tx *tx, void *ctx)
         const problem_input *in = &r->in;
         cal_day closed_day;
         store_problem pr = {
-            .source = in->source, .category = in->category, .title = in->title,
-            .description = in->description, .found_on = in->found_on, .unit_id = in->unit_id,
-            .leader = in->leader, .person = in->person, .measures = in->measures,
-            .goal = in->goal, .mode = in->mode, .subject = in->subject, .note = in->note,
-            .state = r->state, .deadline = in->deadline, .original_deadline = in->deadline,
-            .counits = r->counits, .ncounits = in->ncounits, .registered_by = c->p->user_id,
-            .registered_unit_id = c->p->unit_id, .created_at = now, .updated_at = now,
+            .source = in->source,
+            .category = in->category,
+            .title = in->title,
+            .description = in->description,
+            .found_on = in->found_on,
+            .unit_id = in->unit_id,
+            .leader = in->leader,
+            .person = in->person,
+            .measures = in->measures,
+            .goal = in->goal,
+            .mode = in->mode,
+            .subject = in->subject,
+            .note = in->note,
+            .state = r->state,
+            .deadline = in->deadline,
+            .original_deadline = in->deadline,
+            .counits = r->counits,
+            .ncounits = in->ncounits,
+            .registered_by = c->p->user_id,
+            .registered_unit_id = c->p->unit_id,
+            .created_at = now,
+            .updated_at = now,
         };
         problem_refresh_overdue(c->a, &pr, today);
         err_code e = store_problem_insert(tx, &pr);
@@ -414,9 +463,14 @@ static err_code write_fn(store_tx *tx, void *ctx)
         pr.verification = r->verification;
         pr.supervisor = "";
         if (e == E_OK) e = store_problem_update(tx, &pr);
-        store_event ev = {.flow = "problem", .item_id = pr.id, .action = "import",
-                          .from_state = "", .to_state = r->state, .actor_id = c->p->user_id,
-                          .actor = c->p->login, .at = now,
+        store_event ev = {.flow = "problem",
+                          .item_id = pr.id,
+                          .action = "import",
+                          .from_state = "",
+                          .to_state = r->state,
+                          .actor_id = c->p->user_id,
+                          .actor = c->p->login,
+                          .at = now,
                           .fields = arena_sprintf(c->a, "{\"row\":%zu}", r->row)};
         if (e == E_OK) e = store_event_insert(tx, &ev);
         if (e != E_OK) return e;
@@ -425,8 +479,8 @@ static err_code write_fn(store_tx *tx, void *ctx)
     }
     return app_audit(c->ap, tx, c->a, c->p, "problem.import", "problem:*",
                      json_pack("{sI sI sI sI}", "rows", (json_int_t)c->rep->rows, "imported",
-                               (json_int_t)c->ngood, "first_id", (json_int_t)c->first_id,
-                               "last_id", (json_int_t)c->last_id));
+                               (json_int_t)c->ngood, "first_id", (json_int_t)c->first_id, "last_id",
+                               (json_int_t)c->last_id));
 }
 
 err_code ledger_import(app *ap, arena *a, const principal *p, const void *data, size_t len,

@@ -63,11 +63,14 @@ typedef struct {
     int required;
 } text_rule;
 
-#define R(field, max, req) {#field, offsetof(problem_input, field), max, req}
+#define R(field, max, req)                                                                         \
+    {                                                                                              \
+#field, offsetof(problem_input, field), max, req                                           \
+    }
 static const text_rule text_rules[] = {
-    R(source, 20, 1),    R(category, 20, 1),   R(title, 100, 1),  R(description, 4000, 1),
-    R(leader, 40, 0),    R(person, 40, 0),     R(measures, 2000, 0), R(goal, 1000, 0),
-    R(subject, 100, 0),  R(note, 1000, 0),
+    R(source, 20, 1),   R(category, 20, 1), R(title, 100, 1),     R(description, 4000, 1),
+    R(leader, 40, 0),   R(person, 40, 0),   R(measures, 2000, 0), R(goal, 1000, 0),
+    R(subject, 100, 0), R(note, 1000, 0),
 };
 #undef R
 
@@ -86,8 +89,8 @@ static err_code check_texts(const problem_input *in, const char **bad_field)
 static err_code compute_deadline(const app *ap, arena *a, const problem_input *in, cal_day found,
                                  const char **deadline, int *estimated, const char **bad_field)
 {
-    int given = (in->deadline && *in->deadline) + (in->deadline_days > 0) +
-                (in->deadline_workdays > 0);
+    int given =
+        (in->deadline && *in->deadline) + (in->deadline_days > 0) + (in->deadline_workdays > 0);
     if (given != 1) return *bad_field = "deadline", given ? E_FIELD_INVALID : E_FIELD_REQUIRED;
     cal_day due;
     *estimated = 0;
@@ -149,13 +152,18 @@ static err_code register_fn(store_tx *tx, void *ctx)
     store_problem *pr = op->out;
     pr->registered_by = op->p->user_id;
     pr->registered_unit_id = op->p->unit_id;
-    pr->state = op->ap->problem_flow->states[op->ap->problem_flow->initial].name;
+    pr->state = problem_flow_def(op->ap)->states[problem_flow_def(op->ap)->initial].name;
     pr->created_at = pr->updated_at = clock_now();
     problem_refresh_overdue(op->a, pr, cal_local_day(pr->created_at));
     e = store_problem_insert(tx, pr);
     if (e != E_OK) return e;
-    store_event ev = {.flow = FLOW, .item_id = pr->id, .action = "register", .from_state = "",
-                      .to_state = pr->state, .actor_id = op->p->user_id, .actor = op->p->login,
+    store_event ev = {.flow = FLOW,
+                      .item_id = pr->id,
+                      .action = "register",
+                      .from_state = "",
+                      .to_state = pr->state,
+                      .actor_id = op->p->user_id,
+                      .actor = op->p->login,
                       .at = pr->created_at};
     e = store_event_insert(tx, &ev);
     if (e != E_OK) return e;
@@ -163,13 +171,12 @@ static err_code register_fn(store_tx *tx, void *ctx)
     if (e != E_OK) return e;
     return app_audit(op->ap, tx, op->a, op->p, "problem.register",
                      arena_sprintf(op->a, "problem:%lld", (long long)pr->id),
-                     json_pack("{ss sI ss}", "title", pr->title, "unit_id",
-                               (json_int_t)pr->unit_id, "deadline", pr->deadline));
+                     json_pack("{ss sI ss}", "title", pr->title, "unit_id", (json_int_t)pr->unit_id,
+                               "deadline", pr->deadline));
 }
 
-err_code problem_check_input(const app *ap, arena *a, const problem_input *in,
-                             const char **mode, const char **deadline, int *estimated,
-                             const char **bad_field)
+err_code problem_check_input(const app *ap, arena *a, const problem_input *in, const char **mode,
+                             const char **deadline, int *estimated, const char **bad_field)
 {
     *bad_field = NULL;
     err_code e = check_texts(in, bad_field);
@@ -196,14 +203,28 @@ err_code problem_register(app *ap, arena *a, const principal *p, const problem_i
     err_code e = problem_check_input(ap, a, in, &mode, &deadline, &estimated, bad_field);
     if (e != E_OK) return e;
     *out = (store_problem){
-        .source = in->source, .category = in->category, .title = in->title,
-        .description = in->description, .found_on = in->found_on, .unit_id = in->unit_id,
-        .leader = in->leader ? in->leader : "", .leader_user_id = in->leader_user_id,
-        .person = in->person ? in->person : "", .measures = in->measures ? in->measures : "",
-        .goal = in->goal ? in->goal : "", .mode = mode, .subject = in->subject ? in->subject : "",
-        .note = in->note ? in->note : "", .deadline = deadline, .original_deadline = deadline,
-        .deadline_estimated = estimated, .counits = (int64_t *)in->counits,
-        .ncounits = in->ncounits, .supervisor = "", .progress = "", .verification = "",
+        .source = in->source,
+        .category = in->category,
+        .title = in->title,
+        .description = in->description,
+        .found_on = in->found_on,
+        .unit_id = in->unit_id,
+        .leader = in->leader ? in->leader : "",
+        .leader_user_id = in->leader_user_id,
+        .person = in->person ? in->person : "",
+        .measures = in->measures ? in->measures : "",
+        .goal = in->goal ? in->goal : "",
+        .mode = mode,
+        .subject = in->subject ? in->subject : "",
+        .note = in->note ? in->note : "",
+        .deadline = deadline,
+        .original_deadline = deadline,
+        .deadline_estimated = estimated,
+        .counits = (int64_t *)in->counits,
+        .ncounits = in->ncounits,
+        .supervisor = "",
+        .progress = "",
+        .verification = "",
     };
     register_op op = {ap, a, p, in, out, bad_field};
     return store_write(ap->st, register_fn, &op);
@@ -281,9 +302,14 @@ static err_code flow_view(store_tx *tx, problem_op *op, const store_problem *pr,
     op->tx = tx;
     err_code e = store_problem_unit_paths(tx, op->a, pr->id, &paths, &n);
     if (e != E_OK) return e;
-    *item = (flow_item){.state = pr->state, .unit_path = pr->unit_path, .last_actor = last_actor,
-                        .last_event = last_event, .ctx = op, .other_paths = paths + 1,
-                        .nother = n - 1, .last_actor_unit = last_actor_unit};
+    *item = (flow_item){.state = pr->state,
+                        .unit_path = pr->unit_path,
+                        .last_actor = last_actor,
+                        .last_event = last_event,
+                        .ctx = op,
+                        .other_paths = paths + 1,
+                        .nother = n - 1,
+                        .last_actor_unit = last_actor_unit};
     return E_OK;
 }
 
@@ -297,7 +323,7 @@ static err_code actions_fn(store_tx *tx, void *ctx)
 {
     actions_ctx *c = ctx;
     problem_op *op = c->op;
-    const flow_def *f = op->ap->problem_flow;
+    const flow_def *f = problem_flow_def(op->ap);
     flow_item item;
     err_code e = flow_view(tx, op, op->out, &item);
     if (e != E_OK) return e;
@@ -325,8 +351,7 @@ static const char *field_text(json_t *fields, const char *name)
 }
 
 /* Effects of each action on the problem beyond its state and deadlines. */
-static void effects(arena *a, const char *action, json_t *fields, store_problem *pr,
-                    int64_t now)
+static void effects(arena *a, const char *action, json_t *fields, store_problem *pr, int64_t now)
 {
     const char *method = field_text(fields, "method"), *finding = field_text(fields, "finding");
     if (strcmp(action, "assign") == 0) {
@@ -357,8 +382,8 @@ static void apply_deadlines(const app *ap, arena *a, const flow_action *act, jso
 {
     for (size_t i = 0; i < act->ndeadlines; i++) {
         const flow_deadline *d = &act->deadlines[i];
-        const char **slot = strcmp(d->name, "deadline") == 0   ? &pr->deadline
-                            : strcmp(d->name, "sign_by") == 0  ? &pr->sign_by
+        const char **slot = strcmp(d->name, "deadline") == 0     ? &pr->deadline
+                            : strcmp(d->name, "sign_by") == 0    ? &pr->sign_by
                             : strcmp(d->name, "staged_due") == 0 ? &pr->staged_due
                                                                  : NULL;
         if (!slot) continue;
@@ -429,7 +454,7 @@ static err_code act_fn(store_tx *tx, void *ctx)
     e = store_problem_get(tx, op->a, op->id, pr);
     if (e != E_OK) return e;
     if (op->in->version > 0 && op->in->version != pr->version) return E_CONFLICT;
-    const flow_def *f = op->ap->problem_flow;
+    const flow_def *f = problem_flow_def(op->ap);
     flow_item item;
     e = flow_view(tx, op, pr, &item);
     if (e != E_OK) return e;
@@ -449,9 +474,15 @@ static err_code act_fn(store_tx *tx, void *ctx)
     e = store_problem_update(tx, pr);
     if (e != E_OK) return e;
     char *fields = op->in->fields ? jsonx_dump(op->in->fields) : NULL;
-    store_event ev = {.flow = FLOW, .item_id = pr->id, .action = act->name, .from_state = from,
-                      .to_state = pr->state, .actor_id = op->p->user_id, .actor = op->p->login,
-                      .at = now, .fields = fields ? arena_strdup(op->a, fields) : "{}"};
+    store_event ev = {.flow = FLOW,
+                      .item_id = pr->id,
+                      .action = act->name,
+                      .from_state = from,
+                      .to_state = pr->state,
+                      .actor_id = op->p->user_id,
+                      .actor = op->p->login,
+                      .at = now,
+                      .fields = fields ? arena_strdup(op->a, fields) : "{}"};
     free(fields);
     e = store_event_insert(tx, &ev);
     size_t used;
@@ -490,22 +521,29 @@ static err_code lookback_fn(store_tx *tx, void *ctx)
         json_t *fields = json_pack("{ss ss}", "finding", op->finding, "new_deadline",
                                    op->new_deadline ? op->new_deadline : "");
         problem_action_input in = {"reopen", fields, NULL, 0, 0};
-        problem_op pop = {.ap = op->ap, .a = op->a, .p = op->p, .id = task.problem_id,
-                          .out = &pr, .in = &in, .why = op->why};
+        problem_op pop = {.ap = op->ap,
+                          .a = op->a,
+                          .p = op->p,
+                          .id = task.problem_id,
+                          .out = &pr,
+                          .in = &in,
+                          .why = op->why};
         e = act_fn(tx, &pop);
         json_decref(fields);
     } else {
         e = store_problem_get(tx, op->a, task.problem_id, &pr);
         if (e == E_OK && strcmp(pr.state, "closed") != 0) {
-            snprintf(op->why->message, sizeof op->why->message, "问题已重新进入整改，不能再确认为未反弹");
+            snprintf(op->why->message, sizeof op->why->message,
+                     "问题已重新进入整改，不能再确认为未反弹");
             e = E_CONFLICT;
         }
     }
     if (e == E_OK) e = store_lookback_done(tx, op->task_id, op->result, op->finding, clock_now());
     if (e != E_OK) return e;
-    return app_audit(op->ap, tx, op->a, op->p, "problem.lookback",
-                     arena_sprintf(op->a, "problem:%lld", (long long)task.problem_id),
-                     json_pack("{sI ss}", "task_id", (json_int_t)op->task_id, "result", op->result));
+    return app_audit(
+        op->ap, tx, op->a, op->p, "problem.lookback",
+        arena_sprintf(op->a, "problem:%lld", (long long)task.problem_id),
+        json_pack("{sI ss}", "task_id", (json_int_t)op->task_id, "result", op->result));
 }
 
 err_code problem_lookback_complete(app *ap, arena *a, const principal *p, int64_t task_id,
@@ -517,8 +555,14 @@ err_code problem_lookback_complete(app *ap, arena *a, const principal *p, int64_
         snprintf(why->field, sizeof why->field, "result");
         return E_FIELD_INVALID;
     }
-    lookback_op op = {.ap = ap, .a = a, .p = p, .task_id = task_id, .result = result,
-                      .finding = finding ? finding : "", .new_deadline = new_deadline, .why = why};
+    lookback_op op = {.ap = ap,
+                      .a = a,
+                      .p = p,
+                      .task_id = task_id,
+                      .result = result,
+                      .finding = finding ? finding : "",
+                      .new_deadline = new_deadline,
+                      .why = why};
     return store_write(ap->st, lookback_fn, &op);
 }
 

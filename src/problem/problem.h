@@ -36,9 +36,8 @@ typedef struct {
  * from days when given so) and the goal a 持续推进 problem needs. Gives the mode code, the
  * deadline date and whether it was computed in a year without holiday data.
  */
-err_code problem_check_input(const app *ap, arena *a, const problem_input *in,
-                             const char **mode, const char **deadline, int *estimated,
-                             const char **bad_field);
+err_code problem_check_input(const app *ap, arena *a, const problem_input *in, const char **mode,
+                             const char **deadline, int *estimated, const char **bad_field);
 
 /*
  * Registers a problem (needs problem.register over its unit) in the flow's initial state.
@@ -52,7 +51,7 @@ typedef struct {
     json_t *fields;             /* the action's form (may be NULL) */
     const int64_t *attachments; /* evidence uploaded for this problem, not yet used */
     size_t nattachments;
-    int64_t version;            /* > 0: refuse with E_CONFLICT when the problem changed since */
+    int64_t version; /* > 0: refuse with E_CONFLICT when the problem changed since */
 } problem_action_input;
 
 /* Takes an action; on refusal *why says why (field and Chinese message). */
@@ -80,5 +79,8 @@ void problem_refresh_overdue(arena *a, store_problem *pr, cal_day today);
 
 /* 1 when the problem is open and its deadline's local day has ended by `today`. */
 int problem_is_overdue(const store_problem *pr, cal_day today);
+
+/* The problem list's flow (flows/problem.json, or the county's own; problem/mech.c). */
+const flow_def *problem_flow_def(const app *ap);
 
 #endif

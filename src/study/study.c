@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const study_ranks[] = {"县处级", "乡科级", "一般干部", "普通党员", "群众", "其他", NULL};
+const char *const study_ranks[] = {"县处级", "乡科级", "一般干部", "普通党员",
+                                   "群众",   "其他",   NULL};
 
 int study_rank_valid(const char *rank)
 {
@@ -77,8 +78,7 @@ static err_code fail(study_op *op, err_code e, const char *field)
     return e;
 }
 
-static err_code check_text(study_op *op, const char *v, size_t max, int required,
-                           const char *field)
+static err_code check_text(study_op *op, const char *v, size_t max, int required, const char *field)
 {
     err_code e = text_check_field(v, max, required);
     return e == E_OK ? E_OK : fail(op, e, field);
@@ -119,7 +119,7 @@ static err_code activity_for(study_op *op, store_tx *tx, int64_t id, const char 
 }
 
 static err_code audit_change(study_op *op, store_tx *tx, const char *action, const char *kind,
-                      int64_t id, json_t *detail)
+                             int64_t id, json_t *detail)
 {
     return app_audit(op->ap, tx, op->a, op->p, action,
                      arena_sprintf(op->a, "%s:%lld", kind, (long long)id), detail);
@@ -152,7 +152,8 @@ static err_code person_fn(store_tx *tx, void *ctx)
     if (e != E_OK) return e;
     if (!x->rank || !*x->rank) x->rank = "其他";
     if (!study_rank_valid(x->rank)) return fail(op, E_FIELD_INVALID, "rank");
-    if (x->party_member != 0 && x->party_member != 1) return fail(op, E_FIELD_INVALID, "party_member");
+    if (x->party_member != 0 && x->party_member != 1)
+        return fail(op, E_FIELD_INVALID, "party_member");
     if (!in->create) { /* the person as it is must be the caller's to change, too */
         store_person old;
         e = store_person_get(tx, op->a, x->id, &old);
@@ -166,9 +167,10 @@ static err_code person_fn(store_tx *tx, void *ctx)
     e = in->create ? store_person_insert(tx, x) : store_person_update(tx, x);
     if (e == E_DUPLICATE) return fail(op, e, "name");
     if (e != E_OK) return e;
-    return audit_change(op, tx, in->create ? "study.person.create" : "study.person.update", "person", x->id,
-                 json_pack("{ss sI ss}", "name", x->name, "unit_id", (json_int_t)x->unit_id, "rank",
-                           x->rank));
+    return audit_change(op, tx, in->create ? "study.person.create" : "study.person.update",
+                        "person", x->id,
+                        json_pack("{ss sI ss}", "name", x->name, "unit_id", (json_int_t)x->unit_id,
+                                  "rank", x->rank));
 }
 
 err_code study_person_save(app *ap, arena *a, const principal *p, store_person *x, int create,
@@ -245,14 +247,14 @@ static err_code activity_fn(store_tx *tx, void *ctx)
     x->created_at = clock_now();
     e = in->create ? store_activity_insert(tx, x) : store_activity_update(tx, x);
     if (e != E_OK) return e;
-    return audit_change(op, tx, in->create ? "study.activity.create" : "study.activity.update",
-                 "activity", x->id,
-                 json_pack("{ss sI ss ss}", "kind", x->kind, "unit_id", (json_int_t)x->unit_id,
-                           "held_on", x->held_on, "topic", x->topic));
+    return audit_change(
+        op, tx, in->create ? "study.activity.create" : "study.activity.update", "activity", x->id,
+        json_pack("{ss sI ss ss}", "kind", x->kind, "unit_id", (json_int_t)x->unit_id, "held_on",
+                  x->held_on, "topic", x->topic));
 }
 
-err_code study_activity_save(app *ap, arena *a, const principal *p, store_activity *x,
-                             int create, const char **bad_field)
+err_code study_activity_save(app *ap, arena *a, const principal *p, store_activity *x, int create,
+                             const char **bad_field)
 {
     activity_args in = {x, create};
     return run(ap, a, p, bad_field, &in, activity_fn);
@@ -296,13 +298,16 @@ static err_code attendance_fn(store_tx *tx, void *ctx)
     store_activity x;
     err_code e = activity_for(op, tx, in->activity_id, "study.write", &x);
     if (e == E_OK && in->n > 1000) return fail(op, E_FIELD_TOO_LONG, "items");
-    for (size_t i = 0; e == E_OK && i < in->n; i++) e = attendance_row(op, tx, &x, in, i);
+    for (size_t i = 0; e == E_OK && i < in->n; i++)
+        e = attendance_row(op, tx, &x, in, i);
     if (e == E_OK) e = store_attendance_set(tx, in->activity_id, in->rows, in->n);
     if (e != E_OK) return e;
     int64_t present = 0;
-    for (size_t i = 0; i < in->n; i++) present += in->rows[i].present;
-    return audit_change(op, tx, "study.attendance.set", "activity", in->activity_id,
-                 json_pack("{sI sI}", "listed", (json_int_t)in->n, "present", (json_int_t)present));
+    for (size_t i = 0; i < in->n; i++)
+        present += in->rows[i].present;
+    return audit_change(
+        op, tx, "study.attendance.set", "activity", in->activity_id,
+        json_pack("{sI sI}", "listed", (json_int_t)in->n, "present", (json_int_t)present));
 }
 
 err_code study_attendance_set(app *ap, arena *a, const principal *p, int64_t activity_id,
@@ -329,8 +334,8 @@ static err_code reflection_fn(store_tx *tx, void *ctx)
     if (e == E_OK) e = store_reflection_insert(tx, r);
     if (e != E_OK) return e;
     return audit_change(op, tx, "study.reflection.add", "activity", r->activity_id,
-                 json_pack("{sI sI}", "reflection_id", (json_int_t)r->id, "person_id",
-                           (json_int_t)r->person_id));
+                        json_pack("{sI sI}", "reflection_id", (json_int_t)r->id, "person_id",
+                                  (json_int_t)r->person_id));
 }
 
 err_code study_reflection_add(app *ap, arena *a, const principal *p, store_reflection *r,
@@ -362,7 +367,7 @@ static err_code output_fn(store_tx *tx, void *ctx)
     e = store_output_insert(tx, o);
     if (e != E_OK) return e;
     return audit_change(op, tx, "study.output.add", "output", o->id,
-                 json_pack("{ss ss}", "kind", o->kind, "title", o->title));
+                        json_pack("{ss ss}", "kind", o->kind, "title", o->title));
 }
 
 err_code study_output_add(app *ap, arena *a, const principal *p, store_output *o,
@@ -388,7 +393,8 @@ static err_code observe_fn(store_tx *tx, void *ctx)
     store_activity x;
     static const char *const ratings[] = {"好", "较好", "一般", "差"};
     int rating_ok = 0;
-    for (size_t i = 0; o->rating && i < 4; i++) rating_ok |= strcmp(o->rating, ratings[i]) == 0;
+    for (size_t i = 0; o->rating && i < 4; i++)
+        rating_ok |= strcmp(o->rating, ratings[i]) == 0;
     err_code e = check_text(op, o->observer, 40, 1, "observer");
     if (e == E_OK) e = check_text(op, o->observer_body, 60, 1, "observer_body");
     if (e == E_OK && !rating_ok) e = fail(op, E_FIELD_INVALID, "rating");
@@ -408,19 +414,24 @@ static err_code observe_fn(store_tx *tx, void *ctx)
                                         (int)in->workdays, &estimated);
     char deadline[11];
     cal_format(due, deadline);
-    const char *initial = op->ap->feedback_flow->states[op->ap->feedback_flow->initial].name;
+    const char *initial =
+        study_feedback_flow(op->ap)->states[study_feedback_flow(op->ap)->initial].name;
     for (size_t i = 0; e == E_OK && i < in->nissues; i++) {
-        store_feedback f = {.observation_id = o->id, .unit_id = x.unit_id, .issue = in->issues[i],
-                            .state = initial, .deadline = deadline,
-                            .deadline_estimated = estimated, .created_by = op->p->user_id,
+        store_feedback f = {.observation_id = o->id,
+                            .unit_id = x.unit_id,
+                            .issue = in->issues[i],
+                            .state = initial,
+                            .deadline = deadline,
+                            .deadline_estimated = estimated,
+                            .created_by = op->p->user_id,
                             .created_at = o->created_at};
         e = store_feedback_insert(tx, &f);
     }
     if (e != E_OK) return e;
     return audit_change(op, tx, "study.observe", "activity", o->activity_id,
-                 json_pack("{sI ss ss sI ss}", "observation_id", (json_int_t)o->id, "observer",
-                           o->observer, "rating", o->rating, "issues", (json_int_t)in->nissues,
-                           "deadline", deadline));
+                        json_pack("{sI ss ss sI ss}", "observation_id", (json_int_t)o->id,
+                                  "observer", o->observer, "rating", o->rating, "issues",
+                                  (json_int_t)in->nissues, "deadline", deadline));
 }
 
 err_code study_observe(app *ap, arena *a, const principal *p, store_observation *o,
@@ -452,9 +463,11 @@ static err_code answer_fn(store_tx *tx, void *ctx)
     err_code e = store_feedback_get(tx, op->a, in->id, f);
     if (e != E_OK) return e;
     /* Feedback has one answer and no request to pair it with: the engine needs no history. */
-    flow_item item = {.state = f->state, .unit_path = f->unit_path, .last_actor = no_actor,
+    flow_item item = {.state = f->state,
+                      .unit_path = f->unit_path,
+                      .last_actor = no_actor,
                       .last_event = no_actor};
-    const flow_def *flow = op->ap->feedback_flow;
+    const flow_def *flow = study_feedback_flow(op->ap);
     e = flow_check(flow, &item, op->p, "answer", in->fields, 0, in->why);
     if (e != E_OK) return e;
     const flow_action *act = flow_action_named(flow, "answer");
@@ -466,20 +479,25 @@ static err_code answer_fn(store_tx *tx, void *ctx)
     e = store_feedback_update(tx, f);
     if (e != E_OK) return e;
     char *fields = jsonx_dump(in->fields);
-    store_event ev = {.flow = "feedback", .item_id = f->id, .action = act->name,
-                      .from_state = from, .to_state = f->state, .actor_id = op->p->user_id,
-                      .actor = op->p->login, .at = f->answered_at,
+    store_event ev = {.flow = "feedback",
+                      .item_id = f->id,
+                      .action = act->name,
+                      .from_state = from,
+                      .to_state = f->state,
+                      .actor_id = op->p->user_id,
+                      .actor = op->p->login,
+                      .at = f->answered_at,
                       .fields = arena_strdup(op->a, fields)};
     free(fields);
     e = store_event_insert(tx, &ev);
     if (e != E_OK) return e;
-    return audit_change(op, tx, "study.feedback.answer", "feedback", f->id,
-                 json_pack("{sI ss}", "activity_id", (json_int_t)f->activity_id, "deadline",
-                           f->deadline));
+    return audit_change(
+        op, tx, "study.feedback.answer", "feedback", f->id,
+        json_pack("{sI ss}", "activity_id", (json_int_t)f->activity_id, "deadline", f->deadline));
 }
 
-err_code study_feedback_answer(app *ap, arena *a, const principal *p, int64_t id,
-                               json_t *fields, store_feedback *out, flow_refusal *why)
+err_code study_feedback_answer(app *ap, arena *a, const principal *p, int64_t id, json_t *fields,
+                               store_feedback *out, flow_refusal *why)
 {
     memset(why, 0, sizeof *why);
     answer_args in = {id, fields, out, why};
@@ -504,11 +522,11 @@ static err_code branch_fn(store_tx *tx, void *ctx)
     e = store_branch_rule_set(tx, in->unit_id, in->fixed_day, clock_now());
     if (e != E_OK) return e;
     return audit_change(op, tx, "study.branch.fixed_day", "unit", in->unit_id,
-                 json_pack("{sI}", "fixed_day", (json_int_t)in->fixed_day));
+                        json_pack("{sI}", "fixed_day", (json_int_t)in->fixed_day));
 }
 
-err_code study_branch_set(app *ap, arena *a, const principal *p, int64_t unit_id,
-                          int64_t fixed_day, const char **bad_field)
+err_code study_branch_set(app *ap, arena *a, const principal *p, int64_t unit_id, int64_t fixed_day,
+                          const char **bad_field)
 {
     branch_args in = {unit_id, fixed_day};
     return run(ap, a, p, bad_field, &in, branch_fn);
@@ -553,8 +571,8 @@ static err_code plan_create_fn(store_tx *tx, void *ctx)
     if (e == E_OK) e = store_plan_set_topics(tx, plan->id, in->topics, in->n);
     if (e != E_OK) return e;
     return audit_change(op, tx, "study.plan.create", "plan", plan->id,
-                 json_pack("{sI sI sI}", "unit_id", (json_int_t)plan->unit_id, "year",
-                           (json_int_t)plan->year, "topics", (json_int_t)in->n));
+                        json_pack("{sI sI sI}", "unit_id", (json_int_t)plan->unit_id, "year",
+                                  (json_int_t)plan->year, "topics", (json_int_t)in->n));
 }
 
 err_code study_plan_create(app *ap, arena *a, const principal *p, store_plan *plan,
@@ -576,7 +594,7 @@ static err_code plan_topics_fn(store_tx *tx, void *ctx)
     e = store_plan_set_topics(tx, plan.id, in->topics, in->n);
     if (e != E_OK) return e;
     return audit_change(op, tx, "study.plan.topics", "plan", plan.id,
-                 json_pack("{sI}", "topics", (json_int_t)in->n));
+                        json_pack("{sI}", "topics", (json_int_t)in->n));
 }
 
 err_code study_plan_set_topics(app *ap, arena *a, const principal *p, int64_t plan_id,
@@ -593,7 +611,8 @@ static err_code kind_fn(store_tx *tx, void *ctx)
     store_unit root;
     static const char *const categories[] = {"study", "discussion", "lecture", "outreach"};
     int cat_ok = 0;
-    for (size_t i = 0; k->category && i < 4; i++) cat_ok |= strcmp(k->category, categories[i]) == 0;
+    for (size_t i = 0; k->category && i < 4; i++)
+        cat_ok |= strcmp(k->category, categories[i]) == 0;
     if (!k->name || !text_is_ident(k->name, 32)) return fail(op, E_FIELD_INVALID, "name");
     err_code e = check_text(op, k->title, 20, 1, "title");
     if (e == E_OK && !cat_ok) e = fail(op, E_FIELD_INVALID, "category");
@@ -671,8 +690,8 @@ static err_code registry_fn(store_tx *tx, void *ctx)
     if (e == E_DUPLICATE) return fail(op, e, "name");
     if (e != E_OK) return e;
     return audit_change(op, tx, arena_sprintf(op->a, "study.%s.create", t), t, r->id,
-                 json_pack("{ss sI}", "name", r->name ? r->name : r->visited_on, "unit_id",
-                           (json_int_t)r->unit_id));
+                        json_pack("{ss sI}", "name", r->name ? r->name : r->visited_on, "unit_id",
+                                  (json_int_t)r->unit_id));
 }
 
 err_code study_registry_add(app *ap, arena *a, const principal *p, const char *table,
@@ -701,14 +720,18 @@ static err_code notify_holders(store_tx *tx, tick_ctx *t, const char *perm, cons
     size_t n;
     err_code e = store_users_with_perm(tx, t->a, perm, unit_path, 0, &ids, &n);
     for (size_t i = 0; e == E_OK && i < n; i++) {
-        store_notification note = {.user_id = ids[i], .kind = key, .flow = flow,
-                                   .item_id = item_id, .title = title, .body = "",
+        store_notification note = {.user_id = ids[i],
+                                   .kind = key,
+                                   .flow = flow,
+                                   .item_id = item_id,
+                                   .title = title,
+                                   .body = "",
                                    .created_at = t->now};
         int added;
-        e = store_notification_add(tx, &note,
-                                   arena_sprintf(t->a, "%s:%lld:%lld", key, (long long)item_id,
-                                                 (long long)ids[i]),
-                                   &added);
+        e = store_notification_add(
+            tx, &note,
+            arena_sprintf(t->a, "%s:%lld:%lld", key, (long long)item_id, (long long)ids[i]),
+            &added);
     }
     return e;
 }
@@ -751,10 +774,10 @@ static err_code noncompliant_branches(store_tx *tx, tick_ctx *t)
         study_compliance c = study_branch_compliance(bs[i].fixed_day, y, m, ss + first, count);
         if (c.compliant) continue;
         t->noncompliant++;
-        e = notify_holders(tx, t, "study.write", bs[i].path, "branch", bs[i].unit_id,
-                           arena_sprintf(t->a, "%s %s未落实“三定一分享”", bs[i].name,
-                                         t->last_month),
-                           arena_sprintf(t->a, "branch_noncompliant:%s", t->last_month));
+        e = notify_holders(
+            tx, t, "study.write", bs[i].path, "branch", bs[i].unit_id,
+            arena_sprintf(t->a, "%s %s未落实“三定一分享”", bs[i].name, t->last_month),
+            arena_sprintf(t->a, "branch_noncompliant:%s", t->last_month));
     }
     return e;
 }

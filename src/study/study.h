@@ -45,8 +45,8 @@ int64_t study_days_since(const char *date, const char *today);
 
 err_code study_person_save(app *ap, arena *a, const principal *p, store_person *x, int create,
                            const char **bad_field);
-err_code study_activity_save(app *ap, arena *a, const principal *p, store_activity *x,
-                             int create, const char **bad_field);
+err_code study_activity_save(app *ap, arena *a, const principal *p, store_activity *x, int create,
+                             const char **bad_field);
 /* Replaces an activity's attendance; each person must belong to the activity's unit subtree. */
 err_code study_attendance_set(app *ap, arena *a, const principal *p, int64_t activity_id,
                               const store_attendance *rows, size_t n, const char **bad_field);
@@ -62,11 +62,11 @@ err_code study_observe(app *ap, arena *a, const principal *p, store_observation 
                        const char *const *issues, size_t nissues, int64_t workdays,
                        const char **bad_field);
 /* Answers feedback through flows/feedback.json; why carries the flow's refusal. */
-err_code study_feedback_answer(app *ap, arena *a, const principal *p, int64_t id,
-                               json_t *fields, store_feedback *out, flow_refusal *why);
+err_code study_feedback_answer(app *ap, arena *a, const principal *p, int64_t id, json_t *fields,
+                               store_feedback *out, flow_refusal *why);
 /* A branch's fixed study day (unit of kind branch). */
-err_code study_branch_set(app *ap, arena *a, const principal *p, int64_t unit_id,
-                          int64_t fixed_day, const char **bad_field);
+err_code study_branch_set(app *ap, arena *a, const principal *p, int64_t unit_id, int64_t fixed_day,
+                          const char **bad_field);
 err_code study_plan_create(app *ap, arena *a, const principal *p, store_plan *plan,
                            const store_plan_topic *topics, size_t n, const char **bad_field);
 err_code study_plan_set_topics(app *ap, arena *a, const principal *p, int64_t plan_id,
@@ -85,5 +85,8 @@ err_code study_registry_add(app *ap, arena *a, const principal *p, const char *t
  * 三定一分享 last month. Counts what it did (either may be NULL).
  */
 err_code study_tick(app *ap, arena *a, int64_t now, int *overdue, int *noncompliant);
+
+/* The flow of observers' feedback (flows/feedback.json, or the county's own; study/mech.c). */
+const flow_def *study_feedback_flow(const app *ap);
 
 #endif

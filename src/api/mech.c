@@ -1,0 +1,21 @@
+/*
+ * mech — the descriptor of what belongs to no single mechanism: the cross-cutting endpoints
+ * (routes.c) and the audit administrator's permission.
+ */
+#include "api/api.h"
+
+#include "core/mech.h"
+
+extern const http_route api_routes[];
+
+static const perm_info perms[] = {
+    {"audit.read", "查看和校验审计日志", CLASS_AUDIT},
+    {NULL, NULL, CLASS_NONE},
+};
+
+const mech common_mech = {
+    .name = "common",
+    .title = "公共",
+    .perms = perms,
+    .routes = api_routes,
+};

@@ -1,0 +1,13 @@
+/*
+ * mechs — the one registration table: every mechanism duban runs, in order (the foundation,
+ * then the problem list, then the mechanisms built on it). Adding a mechanism is a folder
+ * under src/ with its descriptor (see core/mech.h and docs/design.md) and one line here.
+ * Only this file and main.c name every mechanism.
+ */
+#include "core/mech.h"
+
+extern const mech org_mech, access_mech, common_mech, problem_mech, study_mech;
+
+const mech *const duban_mechs[] = {
+    &org_mech, &access_mech, &common_mech, &problem_mech, &study_mech, NULL,
+};

@@ -1,0 +1,25 @@
+/* mech — the org tree's descriptor: units and user accounts, their permissions, routes and
+ * commands. */
+#include "org/org_int.h"
+
+static const perm_info perms[] = {
+    {"unit.read", "查看组织架构", CLASS_NONE},
+    {"unit.write", "管理组织架构", CLASS_SYSTEM},
+    {"user.read", "查看用户", CLASS_NONE},
+    {"user.write", "管理用户账户", CLASS_SYSTEM},
+    {NULL, NULL, CLASS_NONE},
+};
+
+static const mech_cmd commands[] = {
+    {"user", cmd_user, "add|passwd|lock|unlock|list user accounts"},
+    {"unit", cmd_unit, "add|list|move|rename units of the org tree"},
+    {NULL, NULL, NULL},
+};
+
+const mech org_mech = {
+    .name = "org",
+    .title = "组织架构与用户",
+    .perms = perms,
+    .routes = org_routes,
+    .commands = commands,
+};

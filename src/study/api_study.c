@@ -1,0 +1,257 @@
+/*
+ * study — the study registry's records through the API: persons, activity kinds, activities
+ * with attendance, reflections and outputs. Reads are limited to units where the caller holds
+ * study.read; each change goes through src/study/, which checks study.write over the unit
+ * inside its transaction. Every list is also an Excel export (…/export.xlsx).
+ */
+#include "study/study_int.h"
+
+#include "base/clock.h"
+#include "study/roster.h"
+#include "study/study.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- shared by the study handlers ---- */
+
+const char *api_study_scope(http_req *r)
+{
+    return authz_scope(http_principal(r), "study.read", http_arena(r));
+}
+
+err_code api_study_subtree(store_tx *tx, arena *a, int64_t unit_id, const char **path)
+{
+    *path = NULL;
+    if (!unit_id) return E_OK;
+    store_unit u;
+    err_code e = store_unit_get(tx, a, unit_id, &u);
+    if (e == E_OK) *path = u.path;
+    return e;
+}
+
+err_code api_study_date_query(http_req *r, const char *name, const char **out)
+{
+    const char *v = http_query(r, name);
+    cal_day d;
+    *out = NULL;
+    if (!v || !*v) return E_OK;
+    if (cal_parse(v, &d)) return http_fail(r, E_BAD_QUERY, name);
+    *out = v;
+    return E_OK;
+}
+
+err_code api_study_reply_change(http_req *r, err_code e, const char *bad_field)
+{
+    if (e == E_NOT_FOUND && bad_field) e = E_FIELD_INVALID;
+    return http_fail(r, e, bad_field);
+}
+
+static const char *opt_query(http_req *r, const char *name)
+{
+    const char *v = http_query(r, name);
+    return v && *v ? v : NULL;
+}
+
+/* limit and offset of a list; exports take up to 100000 rows at once. */
+static err_code page_query(http_req *r, int64_t def, int64_t *limit, int64_t *offset)
+{
+    int xlsx = api_wants_xlsx(r);
+    err_code e = http_query_int(r, "limit", xlsx ? 100000 : def, 1, xlsx ? 100000 : 500, limit);
+    return e == E_OK ? http_query_int(r, "offset", 0, 0, INT64_MAX, offset) : e;
+}
+
+typedef struct {
+    int64_t id;
+    char *path;
+} path_ctx;
+
+static err_code activity_path_fn(store_tx *tx, void *ctx)
+{
+    path_ctx *c = ctx;
+    store_activity x;
+    arena *a = arena_new();
+    err_code e = store_activity_get(tx, a, c->id, &x);
+    if (e == E_OK) c->path = xstrdup(x.unit_path);
+    arena_free(a);
+    return e;
+}
+
+err_code study_activity_path(app *ap, arena *a, int64_t activity_id, const char **path)
+{
+    path_ctx c = {activity_id, NULL};
+    err_code e = store_read(ap->st, activity_path_fn, &c);
+    if (e == E_OK) *path = arena_strdup(a, c.path);
+    free(c.path);
+    return e;
+}
+
+err_code api_activity_path(http_req *r, int64_t activity_id, const char **path)
+{
+    return study_activity_path(http_app(r), http_arena(r), activity_id, path);
+}
+
+/* ---- persons ---- */
+
+json_t *api_person_json(const store_person *p)
+{
+    return json_pack("{sI sI ss ss ss ss sb sI}", "id", (json_int_t)p->id, "unit_id",
+                     (json_int_t)p->unit_id, "unit_name", p->unit_name, "name", p->name, "position",
+                     p->position, "rank", p->rank, "party_member", (int)p->party_member, "version",
+                     (json_int_t)p->version);
+}
+
+typedef struct {
+    arena *a;
+    store_person_filter f;
+    int64_t unit_id;
+    store_person *items;
+    size_t n;
+    int64_t total;
+} persons_ctx;
+
+static err_code persons_fn(store_tx *tx, void *ctx)
+{
+    persons_ctx *c = ctx;
+    err_code e = api_study_subtree(tx, c->a, c->unit_id, &c->f.subtree);
+    return e == E_OK ? store_person_list(tx, c->a, &c->f, &c->items, &c->n, &c->total) : e;
+}
+
+static const api_column person_columns[] = {
+    {"name", "姓名"}, {"unit_name", "单位"},        {"position", "职务"},
+    {"rank", "职级"}, {"party_member", "是否党员"},
+};
+
+err_code api_study_persons_list(http_req *r)
+{
+    persons_ctx c = {.a = http_arena(r), .f = {.scope = api_study_scope(r), .party_member = -1}};
+    const char *pm = opt_query(r, "party_member");
+    if (pm && strcmp(pm, "1") != 0 && strcmp(pm, "0") != 0)
+        return http_fail(r, E_BAD_QUERY, "party_member");
+    if (pm) c.f.party_member = pm[0] == '1';
+    c.f.q = opt_query(r, "q");
+    c.f.rank = opt_query(r, "rank");
+    err_code e = http_query_int(r, "unit_id", 0, 0, INT64_MAX, &c.unit_id);
+    if (e == E_OK) e = http_query_int(r, "unit_only", 0, 0, 1, &c.f.unit_only);
+    if (e == E_OK && c.f.unit_only) c.f.unit_only = c.unit_id;
+    if (e == E_OK) e = page_query(r, 50, &c.f.limit, &c.f.offset);
+    if (e == E_OK) e = store_read(http_app(r)->st, persons_fn, &c);
+    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    if (e != E_OK) return e;
+    json_t *items = json_array();
+    for (size_t i = 0; i < c.n; i++)
+        json_array_append_new(items, api_person_json(&c.items[i]));
+    return api_reply_list(r, items, c.total, person_columns, 5, "人员名册");
+}
+
+typedef struct {
+    const char *name, *position, *rank;
+    int64_t unit_id, version;
+    int party_member;
+} person_body;
+
+#define PB(f) offsetof(person_body, f)
+static const jfield person_spec[] = {
+    {"unit_id", JF_INT, 1, PB(unit_id), 0, 1, INT64_MAX},
+    {"name", JF_STR, 1, PB(name), 40, 0, 0},
+    {"position", JF_STR, 0, PB(position), 60, 0, 0},
+    {"rank", JF_STR, 0, PB(rank), 10, 0, 0},
+    {"party_member", JF_BOOL, 0, PB(party_member), 0, 0, 0},
+    {"version", JF_INT, 0, PB(version), 0, 1, INT64_MAX},
+    JF_END,
+};
+#undef PB
+
+static err_code save_person(http_req *r, int64_t id)
+{
+    person_body b = {.party_member = 1};
+    uint32_t present;
+    err_code e = http_parse(r, person_spec, &b, &present);
+    if (e != E_OK) return e;
+    if (id && !b.version) return http_fail(r, E_FIELD_REQUIRED, "version");
+    store_person x = {.id = id,
+                      .unit_id = b.unit_id,
+                      .name = b.name,
+                      .position = b.position,
+                      .rank = b.rank,
+                      .party_member = b.party_member,
+                      .version = b.version};
+    const char *bad;
+    e = study_person_save(http_app(r), http_arena(r), http_principal(r), &x, id == 0, &bad);
+    if (e != E_OK) return api_study_reply_change(r, e, bad);
+    return http_reply(
+        r, id ? 200 : 201,
+        json_pack("{sI sI}", "id", (json_int_t)x.id, "version", (json_int_t)x.version));
+}
+
+err_code api_study_persons_create(http_req *r)
+{
+    return save_person(r, 0);
+}
+
+err_code api_study_persons_update(http_req *r)
+{
+    int64_t id;
+    err_code e = http_param_id(r, "id", &id);
+    return e == E_OK ? save_person(r, id) : e;
+}
+
+/* ---- kinds ---- */
+
+typedef struct {
+    arena *a;
+    store_activity_kind *items;
+    size_t n;
+} kinds_ctx;
+
+static err_code kinds_fn(store_tx *tx, void *ctx)
+{
+    kinds_ctx *c = ctx;
+    return store_activity_kinds(tx, c->a, &c->items, &c->n);
+}
+
+err_code api_study_kinds_list(http_req *r)
+{
+    kinds_ctx c = {.a = http_arena(r)};
+    err_code e = store_read(http_app(r)->st, kinds_fn, &c);
+    if (e != E_OK) return e;
+    json_t *items = json_array();
+    for (size_t i = 0; i < c.n; i++)
+        json_array_append_new(items, json_pack("{ss ss ss sb}", "name", c.items[i].name, "title",
+                                               c.items[i].title, "category", c.items[i].category,
+                                               "builtin", (int)c.items[i].builtin));
+    return http_reply(r, 200, json_pack("{so}", "items", items));
+}
+
+static const jfield kind_spec[] = {
+    {"name", JF_STR, 1, offsetof(store_activity_kind, name), 32, 0, 0},
+    {"title", JF_STR, 1, offsetof(store_activity_kind, title), 20, 0, 0},
+    {"category", JF_STR, 1, offsetof(store_activity_kind, category), 20, 0, 0},
+    JF_END,
+};
+
+err_code api_study_kinds_create(http_req *r)
+{
+    store_activity_kind k = {0};
+    uint32_t present;
+    err_code e = http_parse(r, kind_spec, &k, &present);
+    if (e != E_OK) return e;
+    const char *bad;
+    e = study_kind_add(http_app(r), http_arena(r), http_principal(r), &k, &bad);
+    if (e != E_OK) return api_study_reply_change(r, e, bad);
+    return http_reply(
+        r, 201, json_pack("{ss ss ss}", "name", k.name, "title", k.title, "category", k.category));
+}
+
+err_code api_study_persons_import(http_req *r)
+{
+    if (!authz_has(http_principal(r), "study.write")) return E_FORBIDDEN;
+    const char *skip = http_query(r, "skip_bad"), *format = http_query(r, "format");
+    int skip_bad = skip && (strcmp(skip, "1") == 0 || strcmp(skip, "true") == 0);
+    if (http_body_len(r) == 0) return http_fail(r, E_FIELD_REQUIRED, "file");
+    sheet_report rep;
+    err_code e = study_persons_import(http_app(r), http_arena(r), http_principal(r), http_body(r),
+                                      http_body_len(r), format && strcmp(format, "xlsx") == 0,
+                                      skip_bad, &rep);
+    return api_reply_import(r, e, &rep);
+}
