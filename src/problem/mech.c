@@ -72,4 +72,5 @@ const mech problem_mech = {
     .tick = tick,
     .attach_flow = "problem",
     .attach = attach_access,
+    .demo = problem_demo,
 };

@@ -43,4 +43,7 @@ int cmd_import(int argc, char **argv);
 
 extern const http_route problem_routes[];
 
+/* Its part of `duban demo` (demo.c): accounts and two years of problems. */
+err_code problem_demo(app *ap, mech_demo_county *c, FILE *out);
+
 #endif

@@ -1,5 +1,5 @@
 /*
- * demo_study — the study and outreach registry of the demo county (see demo.h), at the seed's
+ * demo — the study registry's part of `duban demo` (demo/demo.h), at the seed's
  * scale: all levels' 中心组 held "1300余次", "集中交流研讨764场", "136名普通党员上讲台讲党课",
  * "开展宣讲活动5000余场次，受众20万余人次", "调研报告和理论文章30余篇" a year.
  *
@@ -17,6 +17,8 @@
  * and ranks known, an attendee within the activity's unit, an absence with its reason — and
  * stamps each record with the time it was entered (the evening of the day it happened).
  */
+#include "study/study_int.h"
+
 #include "demo/demo.h"
 
 #include "access/access.h"
@@ -29,24 +31,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- a deterministic random source (xorshift32), separate from the problems' ---- */
-
-typedef struct {
-    unsigned s;
-} rng;
-
-static unsigned next(rng *r)
-{
-    r->s ^= r->s << 13;
-    r->s ^= r->s >> 17;
-    r->s ^= r->s << 5;
-    return r->s;
-}
-
-static int below(rng *r, int n)
-{
-    return n <= 0 ? 0 : (int)(next(r) % (unsigned)n);
-}
+/* The study part draws from its own random source, so the problems' do not shift with it. */
+typedef demo_rng rng;
+#define below demo_below
 
 /* ---- vocabulary ---- */
 
@@ -117,6 +104,13 @@ static const char *const reflections[] = {
 static const char *const places[] = {"党群服务中心", "解忧小院",   "田园党校", "农家书屋",
                                      "文化广场",     "村委会议室", "企业车间", "新时代文明实践站"};
 
+/* What the study part wrote, for its lines in the demo's output. */
+typedef struct {
+    int sessions, center_group, seminars, lectures, member_lecturers, outreach, persons, branches,
+        reflections, outputs, plans, observations, feedback_open, feedback_overdue, site_visits;
+    int64_t audience;
+} demo_study_report;
+
 /* ---- the people and units this part works with ---- */
 
 enum { MAX_BRANCH = 32, MAX_CLERK = 16 };
@@ -148,6 +142,7 @@ typedef struct {
     app *ap;
     arena *a;
     const demo_options *opt;
+    mech_demo_county *c;
     rng r;
     principal sys, observer;
     principal town_clerk[MAX_CLERK], county_clerk;
@@ -155,7 +150,7 @@ typedef struct {
     int y0;              /* the first year of the span */
     const demo_unit *towns, *depts;
     int ntown, ndept;
-    int64_t village_ids[MAX_CLERK][4];
+    int64_t village_ids[MAX_CLERK][DEMO_NVILLAGE];
     dperson *persons;
     int npersons, cap;
     group groups[64];
@@ -224,29 +219,6 @@ static int days_in_month(int y, int m)
     return (int)(cal_add_months(cal_from_ymd(y, m, 1), 1) - cal_from_ymd(y, m, 1));
 }
 
-typedef struct {
-    ds *d;
-    principal *p;
-} load_ctx;
-
-static err_code load_fn(store_tx *tx, void *ctx)
-{
-    load_ctx *l = ctx;
-    return authz_load(tx, l->d->a, l->p);
-}
-
-typedef struct {
-    ds *d;
-    const char *login;
-    store_user u;
-} user_ctx;
-
-static err_code user_fn(store_tx *tx, void *ctx)
-{
-    user_ctx *c = ctx;
-    return store_user_by_login(tx, c->d->a, c->login, &c->u);
-}
-
 /*
  * An account with a role over a unit's subtree, returned as a principal with its grants. An
  * account the problem part made already (xuanchuanbu01, 县委宣传部's handler) gains the role.
@@ -254,47 +226,10 @@ static err_code user_fn(store_tx *tx, void *ctx)
 static err_code account(ds *d, const char *login, const char *name, int64_t unit, const char *role,
                         int64_t scope, principal *out)
 {
-    org_user_input in = {login, name, unit, d->opt->password, 1};
-    user_ctx c = {.d = d, .login = login};
-    store_user u;
-    char otp[16];
-    const char *field;
-    store_grant g;
-    err_code e = store_read(d->ap->st, user_fn, &c);
-    if (e == E_OK)
-        u = c.u;
-    else if (e == E_NOT_FOUND)
-        e = org_user_add(d->ap, d->a, &d->sys, &in, &u, otp, &field);
-    if (e == E_OK) e = access_grant(d->ap, d->a, &d->sys, u.id, role, scope, &g, &field);
-    if (e != E_OK) return e;
-    *out = (principal){.user_id = u.id,
-                       .unit_id = u.unit_id,
-                       .login = u.login,
-                       .name = u.name,
-                       .unit_path = u.unit_path};
-    load_ctx l = {d, out};
-    return store_read(d->ap->st, load_fn, &l);
+    return demo_account(d->c, login, name, unit, role, scope, out);
 }
 
 /* ---- units, accounts ---- */
-
-typedef struct {
-    ds *d;
-} lookup_ctx;
-
-static err_code villages_fn(store_tx *tx, void *ctx)
-{
-    ds *d = ((lookup_ctx *)ctx)->d;
-    for (int t = 0; t < d->ntown; t++)
-        for (int v = 0; v < 4; v++) {
-            store_unit u;
-            err_code e = store_unit_by_code(
-                tx, d->a, arena_sprintf(d->a, "%s-v%d", d->towns[t].code, v + 1), &u);
-            if (e != E_OK) return e;
-            d->village_ids[t][v] = u.id;
-        }
-    return E_OK;
-}
 
 /* Departments with a 党支部 of their own (index into the demo's departments). */
 static const int branch_depts[] = {0, 2, 3, 6, 9, 10, 11, 12};
@@ -318,8 +253,10 @@ static err_code add_branch(ds *d, const char *code, const char *name, int64_t pa
 
 static err_code build_units(ds *d)
 {
-    lookup_ctx l = {d};
-    err_code e = store_read(d->ap->st, villages_fn, &l);
+    err_code e = E_OK;
+    for (int t = 0; t < d->ntown; t++)
+        for (int v = 0; v < DEMO_NVILLAGE; v++)
+            d->village_ids[t][v] = d->c->villages[t][v].id;
     for (int t = 0; e == E_OK && t < d->ntown; t++)
         e = add_branch(d, arena_sprintf(d->a, "%s-dzb", d->towns[t].code),
                        arena_sprintf(d->a, "%s机关党支部", d->towns[t].name), d->towns[t].id, t,
@@ -1161,20 +1098,21 @@ static err_code build_observations(ds *d)
 
 /* ---- the whole ---- */
 
-err_code demo_study(app *ap, const demo_options *opt, int64_t root, const demo_unit *towns,
-                    int ntown, const demo_unit *depts, int ndept, demo_study_report *r)
+static err_code fill(app *ap, mech_demo_county *c, demo_study_report *r)
 {
-    if (ntown > MAX_CLERK) return E_INTERNAL;
+    if (c->ntown > MAX_CLERK) return E_INTERNAL;
+    const demo_options *opt = c->opt;
     ds *d = xcalloc(1, sizeof *d);
     *d = (ds){.ap = ap,
               .a = arena_new(),
               .opt = opt,
+              .c = c,
               .r = {(opt->seed ? opt->seed : 2023) * 2654435761u | 1},
-              .root = root,
-              .towns = towns,
-              .ntown = ntown,
-              .depts = depts,
-              .ndept = ndept,
+              .root = c->root,
+              .towns = c->towns,
+              .ntown = c->ntown,
+              .depts = c->depts,
+              .ndept = c->ndept,
               .rep = r};
     memset(r, 0, sizeof *r);
     d->sys = authz_system(d->a);
@@ -1201,4 +1139,26 @@ err_code demo_study(app *ap, const demo_options *opt, int64_t root, const demo_u
     arena_free(d->a);
     free(d);
     return e;
+}
+
+err_code study_demo(app *ap, mech_demo_county *c, FILE *out)
+{
+    demo_study_report r;
+    err_code e = fill(ap, c, &r);
+    if (e != E_OK) return e;
+    fprintf(out,
+            "study: %d sessions (%d 中心组, %d 研讨), %d outreach events to %lld people, "
+            "%d persons in %d branches\n",
+            r.sessions, r.center_group, r.seminars, r.outreach, (long long)r.audience, r.persons,
+            r.branches);
+    fprintf(out,
+            "       %d 党课 (%d by ordinary members), %d reflections, %d outputs, %d plans, "
+            "%d site visits, %d observations (%d issues open, %d overdue)\n",
+            r.lectures, r.member_lecturers, r.reflections, r.outputs, r.plans, r.site_visits,
+            r.observations, r.feedback_open, r.feedback_overdue);
+    fprintf(out, "  xuanchuanbu01  县委宣传部 学习管理员 (study records of the whole county)\n");
+    fprintf(out,
+            "  <township>_xx, e.g. chaihudian_xx  学习管理员 of 柴胡店镇 (its study records)\n");
+    fprintf(out, "  liexi01     李志华 列席旁听人员 (observes sessions, raises issues)\n");
+    return E_OK;
 }

@@ -59,4 +59,5 @@ const mech study_mech = {
     .tick = tick,
     .attach_flow = "activity",
     .attach = attach_access,
+    .demo = study_demo,
 };

@@ -69,4 +69,7 @@ err_code api_study_summary_docx(http_req *r);
 
 extern const http_route study_routes[];
 
+/* Its part of `duban demo` (demo.c): two years of study and outreach records. */
+err_code study_demo(app *ap, mech_demo_county *c, FILE *out);
+
 #endif
