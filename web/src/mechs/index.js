@@ -7,8 +7,14 @@
 //              [{ title, path, perm, match }] for a sub-menu; perm is a permission or a list of
 //              which any one will do; match (a RegExp) lights an item on other paths too;
 //              section: 'system' lists the entry after 消息通知 (administration), else before it
-// The router and the menu read only what this file exports: a new mechanism is its folder and
-// one line in `mechs`.
+//   dashboard  its cards on 工作台: { place, perm, component: () => import(…) }; place is 'top'
+//              (full width, first), 'main' (the wide column beside 未读消息), 'cards' (full
+//              width, below) or 'charts' (the end); cards share a per-visit store (inject
+//              'dashboard')
+//   itemPages  { <flow>: (id) => path }: the page a notification about an item of that flow opens
+// The router, the menu, the dashboard and the notifications read only what this file exports:
+// a new mechanism is its folder and one line in `mechs`.
+import { defineAsyncComponent } from 'vue'
 import { can } from '../session.js'
 import problem from './problem/index.js'
 import study from './study/index.js'
@@ -35,4 +41,15 @@ export function activeMenu(path) {
     if (c.match?.test(path)) return c.path
   }
   return path
+}
+
+const cards = mechs.flatMap((m) => (m.dashboard || []).map((c) => ({ ...c, component: defineAsyncComponent(c.component) })))
+
+// The dashboard cards of a place the user may see, in the mechanisms' order.
+export const dashboardCards = (place) => cards.filter((c) => c.place === place && allowed(c.perm))
+
+// The page a notification's item opens, or null when no mechanism shows items of its flow.
+export function itemPage(n) {
+  const page = n.item_id && mechs.find((m) => m.itemPages?.[n.flow])?.itemPages[n.flow]
+  return page ? page(n.item_id) : null
 }

@@ -1,5 +1,6 @@
 // 问题清单 in the UI: the ledger (list, detail with the flow's actions, registration, import)
-// and the lookbacks: their pages and its menu. Registered in ../index.js.
+// and the lookbacks: their pages, its menu, its dashboard cards (my tasks, the figures, the
+// charts) and the page a problem's notification opens. Registered in ../index.js.
 export default {
   name: 'problem',
   routes: [
@@ -16,5 +17,11 @@ export default {
       { title: '登记问题', path: '/problems/new', perm: 'problem.register' },
       { title: '回头看', path: '/lookbacks' }
     ]
-  }]
+  }],
+  dashboard: [
+    { place: 'top', component: () => import('./dashboard/Tasks.vue') },
+    { place: 'main', perm: 'problem.read', component: () => import('./dashboard/Totals.vue') },
+    { place: 'charts', perm: 'problem.read', component: () => import('./dashboard/Charts.vue') }
+  ],
+  itemPages: { problem: (id) => `/problems/${id}` }
 }

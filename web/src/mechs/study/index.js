@@ -1,6 +1,6 @@
 // 学习宣讲 in the UI: activities (list, detail with attendance and observers' feedback, form),
-// plans, 三定一分享, outreach, feedback, figures and the persons roster: their pages and its
-// menu. Registered in ../index.js.
+// plans, 三定一分享, outreach, feedback, figures and the persons roster: their pages, its
+// menu and its dashboard card. Registered in ../index.js.
 export default {
   name: 'study',
   routes: [
@@ -28,5 +28,8 @@ export default {
       { title: '统计与综述', path: '/study/stats' },
       { title: '人员', path: '/study/persons' }
     ]
-  }]
+  }],
+  dashboard: [
+    { place: 'cards', perm: 'study.read', component: () => import('./dashboard/StudyFigures.vue') }
+  ]
 }
