@@ -1,11 +1,13 @@
 // The UI's pages and the guard in front of them: who is signed in is asked of the server once;
 // a signed-out visitor goes to the login page (and comes back after), a user who must change
 // the password goes to that page first, and pages needing a permission the user lacks are
-// left out of the menu and refused here.
+// left out of the menu and refused here. The mechanisms' pages come from their descriptors
+// (mechs/index.js).
 import { createRouter, createWebHistory } from 'vue-router'
 import { api } from './api.js'
 import { session, setSession, setSessionHooks, can } from './session.js'
 import Shell from './layouts/Shell.vue'
+import { mechRoutes } from './mechs/index.js'
 
 const routes = [
   { path: '/login', component: () => import('./views/Login.vue'), meta: { public: true, title: '登录' } },
@@ -15,27 +17,9 @@ const routes = [
     component: Shell,
     children: [
       { path: '', component: () => import('./views/Dashboard.vue'), meta: { title: '工作台' } },
-      { path: 'problems', component: () => import('./views/problems/ProblemList.vue'), meta: { title: '问题清单', perm: 'problem.read' } },
-      { path: 'problems/new', component: () => import('./views/problems/ProblemNew.vue'), meta: { title: '登记问题', perm: 'problem.register' } },
-      { path: 'problems/:id(\\d+)', component: () => import('./views/problems/ProblemDetail.vue'), meta: { title: '问题详情', perm: 'problem.read' } },
-      { path: 'lookbacks', component: () => import('./views/problems/Lookbacks.vue'), meta: { title: '回头看' } },
-      { path: 'study/activities', component: () => import('./views/study/ActivityList.vue'), meta: { title: '学习活动', perm: 'study.read' } },
-      { path: 'study/activities/new', component: () => import('./views/study/ActivityForm.vue'), meta: { title: '登记活动', perm: 'study.write' } },
-      { path: 'study/activities/:id(\\d+)', component: () => import('./views/study/ActivityDetail.vue'), meta: { title: '活动详情', perm: 'study.read' } },
-      { path: 'study/activities/:id(\\d+)/edit', component: () => import('./views/study/ActivityForm.vue'), meta: { title: '修改活动', perm: 'study.write' } },
-      { path: 'study/plans', component: () => import('./views/study/Plans.vue'), meta: { title: '学习计划', perm: 'study.read' } },
-      { path: 'study/branches', component: () => import('./views/study/Branches.vue'), meta: { title: '三定一分享', perm: 'study.read' } },
-      { path: 'study/outreach', component: () => import('./views/study/Outreach.vue'), meta: { title: '宣讲', perm: 'study.read' } },
-      { path: 'study/feedback', component: () => import('./views/study/Feedback.vue'), meta: { title: '列席反馈', perm: 'study.read' } },
-      { path: 'study/stats', component: () => import('./views/study/Stats.vue'), meta: { title: '统计与综述', perm: 'study.read' } },
-      { path: 'study/persons', component: () => import('./views/study/Persons.vue'), meta: { title: '人员', perm: 'study.read' } },
+      ...mechRoutes,
       { path: 'notifications', component: () => import('./views/Notifications.vue'), meta: { title: '消息通知' } },
       { path: 'profile', component: () => import('./views/Profile.vue'), meta: { title: '个人中心' } },
-      { path: 'admin/units', component: () => import('./views/admin/Units.vue'), meta: { title: '组织架构', perm: 'unit.read' } },
-      { path: 'admin/users', component: () => import('./views/admin/Users.vue'), meta: { title: '用户管理', perm: 'user.read' } },
-      { path: 'admin/roles', component: () => import('./views/admin/Roles.vue'), meta: { title: '角色权限', perm: 'role.read' } },
-      { path: 'admin/grants', component: () => import('./views/admin/Grants.vue'), meta: { title: '授权管理', perm: 'grant.read' } },
-      { path: 'audit', component: () => import('./views/admin/Audit.vue'), meta: { title: '审计日志', perm: 'audit.read' } },
       { path: ':rest(.*)*', component: () => import('./views/NotFound.vue'), meta: { title: '页面不存在' } }
     ]
   }
