@@ -23,6 +23,20 @@ json_t *api_token_json(const store_token *t);
 json_t *api_audit_json(const store_audit *a);
 json_t *api_principal_perms(const principal *p);
 
+/* ---- people (people.c): an actor as 姓名（单位）, never a login ---- */
+typedef struct api_people api_people;
+/* A per-request cache of people (in a); api_people_free drops its JSON values. */
+api_people *api_people_new(arena *a);
+void api_people_free(api_people *pp);
+/*
+ * The person behind an actor, {id, login, name, unit_id, unit_name, label, kind}: the user
+ * user_id (> 0), else the user whose login is actor, else the command line ("cli:…", named
+ * 命令行·系统管理员) or the scheduler ("system…"). A new reference; call inside a transaction.
+ */
+json_t *api_actor_json(store_tx *tx, api_people *pp, int64_t user_id, const char *actor);
+/* Only the label ("周督查（县委督查室）"), in the cache's arena. */
+const char *api_actor_label(store_tx *tx, api_people *pp, int64_t user_id, const char *actor);
+
 /* ---- list replies (api/list_reply.c) ---- */
 typedef struct {
     const char *key, *title; /* a key of each item, and its column title in the export */

@@ -4,6 +4,7 @@
  */
 #include "api/api.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -12,6 +13,7 @@ typedef struct {
     store_audit_filter f;
     store_audit *items;
     size_t n;
+    json_t *out; /* the items as JSON, with their people and foundation objects named */
 } audit_ctx;
 
 static err_code root_fn(store_tx *tx, void *ctx)
@@ -28,10 +30,53 @@ static err_code require_auditor(http_req *r, audit_ctx *c)
     return authz_can(http_principal(r), "audit.read", c->root.path) ? E_OK : E_FORBIDDEN;
 }
 
+/*
+ * The name of a foundation object ("unit:5", "user:3", "grant:7") as the UI shows it; other
+ * objects are named by their mechanism (its …/names endpoint), so this layer names none.
+ */
+static json_t *object_name(store_tx *tx, audit_ctx *c, api_people *pp, const char *object)
+{
+    const char *colon = strchr(object, ':');
+    if (!colon) return json_null();
+    char *end;
+    long long id = strtoll(colon + 1, &end, 10);
+    if (*end || id <= 0) return json_null();
+    size_t k = (size_t)(colon - object);
+    if (k == 4 && strncmp(object, "unit", 4) == 0) {
+        store_unit u;
+        if (store_unit_get(tx, c->a, id, &u) == E_OK) return json_string(u.name);
+    } else if (k == 4 && strncmp(object, "user", 4) == 0) {
+        json_t *p = api_actor_json(tx, pp, id, "");
+        int known = strcmp(json_string_value(json_object_get(p, "kind")), "user") == 0;
+        json_t *name = known ? json_incref(json_object_get(p, "label")) : json_null();
+        json_decref(p);
+        return name;
+    } else if (k == 5 && strncmp(object, "grant", 5) == 0) {
+        store_grant g;
+        if (store_grant_get(tx, c->a, id, &g) == E_OK) {
+            const char *who = api_actor_label(tx, pp, g.user_id, g.user_login);
+            return json_string(arena_sprintf(c->a, "%s 在 %s", who, g.unit_name));
+        }
+    }
+    return json_null();
+}
+
 static err_code list_fn(store_tx *tx, void *ctx)
 {
     audit_ctx *c = ctx;
-    return store_audit_list(tx, c->a, &c->f, &c->items, &c->n);
+    err_code e = store_audit_list(tx, c->a, &c->f, &c->items, &c->n);
+    if (e != E_OK) return e;
+    api_people *pp = api_people_new(c->a);
+    c->out = json_array();
+    for (size_t i = 0; i < c->n; i++) {
+        const store_audit *r = &c->items[i];
+        json_t *j = api_audit_json(r);
+        json_object_set_new(j, "actor_person", api_actor_json(tx, pp, r->actor_id, r->actor));
+        json_object_set_new(j, "object_name", object_name(tx, c, pp, r->object));
+        json_array_append_new(c->out, j);
+    }
+    api_people_free(pp);
+    return E_OK;
 }
 
 static const char *text_query(http_req *r, const char *name)
@@ -53,10 +98,11 @@ err_code api_audit_list(http_req *r)
     c.f.action = text_query(r, "action");
     c.f.object = text_query(r, "object");
     e = store_read(http_app(r)->st, list_fn, &c);
-    if (e != E_OK) return e;
-    json_t *items = json_array();
-    for (size_t i = 0; i < c.n; i++) json_array_append_new(items, api_audit_json(&c.items[i]));
-    json_t *body = json_pack("{so}", "items", items);
+    if (e != E_OK) {
+        json_decref(c.out);
+        return e;
+    }
+    json_t *body = json_pack("{so}", "items", c.out);
     /* The next page continues below the last seq returned. */
     json_object_set_new(body, "next_before",
                         c.n == (size_t)c.f.limit ? json_integer(c.items[c.n - 1].seq) : json_null());

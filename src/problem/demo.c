@@ -361,7 +361,7 @@ static err_code run_step(demo *d, arena *a, plan *p, const step *s)
             json_pack("{ss ss}", "method", method, "finding", "经核实，问题已解决，同意销号。"), 0);
     case ST_SUPERVISE:
         return act(d, a, &d->leaders[p->id % 3], p, "supervise",
-                   json_pack("{ss ss}", "leader", d->leaders[p->id % 3].name, "note",
+                   json_pack("{sI ss}", "leader_id", (json_int_t)d->leaders[p->id % 3].user_id, "note",
                              "列为县级领导挂牌督办事项，每周调度一次。"),
                    0);
     case ST_EXTEND_ASK:
