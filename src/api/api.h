@@ -77,6 +77,16 @@ err_code api_attachment_upload(http_req *r, const char *flow, const char *object
 err_code api_notifications_list(http_req *r);
 err_code api_notifications_read(http_req *r);
 err_code api_audit_list(http_req *r);
+/*
+ * What a mechanism's audit objects are called, for the audit log (its …/names endpoint):
+ * checks audit.read over the root, takes ?objects=kind:id,… (at most 200) and replies
+ * {items:[{object, name, page_id}]} with name_fn's name (a new string, or NULL: unknown) of
+ * each whose kind the mechanism names (kinds ends with NULL); page_id is the id of the page
+ * that shows the object (the activity of a feedback item), set by name_fn (default: id).
+ */
+typedef json_t *(*api_object_name_fn)(store_tx *tx, arena *a, const char *kind, int64_t id,
+                                      int64_t *page_id);
+err_code api_audit_names(http_req *r, const char *const *kinds, api_object_name_fn name_fn);
 err_code api_audit_verify(http_req *r);
 
 #endif

@@ -123,3 +123,57 @@ err_code api_audit_verify(http_req *r)
                         rep.first_bad ? json_integer(rep.first_bad) : json_null());
     return http_reply(r, 200, body);
 }
+
+typedef struct {
+    audit_ctx base;
+    const char *const *kinds;
+    api_object_name_fn name_fn;
+    char **objects;
+    size_t n;
+    json_t *items;
+} names_ctx;
+
+static int known_kind(const char *const *kinds, const char *kind)
+{
+    for (; *kinds; kinds++)
+        if (strcmp(*kinds, kind) == 0) return 1;
+    return 0;
+}
+
+static err_code names_fn(store_tx *tx, void *ctx)
+{
+    names_ctx *c = ctx;
+    c->items = json_array();
+    for (size_t i = 0; i < c->n; i++) {
+        char *obj = c->objects[i], *colon = strchr(obj, ':'), *end;
+        if (!colon) continue;
+        long long id = strtoll(colon + 1, &end, 10);
+        const char *kind = arena_sprintf(c->base.a, "%.*s", (int)(colon - obj), obj);
+        if (*end || id <= 0 || !known_kind(c->kinds, kind)) continue;
+        int64_t page = id;
+        json_t *name = c->name_fn(tx, c->base.a, kind, id, &page);
+        if (!name) continue;
+        json_array_append_new(c->items, json_pack("{ss so sI}", "object", obj, "name", name,
+                                                  "page_id", (json_int_t)page));
+    }
+    return E_OK;
+}
+
+err_code api_audit_names(http_req *r, const char *const *kinds, api_object_name_fn name_fn)
+{
+    names_ctx c = {.kinds = kinds, .name_fn = name_fn};
+    err_code e = require_auditor(r, &c.base);
+    if (e != E_OK) return e;
+    const char *q = http_query(r, "objects");
+    char *list = arena_strdup(c.base.a, q ? q : "");
+    c.objects = arena_alloc(c.base.a, 201 * sizeof *c.objects);
+    for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok && c.n < 200;
+         tok = strtok_r(NULL, ",", &save))
+        c.objects[c.n++] = tok;
+    e = store_read(http_app(r)->st, names_fn, &c);
+    if (e != E_OK) {
+        json_decref(c.items);
+        return e;
+    }
+    return http_reply(r, 200, json_pack("{so}", "items", c.items));
+}

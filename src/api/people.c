@@ -32,7 +32,8 @@ api_people *api_people_new(arena *a)
 void api_people_free(api_people *pp)
 {
     if (!pp) return;
-    for (size_t i = 0; i < pp->n; i++) json_decref(pp->slot[i].person);
+    for (size_t i = 0; i < pp->n; i++)
+        json_decref(pp->slot[i].person);
     pp->n = 0;
 }
 
@@ -41,7 +42,8 @@ static json_t *user_person(arena *a, const store_user *u)
     json_t *j = json_pack("{sI ss ss sI ss ss}", "id", (json_int_t)u->id, "login", u->login, "name",
                           u->name, "unit_id", (json_int_t)u->unit_id, "unit_name", u->unit_name,
                           "kind", "user");
-    json_object_set_new(j, "label", json_string(arena_sprintf(a, "%s（%s）", u->name, u->unit_name)));
+    json_object_set_new(j, "label",
+                        json_string(arena_sprintf(a, "%s（%s）", u->name, u->unit_name)));
     return j;
 }
 
@@ -72,8 +74,10 @@ json_t *api_actor_json(store_tx *tx, api_people *pp, int64_t user_id, const char
             return json_incref(pp->slot[i].person);
     store_user u;
     err_code e = E_NOT_FOUND;
-    if (user_id) e = store_user_get(tx, pp->a, user_id, &u);
-    else if (*actor && strchr(actor, ':') == NULL) e = store_user_by_login(tx, pp->a, actor, &u);
+    if (user_id)
+        e = store_user_get(tx, pp->a, user_id, &u);
+    else if (*actor && strchr(actor, ':') == NULL)
+        e = store_user_by_login(tx, pp->a, actor, &u);
     json_t *person = e == E_OK ? user_person(pp->a, &u) : other_person(actor);
     if (pp->n < PEOPLE_CACHE) {
         pp->slot[pp->n].id = user_id;

@@ -146,7 +146,8 @@ static err_code history_fn(store_tx *tx, void *ctx)
     if (e != E_OK) return e;
     api_people *pp = api_people_new(u->a);
     u->actors = arena_alloc(u->a, (u->n + 1) * sizeof *u->actors);
-    for (size_t i = 0; i < u->n; i++) u->actors[i] = api_actor_json(tx, pp, 0, u->history[i].actor);
+    for (size_t i = 0; i < u->n; i++)
+        u->actors[i] = api_actor_json(tx, pp, 0, u->history[i].actor);
     api_people_free(pp);
     return E_OK;
 }

@@ -236,8 +236,7 @@ typedef struct {
 } detail_ctx;
 
 /* {field: 姓名（单位）} for the event's fields of type user; NULL when it has none. */
-static json_t *user_field_labels(store_tx *tx, detail_ctx *d, api_people *pp,
-                                 const store_event *ev)
+static json_t *user_field_labels(store_tx *tx, detail_ctx *d, api_people *pp, const store_event *ev)
 {
     const flow_action *act = flow_action_named(d->flow, ev->action);
     if (!act) return NULL;

@@ -112,11 +112,11 @@ static err_code build_people(demo *d)
                          "leader", d->root, &d->leaders[i]);
     for (int i = 0; e == E_OK && i < c->ntown; i++)
         e = demo_account(c, arena_sprintf(d->a, "%s01", c->towns[i].code),
-                         arena_sprintf(d->a, "%s经办人", c->towns[i].name), c->towns[i].id,
+                         demo_staff_name(i), c->towns[i].id,
                          "handler", c->towns[i].id, &d->town_handlers[i]);
     for (int i = 2; e == E_OK && i < c->ndept; i++)
         e = demo_account(c, arena_sprintf(d->a, "%s01", c->depts[i].code),
-                         arena_sprintf(d->a, "%s经办人", c->depts[i].name), c->depts[i].id,
+                         demo_staff_name(20 + i), c->depts[i].id,
                          "handler", c->depts[i].id, &d->dept_handlers[i]);
     return e;
 }

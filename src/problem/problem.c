@@ -437,7 +437,8 @@ static void effects(arena *a, const char *action, json_t *fields, store_problem 
     } else if (strcmp(action, "supervise") == 0) {
         /* The leader is a user (leader_id, named on the row by act_fn); older events: text. */
         pr->supervised = 1;
-        if (field_text(fields, "leader")) pr->supervisor = arena_strdup(a, field_text(fields, "leader"));
+        if (field_text(fields, "leader"))
+            pr->supervisor = arena_strdup(a, field_text(fields, "leader"));
     } else if (strcmp(action, "reopen") == 0) {
         pr->reopened++;
         pr->closed_at = 0;
