@@ -34,8 +34,9 @@ static err_code require_auditor(http_req *r, audit_ctx *c)
  * The name of a foundation object ("unit:5", "user:3", "grant:7") as the UI shows it; other
  * objects are named by their mechanism (its …/names endpoint), so this layer names none.
  */
-static json_t *object_name(store_tx *tx, audit_ctx *c, api_people *pp, const char *object)
+static json_t *object_name(store_tx *tx, audit_ctx *c, api_people *pp, const store_audit *r)
 {
+    const char *object = r->object;
     const char *colon = strchr(object, ':');
     if (!colon) return json_null();
     char *end;
@@ -52,11 +53,22 @@ static json_t *object_name(store_tx *tx, audit_ctx *c, api_people *pp, const cha
         json_decref(p);
         return name;
     } else if (k == 5 && strncmp(object, "grant", 5) == 0) {
+        /* The grantee and the scope; a revoked grant is gone, its record's detail names them. */
         store_grant g;
         if (store_grant_get(tx, c->a, id, &g) == E_OK) {
             const char *who = api_actor_label(tx, pp, g.user_id, g.user_login);
-            return json_string(arena_sprintf(c->a, "%s 在 %s", who, g.unit_name));
+            return json_string(arena_sprintf(c->a, "%s，范围：%s", who, g.unit_name));
         }
+        json_error_t jerr;
+        json_t *d = json_loads(r->detail, 0, &jerr);
+        const char *login = json_string_value(json_object_get(d, "user"));
+        const char *unit = json_string_value(json_object_get(d, "unit"));
+        json_t *name = login && unit
+                           ? json_string(arena_sprintf(c->a, "%s，范围：%s",
+                                                       api_actor_label(tx, pp, 0, login), unit))
+                           : json_null();
+        json_decref(d);
+        return name;
     }
     return json_null();
 }
@@ -72,7 +84,7 @@ static err_code list_fn(store_tx *tx, void *ctx)
         const store_audit *r = &c->items[i];
         json_t *j = api_audit_json(r);
         json_object_set_new(j, "actor_person", api_actor_json(tx, pp, r->actor_id, r->actor));
-        json_object_set_new(j, "object_name", object_name(tx, c, pp, r->object));
+        json_object_set_new(j, "object_name", object_name(tx, c, pp, r));
         json_array_append_new(c->out, j);
     }
     api_people_free(pp);
@@ -105,7 +117,8 @@ err_code api_audit_list(http_req *r)
     json_t *body = json_pack("{so}", "items", c.out);
     /* The next page continues below the last seq returned. */
     json_object_set_new(body, "next_before",
-                        c.n == (size_t)c.f.limit ? json_integer(c.items[c.n - 1].seq) : json_null());
+                        c.n == (size_t)c.f.limit ? json_integer(c.items[c.n - 1].seq)
+                                                 : json_null());
     return http_reply(r, 200, body);
 }
 
