@@ -208,9 +208,13 @@ describe('administration in the browser', () => {
     await chooseUnit(page, d, '单位', '清水镇');
     await d.getByRole('button', { name: '授权' }).click();
     await d.waitFor({ state: 'hidden' });
-    const row = page.locator('.el-table__row', { hasText: 'qingshui01' });
+    // Grantee and grantor by 姓名（单位）, the CLI's grants by 命令行·系统管理员; roles by title.
+    const row = page.locator('.el-table__row', { hasText: '清水镇经办人（清水镇）' });
     await row.getByText('责任单位经办人').waitFor();
-    await row.getByText('清水镇').waitFor();
+    await row.getByText('安全管理员（示范县）').waitFor();
+    assert.doesNotMatch(await row.textContent(), /qingshui01|secadmin|handler/);
+    const initial = page.locator('.el-table__row', { hasText: '审计管理员（示范县）' });
+    await initial.getByText('命令行·系统管理员').waitFor();
     await shot(page, 'admin-10-grants');
     assertClean(page, 'grants', [/^403 POST \/api\/v1\/grants$/]);
   });
@@ -239,20 +243,43 @@ describe('administration in the browser', () => {
     await page.goto(srv.url + '/audit');
     await page.locator('.audit .el-table__row').first().waitFor();
     await item(page, '操作').locator('.el-select__wrapper').click();
-    await page.keyboard.type('user.create');
+    await page.keyboard.type('新增用户');
     await page.waitForTimeout(200);
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: '查询' }).click();
     await waitIdle(page);
-    const actions = await page.locator('.audit .el-table__row td:nth-child(4)').allTextContents();
+    const actions = await page.locator('.audit .el-table__row td:nth-child(3)').allTextContents();
     assert.ok(actions.length >= 1, 'at least the user added above');
-    for (const a of actions) assert.match(a, /user\.create/);
-    await page.locator('.audit .el-table__row').first().click();
+    for (const a of actions) assert.equal(a.trim(), '新增用户');
+    // Each record reads as a sentence with people, not login names.
+    const record = page.locator('.audit .el-table__row', { hasText: '清水镇经办人' });
+    const sentence = record.getByTestId('sentence');
+    assert.match(await sentence.textContent(), /^系统管理员（示范县） 于 \d{4}-\d\d-\d\d \d\d:\d\d 新增了用户清水镇经办人（清水镇）$/);
+    // The user is a link to their record (the auditor may read users).
+    assert.match(await sentence.getByRole('link', { name: '清水镇经办人（清水镇）' }).getAttribute('href'), /^\/admin\/users\?id=\d+$/);
+    await record.locator('td').first().click();
     const drawer = page.locator('.el-drawer:visible');
     await drawer.getByText('详细内容').waitFor();
+    // The detail as a table with Chinese keys, on a light background.
+    await drawer.getByTestId('detail-table').getByText('登录名').waitFor();
+    await drawer.getByTestId('detail-table').getByText('qingshui01').waitFor();
+    const bg = await drawer.locator('.el-drawer__body').evaluate((el) => getComputedStyle(el).backgroundColor);
+    assert.notEqual(bg, 'rgb(31, 45, 61)', 'the record drawer is not navy');
     await shot(page, 'admin-13-audit-detail');
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'hidden' });
+    // The grant reads as a sentence too, and no record shows a bare action code.
+    await item(page, '操作').locator('.el-select__wrapper').click();
+    await page.locator('.el-select-dropdown__item:visible').getByText('授权', { exact: true }).click();
+    await page.getByRole('button', { name: '查询' }).click();
+    await waitIdle(page);
+    const granted = page.locator('.audit .el-table__row', { hasText: '清水镇经办人（清水镇）' }).getByTestId('sentence');
+    await granted.waitFor();
+    assert.match(await granted.textContent(), /^安全管理员（示范县） 于 .+ 授予“责任单位经办人”角色：清水镇经办人（清水镇），范围：清水镇$/);
+    await page.getByRole('button', { name: '重置' }).click();
+    await waitIdle(page);
+    for (const t of await page.locator('.audit .el-table__row td:nth-child(3)').allTextContents())
+      assert.doesNotMatch(t, /[a-z]+\.[a-z_]+|其他操作/, t);
     await page.getByRole('button', { name: '校验审计链' }).click();
     const verdict = page.locator('[data-testid="verdict"]');
     await verdict.getByText('审计链完整').first().waitFor();

@@ -139,6 +139,36 @@ test('a user without the right sees no action buttons, and a forged request is r
   assertClean(other, 'neighbouring township', [/^403 GET \/api\/v1\/problems\/\d+(\/actions)?$/]);
 });
 
+test('the leader applies 挂牌督办 naming a leader from the users, once; the timeline names people, not logins', async () => {
+  const page = await as('leader');
+  await page.goto(problemUrl);
+  const dialog = await openAction(page, '挂牌督办');
+  await dialog.getByRole('button', { name: '提交挂牌督办' }).click();
+  assert.equal(await fieldError(dialog, '督办领导'), '请选择督办领导');
+  await item(dialog, '督办领导').locator('.el-select__wrapper').click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '张县长（县委办公室）' }).click();
+  await fill(dialog, '督办要求', '本周内办结');
+  await shot(page, 'supervise-form');
+  await dialog.getByRole('button', { name: '提交挂牌督办' }).click();
+  await page.locator('.tags').getByText('挂牌督办：张县长').waitFor();
+  const ev = page.locator('.timeline .el-timeline-item', { hasText: '督办要求' });
+  await ev.waitFor();
+  const text = await ev.textContent();
+  assert.match(text, /挂牌督办\s*·\s*张县长（县委办公室）/);
+  assert.match(text, /督办领导：\s*张县长（县委办公室）/);
+  assert.match(text, /督办要求：\s*本周内办结/);
+  assert.doesNotMatch(text, /交办意见/);
+  // Every step names its person as 姓名（单位）, none by login name.
+  const timeline = await page.locator('.timeline').textContent();
+  assert.match(timeline, /交办\s*·\s*周督查（县委督查室）/);
+  assert.match(timeline, /签收\s*·\s*甲镇经办人（甲镇）/);
+  for (const login of ['operator', 'handlera', 'leader']) assert.ok(!timeline.includes(login), login);
+  // Only once: the button is gone.
+  assert.equal(await page.locator('.actions-card').getByRole('button', { name: '挂牌督办', exact: true }).count(), 0);
+  await shot(page, 'supervised-timeline');
+  assertClean(page, 'leader, supervise');
+});
+
 test('a supervisor from another unit verifies it on a phone; it closes and the figures change', async () => {
   const page = await as('supervisor', PHONE);
   await page.locator('.task').first().waitFor();
