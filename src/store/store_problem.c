@@ -299,7 +299,7 @@ static void bind_filter(sq_stmt *st, const char *subtree, const store_problem_fi
     sq_bind_text(st, 21, f->not_under);
 }
 
-#define FROM_PROBLEMS " FROM problem p JOIN unit n ON n.id = p.unit_id WHERE 1%s"
+#define FROM_PROBLEMS " FROM problem p JOIN unit n ON n.id = p.unit_id WHERE 1 = 1%s"
 
 /* The lead unit's subtree path of a filter with unit_id, else NULL. */
 static err_code subtree_of(store_tx *tx, arena *a, const store_problem_filter *f,
@@ -320,7 +320,7 @@ err_code store_problem_list(store_tx *tx, arena *a, const store_problem_filter *
      * reads each counted problem's row for its unit_id (the FK makes the unit exist), where
      * an index alone can count. */
     static const char count_shape[] = "SELECT count(*)" FROM_PROBLEMS;
-    static const char count_rows_shape[] = "SELECT count(*) FROM problem p WHERE 1%s";
+    static const char count_rows_shape[] = "SELECT count(*) FROM problem p WHERE 1 = 1%s";
     static const char shape[] = "SELECT " PROBLEM_COLS FROM_PROBLEMS
                                 " ORDER BY p.id DESC LIMIT ?16 OFFSET ?17";
     const char *subtree;
