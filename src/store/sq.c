@@ -24,6 +24,15 @@ static const struct {
     const char *name;
     const char *text[SQ__DIALECTS];
 } fragments[] = {
+    {"in_scope",
+     {"(?1 IS NULL OR EXISTS (SELECT 1 FROM json_each(?1) j"
+      " WHERE substr(@, 1, length(j.value)) = j.value))",
+      "(?1 IS NULL OR EXISTS (SELECT 1 FROM json_array_elements_text(CAST(?1 AS json)) j"
+      " WHERE substr(@, 1, length(j.value)) = j.value))"}},
+    /* The same in both: a fragment only so that it reads as one word, like in_scope. */
+    {"in_subtree",
+     {"(?2 IS NULL OR substr(@, 1, length(?2)) = ?2)",
+      "(?2 IS NULL OR substr(@, 1, length(?2)) = ?2)"}},
     {"json_each", {"json_each(@)", "json_array_elements_text(CAST(@ AS json))"}},
     {"instr", {"instr(@)", "strpos(@)"}},
     {"next_day", {"date(@, '+1 day')", "to_char(CAST(@ AS date) + 1, 'YYYY-MM-DD')"}},

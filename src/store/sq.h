@@ -8,10 +8,10 @@
  * transactions and the statement cache.
  *
  * SQL is written once for every dialect: the subset SQLite and PostgreSQL both run, plus the
- * few dialect fragments below (SQ_IN_SCOPE, SQ_INSTR, …). A fragment is a marker such as
- * "{instr a, b}" that the driver replaces with its dialect's text when it prepares a statement
- * (once per cached statement; see sq_dialect_sql). Parameters are "?" or "?N" as in SQLite; the
- * PostgreSQL rewrite turns them into "$N" in the same pass. docs/design.md "Portable SQL" lists
+ * few fragments below ({in_scope col}, {instr a, b}, …) that the driver replaces with its
+ * dialect's text when it prepares a statement (once per cached statement; see sq_dialect_sql).
+ * Parameters are "?" or "?N" as in SQLite; the PostgreSQL rewrite turns them into "$N" in the
+ * same pass. docs/design.md "Portable SQL" lists
  * each SQLite-only construct the store had and what replaced it.
  *
  * Ownership: statements from sq_prep belong to the connection's cache (never finalize them);
@@ -36,31 +36,27 @@ typedef struct sq_stmt sq_stmt;
  */
 enum { SQ_DONE = E_OK, SQ_ROW = E__COUNT };
 
-/* ---- dialect fragments (replaced by the driver at prepare time) ---- */
-
-/* The text elements of the JSON array in parameter p, as a table with one column `value`. */
-#define SQ_JSON_EACH(p) "{json_each " p "}"
-/* The 1-based position of the second argument's text in the first's, 0 when absent. */
-#define SQ_INSTR(args) "{instr " args "}"
-/* The 'YYYY-MM-DD' date after the one in expression d. */
-#define SQ_NEXT_DAY(d) "{next_day " d "}"
-/* Expression x, hidden from SQLite's planner so it does not pick an index on it (see uses). */
-#define SQ_UNINDEXED(x) "{unindexed " x "}"
-/* A table's insertion order, for tables whose key is not a number. */
-#define SQ_ROWID "{rowid}"
-/* Ends every insert run by sq_insert: how the dialect hands back the new row's id. */
-#define SQ_RETURNING_ID "{returning_id}"
-
 /*
- * SQL condition: the unit path in column `col` lies under some path of the JSON array bound
- * as ?1 (a principal's scope); ?1 NULL means everywhere.
+ * ---- fragments: written inside the SQL text, replaced by the driver at prepare time ----
+ *
+ * A fragment is "{name}" or "{name argument}" (no braces inside), written in the string
+ * literal itself so the SQL stays one readable literal; sq.c holds each dialect's text.
+ *
+ *   {in_scope col}     the unit path in column col lies under some path of the JSON array
+ *                      bound as ?1 (a principal's scope); ?1 NULL means everywhere
+ *   {in_subtree col}   the unit path in col lies in the subtree whose path is bound as ?2
+ *                      (NULL: any)
+ *   {json_each p}      the text elements of the JSON array in parameter p, as a table with
+ *                      one column `value`
+ *   {instr a, b}       the 1-based position of b's text in a's, 0 when absent
+ *   {next_day d}       the 'YYYY-MM-DD' date after the one in expression d
+ *   {unindexed x}      expression x, hidden from SQLite's planner so that it picks no index
+ *                      for it (see its use)
+ *   {rowid}            a table's insertion order, for tables whose key is not a number
+ *   {returning_id}     ends every insert run by sq_insert: how the dialect hands back the id
+ *
+ * A name not in the table aborts at prepare time, naming the statement (a bug in our SQL).
  */
-#define SQ_IN_SCOPE(col)                                                                           \
-    "(?1 IS NULL OR EXISTS (SELECT 1 FROM " SQ_JSON_EACH("?1") " j"                                \
-    " WHERE substr(" col ", 1, length(j.value)) = j.value))"
-
-/* SQL condition: the unit path in `col` lies in the subtree whose path is bound as ?2 (NULL: any). */
-#define SQ_IN_SUBTREE(col) "(?2 IS NULL OR substr(" col ", 1, length(?2)) = ?2)"
 
 typedef enum { SQ_SQLITE, SQ_POSTGRES, SQ__DIALECTS } sq_dialect;
 
@@ -115,7 +111,7 @@ const void *sq_blob(sq_stmt *st, int i, size_t *n);
 
 /* The number of rows the last finished insert, update or delete on tx changed. */
 int64_t sq_changes(store_tx *tx);
-/* Executes an insert ending in SQ_RETURNING_ID and reports the new row's id; resets st. */
+/* Executes an insert ending in {returning_id} and reports the new row's id; resets st. */
 err_code sq_insert(store_tx *tx, sq_stmt *st, int64_t *id);
 
 /* ---- helpers every operation file uses (portable, sq.c) ---- */
@@ -130,7 +126,7 @@ void sq_bind_ref(sq_stmt *st, int i, int64_t id);
 
 /* Steps a statement that returns no rows; resets it. E_OK or the error. */
 err_code sq_exec(store_tx *tx, sq_stmt *st);
-/* sq_exec for a write that must change a row: `none` (E_NOT_FOUND, E_CONFLICT) when it changed none. */
+/* sq_exec for a write that must change a row: `none` (E_NOT_FOUND, E_CONFLICT) if none changed. */
 err_code sq_exec_some(store_tx *tx, sq_stmt *st, err_code none);
 /* Executes an update guarded by version: E_CONFLICT when no row changed, else bumps *version. */
 err_code sq_versioned(store_tx *tx, sq_stmt *st, int64_t *version);

@@ -23,7 +23,8 @@ err_code store_role_set_perms(store_tx *tx, int64_t role_id, const char **perms,
 
 err_code store_role_insert(store_tx *tx, store_role *r)
 {
-    static const char sql[] = "INSERT INTO role(name, title, builtin) VALUES (?, ?, ?)" SQ_RETURNING_ID;
+    static const char sql[] =
+        "INSERT INTO role(name, title, builtin) VALUES (?, ?, ?){returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "ssi", r->name, r->title, (int64_t)r->builtin);
     err_code e = sq_insert(tx, st, &r->id);
@@ -101,7 +102,7 @@ static void read_grant(arena *a, sq_stmt *st, void *row)
 err_code store_grant_insert(store_tx *tx, store_grant *g)
 {
     static const char sql[] = "INSERT INTO user_grant(user_id, role_id, unit_id, created_at,"
-                              " created_by) VALUES (?, ?, ?, ?, ?)" SQ_RETURNING_ID;
+                              " created_by) VALUES (?, ?, ?, ?, ?){returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "iiiis", g->user_id, g->role_id, g->unit_id, g->created_at, g->created_by);
     return sq_insert(tx, st, &g->id);
@@ -127,7 +128,7 @@ err_code store_grant_list(store_tx *tx, arena *a, int64_t user_id, const char *s
                           store_grant **out, size_t *n)
 {
     static const char sql[] = "SELECT " GRANT_COLS GRANT_FROM
-                              " JOIN unit su ON su.id = s.unit_id WHERE " SQ_IN_SCOPE("su.path")
+                              " JOIN unit su ON su.id = s.unit_id WHERE {in_scope su.path}"
                               " AND (?2 = 0 OR g.user_id = ?2) ORDER BY s.login, g.id";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "si", scope, user_id);
@@ -229,7 +230,7 @@ static void read_token(arena *a, sq_stmt *st, void *row)
 err_code store_token_insert(store_tx *tx, store_token *t, const unsigned char hash[32])
 {
     static const char sql[] = "INSERT INTO api_token(user_id, name, token_hash, created_at)"
-                              " VALUES (?, ?, ?, ?)" SQ_RETURNING_ID;
+                              " VALUES (?, ?, ?, ?){returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "isbi", t->user_id, t->name, hash, 32, t->created_at);
     return sq_insert(tx, st, &t->id);

@@ -74,8 +74,8 @@ err_code store_users_with_perm(store_tx *tx, arena *a, const char *perm, const c
          * user_grant_unit: reading every grant instead made each call cost a scan of all
          * grants, and the scheduler calls this once per problem it notifies about. */
         "WITH RECURSIVE pre(path, rest) AS (SELECT '/', substr(?2, 2) UNION ALL"
-        " SELECT path || substr(rest, 1, " SQ_INSTR("rest, '/'") "),"
-        " substr(rest, " SQ_INSTR("rest, '/'") " + 1) FROM pre WHERE " SQ_INSTR("rest, '/'") " > 0)"
+        " SELECT path || substr(rest, 1, {instr rest, '/'}),"
+        " substr(rest, {instr rest, '/'} + 1) FROM pre WHERE {instr rest, '/'} > 0)"
         " SELECT DISTINCT s.id FROM pre JOIN unit gu ON gu.path = pre.path"
         " JOIN user_grant g ON g.unit_id = gu.id JOIN role_perm rp ON rp.role_id = g.role_id"
         " JOIN \"user\" s ON s.id = g.user_id WHERE rp.perm = ?1"
@@ -119,7 +119,7 @@ err_code store_problem_mark_overdue(store_tx *tx, arena *a, const char *today,
                                " WHERE p.state <> 'closed' AND p.deadline < ?1"
                                " AND coalesce(p.overdue_notified, '') <> p.deadline";
     static const char mark[] = "UPDATE problem SET overdue = 1,"
-                               " overdue_since = coalesce(overdue_since, " SQ_NEXT_DAY("deadline") "),"
+                               " overdue_since = coalesce(overdue_since, {next_day deadline}),"
                                " overdue_notified = deadline"
                                " WHERE state <> 'closed' AND deadline < ?1"
                                " AND coalesce(overdue_notified, '') <> deadline";

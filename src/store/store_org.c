@@ -60,7 +60,7 @@ err_code store_unit_insert(store_tx *tx, arena *a, store_unit *u)
     }
     /* Insert with a placeholder path, then set it from the new id. */
     static const char ins[] = "INSERT INTO unit(parent_id, kind, code, name, path, created_at)"
-                              " VALUES (nullif(?, 0), ?, ?, ?, '?' || ?, ?)" SQ_RETURNING_ID;
+                              " VALUES (nullif(?, 0), ?, ?, ?, '?' || ?, ?){returning_id}";
     sq_stmt *st = sq_prep(tx, ins);
     sq_bind(st, "issssi", u->parent_id, u->kind, u->code, u->name, u->code, u->created_at);
     err_code e = sq_insert(tx, st, &u->id);
@@ -99,7 +99,7 @@ err_code store_unit_root(store_tx *tx, arena *a, store_unit *out)
 err_code store_unit_list(store_tx *tx, arena *a, const char *scope, int64_t parent_id,
                          store_unit **out, size_t *n)
 {
-    static const char sql[] = "SELECT " UNIT_COLS " FROM unit u WHERE " SQ_IN_SCOPE("u.path")
+    static const char sql[] = "SELECT " UNIT_COLS " FROM unit u WHERE {in_scope u.path}"
                               " AND (?2 = 0 OR u.parent_id = ?2) ORDER BY u.path";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "si", scope, parent_id);
@@ -194,7 +194,7 @@ err_code store_user_insert(store_tx *tx, store_user *u)
 {
     static const char sql[] = "INSERT INTO \"user\"(login, name, unit_id, pw_hash, must_change,"
                               " created_at, pw_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                              SQ_RETURNING_ID;
+                              "{returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "ssisiii", u->login, u->name, u->unit_id, u->pw_hash, u->must_change,
             u->created_at, u->created_at);
@@ -224,9 +224,9 @@ err_code store_user_list(store_tx *tx, arena *a, const store_user_filter *f, sto
 {
     /* ?2: the subtree path of unit_id, or NULL for any unit in scope. */
 #define USER_WHERE                                                                                 \
-    " FROM \"user\" s JOIN unit n ON n.id = s.unit_id WHERE " SQ_IN_SCOPE("n.path")                       \
-    " AND (?2 IS NULL OR substr(n.path, 1, length(?2)) = ?2)"                                      \
-    " AND (?3 IS NULL OR " SQ_INSTR("s.login, ?3") " > 0 OR " SQ_INSTR("s.name, ?3") " > 0)"
+    " FROM \"user\" s JOIN unit n ON n.id = s.unit_id WHERE {in_scope n.path}"                     \
+    " AND {in_subtree n.path}"                                      \
+    " AND (?3 IS NULL OR {instr s.login, ?3} > 0 OR {instr s.name, ?3} > 0)"
     static const char count_sql[] = "SELECT count(*)" USER_WHERE;
     static const char sql[] = "SELECT " USER_COLS USER_WHERE " ORDER BY n.path, s.login"
                               " LIMIT ?4 OFFSET ?5";

@@ -66,7 +66,7 @@ err_code store_problem_insert(store_tx *tx, store_problem *p)
         " original_deadline, deadline_estimated, sign_by, staged_due, registered_by,"
         " registered_unit_id, created_at, updated_at, overdue, overdue_since)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, 0), ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-        " ?16, ?17, ?18, ?19, nullif(?20, 0), nullif(?21, 0), ?22, ?22, ?23, ?24)" SQ_RETURNING_ID;
+        " ?16, ?17, ?18, ?19, nullif(?20, 0), nullif(?21, 0), ?22, ?22, ?23, ?24){returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sssssisissssssssiss", p->source, p->category, p->title, p->description,
             p->found_on, p->unit_id, p->leader, p->leader_user_id, p->person, p->measures,
@@ -160,7 +160,7 @@ enum {
     T_EXTENSION_PENDING, T_NOT_UNDER, NTERMS
 };
 static const char *const terms[NTERMS] = {
-    [T_SCOPE] = " AND EXISTS (SELECT 1 FROM " SQ_JSON_EACH("?1") " j WHERE"
+    [T_SCOPE] = " AND EXISTS (SELECT 1 FROM {json_each ?1} j WHERE"
                 " substr(n.path, 1, length(j.value)) = j.value OR EXISTS (SELECT 1 FROM"
                 " problem_counit c JOIN unit cu ON cu.id = c.unit_id WHERE c.problem_id = p.id"
                 " AND substr(cu.path, 1, length(j.value)) = j.value))",
@@ -168,8 +168,8 @@ static const char *const terms[NTERMS] = {
     [T_SOURCE] = " AND p.source = ?3",
     [T_CATEGORY] = " AND p.category = ?4",
     [T_STATE] = " AND p.state = ?5",
-    [T_TEXT] = " AND (" SQ_INSTR("p.title, ?6") " > 0 OR " SQ_INSTR("p.description, ?6") " > 0"
-               " OR " SQ_INSTR("p.subject, ?6") " > 0)",
+    [T_TEXT] = " AND ({instr p.title, ?6} > 0 OR {instr p.description, ?6} > 0"
+               " OR {instr p.subject, ?6} > 0)",
     [T_OVERDUE] = " AND p.overdue = 1",
     [T_SUPERVISED] = " AND p.supervised = 1",
     [T_REOPENED] = " AND p.reopened > 0",
@@ -369,7 +369,7 @@ err_code store_event_insert(store_tx *tx, store_event *e)
 {
     static const char sql[] = "INSERT INTO flow_event(flow, item_id, action, from_state, to_state,"
                               " actor_id, actor, at, fields, note)"
-                              " VALUES (?, ?, ?, ?, ?, nullif(?, 0), ?, ?, ?, ?)" SQ_RETURNING_ID;
+                              " VALUES (?, ?, ?, ?, ?, nullif(?, 0), ?, ?, ?, ?){returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sisssisiss", e->flow, e->item_id, e->action, e->from_state, e->to_state,
             e->actor_id, e->actor, e->at, e->fields ? e->fields : "{}", e->note ? e->note : "");
@@ -439,7 +439,7 @@ err_code store_attachment_insert(store_tx *tx, store_attachment *at)
 {
     static const char sql[] = "INSERT INTO attachment(sha256, size, mime, filename, flow, item_id,"
                               " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, nullif(?, 0), ?)"
-                              SQ_RETURNING_ID;
+                              "{returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sisssiii", at->sha256, at->size, at->mime, at->filename, at->flow, at->item_id,
             at->created_by, at->created_at);
@@ -491,19 +491,19 @@ err_code store_event_last_id(store_tx *tx, const char *flow, int64_t item_id, co
 /* The group key of a problem row; ?16 is the parent path for PG_UNIT. */
 #define KEY_UNIT                                                                                   \
     "CASE WHEN n.path = ?16 THEN '0' ELSE substr(n.path, length(?16) + 1,"                        \
-    " " SQ_INSTR("substr(n.path, length(?16) + 1), '/'") " - 1) END"
+    " {instr substr(n.path, length(?16) + 1), '/'} - 1) END"
 #define STATS_SELECT(key)                                                                          \
     "SELECT " key " AS k, count(*), count(*) FILTER (WHERE p.state = 'closed'),"                 \
     " count(*) FILTER (WHERE p.state <> 'closed'),"                                              \
     " count(*) FILTER (WHERE p.overdue = 1 AND p.state <> 'closed'),"                            \
     " count(*) FILTER (WHERE p.reopened > 0)" FROM_PROBLEMS                                      \
     " AND (?16 IS NULL OR substr(n.path, 1, length(?16)) = ?16) GROUP BY k ORDER BY k"
-/* SQ_UNINDEXED(p.state) keeps SQLite from taking problem_state_id for the closed ones,
+/* {unindexed p.state} keeps SQLite from taking problem_state_id for the closed ones,
  * which reads each closed problem's row (and its description's overflow pages); the covering
  * problem_figures index answers the query without touching a row. */
 #define CLOSURE_SELECT(key)                                                                        \
     "SELECT " key " AS k, p.found_on, p.closed_at" FROM_PROBLEMS                                  \
-    " AND " SQ_UNINDEXED("p.state") " = 'closed' AND (?16 IS NULL OR substr(n.path, 1, length(?16)) = ?16)"
+    " AND {unindexed p.state} = 'closed' AND (?16 IS NULL OR substr(n.path, 1, length(?16)) = ?16)"
 
 static const char *const stats_sql[] = {
     [PG_UNIT] = STATS_SELECT(KEY_UNIT),

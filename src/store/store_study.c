@@ -14,9 +14,9 @@
     "p.id, p.unit_id, p.party_member, p.created_at, p.version, p.name, p.position, p.rank,"       \
     " u.name, u.path"
 #define PERSON_WHERE                                                                               \
-    " FROM person p JOIN unit u ON u.id = p.unit_id WHERE " SQ_IN_SCOPE("u.path") " AND "            \
-    SQ_IN_SUBTREE("u.path") " AND (?3 IS NULL OR " SQ_INSTR("p.name, ?3") " > 0 OR "                \
-    SQ_INSTR("p.position, ?3") " > 0)"                                                            \
+    " FROM person p JOIN unit u ON u.id = p.unit_id WHERE {in_scope u.path}"                        \
+    " AND {in_subtree u.path} AND (?3 IS NULL OR {instr p.name, ?3} > 0"                          \
+    " OR {instr p.position, ?3} > 0)"                                                            \
     " AND (?4 IS NULL OR p.rank = ?4) AND (?5 < 0 OR p.party_member = ?5)"                        \
     " AND (?6 = 0 OR p.unit_id = ?6)"
 
@@ -103,7 +103,7 @@ static void read_kind(arena *a, sq_stmt *st, void *row)
 err_code store_activity_kinds(store_tx *tx, arena *a, store_activity_kind **out, size_t *n)
 {
     static const char sql[] = "SELECT name, title, category, builtin FROM activity_kind"
-                              " ORDER BY builtin DESC, " SQ_ROWID;
+                              " ORDER BY builtin DESC, {rowid}";
     return sq_collect(tx, a, sq_prep(tx, sql), sizeof(store_activity_kind), read_kind,
                       (void **)out, n);
 }
@@ -163,7 +163,7 @@ err_code store_plan_list(store_tx *tx, arena *a, const char *scope, const char *
                          int64_t year, store_plan **out, size_t *n)
 {
     static const char sql[] = "SELECT " PLAN_COLS " FROM study_plan s JOIN unit u ON u.id ="
-                              " s.unit_id WHERE " SQ_IN_SCOPE("u.path") " AND " SQ_IN_SUBTREE("u.path")
+                              " s.unit_id WHERE {in_scope u.path} AND {in_subtree u.path}"
                               " AND (?3 = 0 OR s.year = ?3) ORDER BY s.year DESC, u.path";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "ssi", scope, subtree, year);
@@ -242,10 +242,10 @@ err_code store_plan_held(store_tx *tx, int64_t unit_id, int64_t year, int64_t he
     " LEFT JOIN person lp ON lp.id = a.lead_person_id LEFT JOIN brand b ON b.id = a.brand_id"     \
     " LEFT JOIN team t ON t.id = a.team_id"
 #define ACTIVITY_WHERE                                                                             \
-    ACTIVITY_FROM " WHERE " SQ_IN_SCOPE("u.path") " AND " SQ_IN_SUBTREE("u.path")                       \
+    ACTIVITY_FROM " WHERE {in_scope u.path} AND {in_subtree u.path}"                               \
     " AND (?3 IS NULL OR a.kind = ?3) AND (?4 IS NULL OR k.category = ?4)"                        \
     " AND (?5 IS NULL OR a.held_on >= ?5) AND (?6 IS NULL OR a.held_on <= ?6)"                    \
-    " AND (?7 IS NULL OR " SQ_INSTR("a.topic, ?7") " > 0 OR " SQ_INSTR("a.place, ?7") " > 0)"       \
+    " AND (?7 IS NULL OR {instr a.topic, ?7} > 0 OR {instr a.place, ?7} > 0)"       \
     " AND (?8 = 0 OR a.brand_id = ?8) AND (?9 = 0 OR a.team_id = ?9)"                             \
     " AND (?10 = 0 OR a.unit_id = ?10)"                                                           \
     " AND (?11 = 0 OR (k.category = 'lecture' AND lp.rank = '普通党员'))"
@@ -411,8 +411,8 @@ err_code store_reflection_list(store_tx *tx, arena *a, int64_t activity_id,
 }
 
 #define OUTPUT_WHERE                                                                               \
-    " FROM study_output o JOIN unit u ON u.id = o.unit_id WHERE " SQ_IN_SCOPE("u.path") " AND "      \
-    SQ_IN_SUBTREE("u.path") " AND (?3 IS NULL OR o.published_on >= ?3) AND (?4 IS NULL OR"          \
+    " FROM study_output o JOIN unit u ON u.id = o.unit_id WHERE {in_scope u.path}"                  \
+    " AND {in_subtree u.path} AND (?3 IS NULL OR o.published_on >= ?3) AND (?4 IS NULL OR"          \
     " o.published_on <= ?4) AND (?5 = 0 OR o.activity_id = ?5)"
 
 err_code store_output_insert(store_tx *tx, store_output *o)
@@ -484,7 +484,7 @@ err_code store_brand_list(store_tx *tx, arena *a, const char *scope, store_outre
 {
     static const char sql[] = "SELECT b.id, b.unit_id, b.created_at, b.name, b.description, u.name"
                               " FROM brand b JOIN unit u ON u.id = b.unit_id WHERE "
-                              SQ_IN_SCOPE("u.path") " ORDER BY b.id";
+                              "{in_scope u.path} ORDER BY b.id";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "s", scope);
     return sq_collect(tx, a, st, sizeof(store_outreach_row), read_brand, (void **)out, n);
@@ -528,7 +528,7 @@ err_code store_team_list(store_tx *tx, arena *a, const char *scope, store_outrea
                               " (SELECT count(*) FROM team_member m WHERE m.team_id = t.id), t.name,"
                               " u.name, coalesce(b.name, '') FROM team t JOIN unit u ON u.id ="
                               " t.unit_id LEFT JOIN brand b ON b.id = t.brand_id WHERE "
-                              SQ_IN_SCOPE("u.path") " ORDER BY t.id";
+                              "{in_scope u.path} ORDER BY t.id";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "s", scope);
     return sq_collect(tx, a, st, sizeof(store_outreach_row), read_team, (void **)out, n);
@@ -573,7 +573,7 @@ err_code store_site_list(store_tx *tx, arena *a, const char *scope, store_outrea
     static const char sql[] = "SELECT s.id, s.unit_id, s.created_at, (SELECT coalesce(sum(v.visitors),"
                               " 0) FROM site_visit v WHERE v.site_id = s.id), s.name, s.address,"
                               " s.description, u.name FROM edu_site s JOIN unit u ON u.id ="
-                              " s.unit_id WHERE " SQ_IN_SCOPE("u.path") " ORDER BY s.id";
+                              " s.unit_id WHERE {in_scope u.path} ORDER BY s.id";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "s", scope);
     return sq_collect(tx, a, st, sizeof(store_outreach_row), read_site, (void **)out, n);
@@ -609,7 +609,7 @@ err_code store_visit_list(store_tx *tx, arena *a, const char *scope, const char 
     static const char sql[] = "SELECT v.id, v.unit_id, v.site_id, v.visitors, v.created_at,"
                               " v.visited_on, v.topic, u.name, s.name FROM site_visit v JOIN unit u"
                               " ON u.id = v.unit_id JOIN edu_site s ON s.id = v.site_id WHERE "
-                              SQ_IN_SCOPE("u.path") " AND (?2 IS NULL OR v.visited_on >= ?2) AND"
+                              "{in_scope u.path} AND (?2 IS NULL OR v.visited_on >= ?2) AND"
                               " (?3 IS NULL OR v.visited_on <= ?3) ORDER BY v.visited_on DESC, v.id"
                               " DESC LIMIT 1000";
     sq_stmt *st = sq_prep(tx, sql);
@@ -657,7 +657,7 @@ err_code store_outreach_unit(store_tx *tx, arena *a, const char *table, int64_t 
 
 #define STUDY_KEY_UNIT                                                                             \
     "CASE WHEN u.path = ?14 THEN '0' ELSE substr(u.path, length(?14) + 1,"                        \
-    " " SQ_INSTR("substr(u.path, length(?14) + 1), '/'") " - 1) END"
+    " {instr substr(u.path, length(?14) + 1), '/'} - 1) END"
 #define STUDY_STATS(key, label)                                                                    \
     "SELECT " key " AS g, " label ", count(*), count(*) FILTER (WHERE k.category = 'discussion'),"\
     " count(*) FILTER (WHERE k.category = 'lecture'),"                                           \
@@ -691,8 +691,8 @@ static err_code study_side_counts(store_tx *tx, const store_activity_filter *f,
 {
     static const char outputs[] = "SELECT count(*)" OUTPUT_WHERE;
     static const char visits[] = "SELECT count(*), coalesce(sum(v.visitors), 0) FROM site_visit v"
-                                 " JOIN unit u ON u.id = v.unit_id WHERE " SQ_IN_SCOPE("u.path")
-                                 " AND " SQ_IN_SUBTREE("u.path") " AND (?3 IS NULL OR v.visited_on >="
+                                 " JOIN unit u ON u.id = v.unit_id WHERE {in_scope u.path}"
+                                 " AND {in_subtree u.path} AND (?3 IS NULL OR v.visited_on >="
                                  " ?3) AND (?4 IS NULL OR v.visited_on <= ?4)";
     sq_stmt *st = sq_prep(tx, outputs);
     sq_bind(st, "ssssi", f->scope, f->subtree, f->from, f->to, (int64_t)0);

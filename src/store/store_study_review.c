@@ -52,7 +52,7 @@ err_code store_observation_list(store_tx *tx, arena *a, int64_t activity_id,
     " FROM feedback f JOIN observation o ON o.id = f.observation_id JOIN activity a ON"           \
     " a.id = o.activity_id JOIN unit u ON u.id = f.unit_id"
 #define FEEDBACK_WHERE                                                                             \
-    FEEDBACK_FROM " WHERE " SQ_IN_SCOPE("u.path") " AND " SQ_IN_SUBTREE("u.path")                       \
+    FEEDBACK_FROM " WHERE {in_scope u.path} AND {in_subtree u.path}"                               \
     " AND (?3 IS NULL OR f.state = ?3) AND (?4 = 0 OR f.overdue = 1)"                             \
     " AND (?5 = 0 OR o.activity_id = ?5)"
 
@@ -163,7 +163,7 @@ err_code store_branches(store_tx *tx, arena *a, const char *scope, const char *s
 {
     static const char sql[] = "SELECT u.id, coalesce(r.fixed_day, 0), u.name, u.path FROM unit u"
                               " LEFT JOIN branch_rule r ON r.unit_id = u.id WHERE u.kind = 'branch'"
-                              " AND " SQ_IN_SCOPE("u.path") " AND " SQ_IN_SUBTREE("u.path")
+                              " AND {in_scope u.path} AND {in_subtree u.path}"
                               " ORDER BY u.path";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "ss", scope, subtree);
@@ -194,7 +194,7 @@ err_code store_branch_sessions(store_tx *tx, arena *a, const char *scope, const 
         "  AND x.shared = 1), a.held_on, a.topic, coalesce(lp.name, a.lead_name)"
         " FROM activity a JOIN unit u ON u.id = a.unit_id LEFT JOIN person lp ON"
         " lp.id = a.lead_person_id WHERE u.kind = 'branch' AND a.kind IN ('three_meetings',"
-        " 'party_day') AND " SQ_IN_SCOPE("u.path") " AND " SQ_IN_SUBTREE("u.path")
+        " 'party_day') AND {in_scope u.path} AND {in_subtree u.path}"
         " AND a.held_on >= ?3 AND a.held_on <= ?4 ORDER BY a.unit_id, a.held_on, a.id";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "ssss", scope, subtree, from, to);
