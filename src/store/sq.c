@@ -95,8 +95,10 @@ static void put_fragment(buf *b, sq_dialect d, const char **p, const char *sql)
     for (size_t i = 0; i < sizeof fragments / sizeof fragments[0]; i++) {
         if (strlen(fragments[i].name) != nlen || memcmp(fragments[i].name, name, nlen)) continue;
         for (const char *t = fragments[i].text[d]; *t; t++)
-            if (*t == '@') put(b, arg, (size_t)(end - arg));
-            else put(b, t, 1);
+            if (*t == '@')
+                put(b, arg, (size_t)(end - arg));
+            else
+                put(b, t, 1);
         *p = end + 1;
         return;
     }
@@ -198,8 +200,10 @@ void sq_bind(sq_stmt *st, const char *fmt, ...)
 
 void sq_bind_ref(sq_stmt *st, int i, int64_t id)
 {
-    if (id) sq_bind_int(st, i, id);
-    else sq_bind_null(st, i);
+    if (id)
+        sq_bind_int(st, i, id);
+    else
+        sq_bind_null(st, i);
 }
 
 /* ---- running ---- */
@@ -242,15 +246,16 @@ void *sq_push(arena *a, void **rows, size_t *n, size_t *cap, size_t size)
     return slot;
 }
 
-err_code sq_collect(store_tx *tx, arena *a, sq_stmt *st, size_t size, sq_read_fn read,
-                    void **out, size_t *n)
+err_code sq_collect(store_tx *tx, arena *a, sq_stmt *st, size_t size, sq_read_fn read, void **out,
+                    size_t *n)
 {
     (void)tx;
     size_t cap = 0;
     *n = 0;
     *out = NULL;
     int rc;
-    while ((rc = sq_step(st)) == SQ_ROW) read(a, st, sq_push(a, out, n, &cap, size));
+    while ((rc = sq_step(st)) == SQ_ROW)
+        read(a, st, sq_push(a, out, n, &cap, size));
     sq_reset(st);
     return (err_code)rc;
 }

@@ -137,8 +137,8 @@ typedef void (*sq_read_fn)(arena *a, sq_stmt *st, void *row);
  * Steps st to its end, reading each row with read into a growing array of size-byte rows
  * (*out, *n); resets st. E_OK or the error.
  */
-err_code sq_collect(store_tx *tx, arena *a, sq_stmt *st, size_t size, sq_read_fn read,
-                    void **out, size_t *n);
+err_code sq_collect(store_tx *tx, arena *a, sq_stmt *st, size_t size, sq_read_fn read, void **out,
+                    size_t *n);
 /* Steps a single-row statement into row via read; E_NOT_FOUND when there is none; resets st. */
 err_code sq_one(store_tx *tx, arena *a, sq_stmt *st, sq_read_fn read, void *row);
 /* Steps a count(*) (or any one-integer) statement, already bound, into *total; resets it. */

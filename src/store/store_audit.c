@@ -21,8 +21,8 @@ err_code store_audit_insert(store_tx *tx, const store_audit *r)
     static const char sql[] = "INSERT INTO audit(seq, at, actor_id, actor, action, object, detail,"
                               " prev, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     sq_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "iiissssss", r->seq, r->at, r->actor_id, r->actor, r->action, r->object,
-            r->detail, r->prev, r->mac);
+    sq_bind(st, "iiissssss", r->seq, r->at, r->actor_id, r->actor, r->action, r->object, r->detail,
+            r->prev, r->mac);
     sq_bind_ref(st, 3, r->actor_id); /* 0 binds NULL: no user account */
     return sq_exec(tx, st);
 }
@@ -36,7 +36,8 @@ static void read_audit_view(sq_stmt *st, store_audit *r)
     r->at = sq_int(st, 1);
     r->actor_id = sq_int(st, 2);
     const char **f[] = {&r->actor, &r->action, &r->object, &r->detail, &r->prev, &r->mac};
-    for (int i = 0; i < 6; i++) *f[i] = sq_text_peek(st, 3 + i);
+    for (int i = 0; i < 6; i++)
+        *f[i] = sq_text_peek(st, 3 + i);
 }
 
 err_code store_audit_each(store_tx *tx, int (*fn)(const store_audit *r, void *ctx), void *ctx)

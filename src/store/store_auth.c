@@ -71,17 +71,18 @@ err_code store_role_list(store_tx *tx, arena *a, store_role **out, size_t *n)
     static const char sql[] = "SELECT id, name, title, builtin FROM role ORDER BY id";
     sq_stmt *st = sq_prep(tx, sql);
     err_code e = sq_collect(tx, a, st, sizeof(store_role), read_role, (void **)out, n);
-    for (size_t i = 0; e == E_OK && i < *n; i++) e = load_perms(tx, a, &(*out)[i]);
+    for (size_t i = 0; e == E_OK && i < *n; i++)
+        e = load_perms(tx, a, &(*out)[i]);
     return e;
 }
 
 /* ---- grants ---- */
 
 #define GRANT_COLS                                                                                 \
-    "g.id, g.user_id, g.role_id, g.unit_id, g.created_at, s.login, r.name, n.name, n.path,"       \
+    "g.id, g.user_id, g.role_id, g.unit_id, g.created_at, s.login, r.name, n.name, n.path,"        \
     " g.created_by"
 #define GRANT_FROM                                                                                 \
-    " FROM user_grant g JOIN \"user\" s ON s.id = g.user_id JOIN role r ON r.id = g.role_id"          \
+    " FROM user_grant g JOIN \"user\" s ON s.id = g.user_id JOIN role r ON r.id = g.role_id"       \
     " JOIN unit n ON n.id = g.unit_id"
 
 static void read_grant(arena *a, sq_stmt *st, void *row)
@@ -178,8 +179,7 @@ static void read_session(arena *a, sq_stmt *st, void *row)
     s->ip = sq_text(a, st, 4);
 }
 
-err_code store_session_get(store_tx *tx, arena *a, const unsigned char hash[32],
-                           store_session *out)
+err_code store_session_get(store_tx *tx, arena *a, const unsigned char hash[32], store_session *out)
 {
     static const char sql[] = "SELECT user_id, csrf, created_at, last_seen, ip FROM session"
                               " WHERE token_hash = ?";
@@ -236,8 +236,7 @@ err_code store_token_insert(store_tx *tx, store_token *t, const unsigned char ha
     return sq_insert(tx, st, &t->id);
 }
 
-err_code store_token_by_hash(store_tx *tx, arena *a, const unsigned char hash[32],
-                             store_token *out)
+err_code store_token_by_hash(store_tx *tx, arena *a, const unsigned char hash[32], store_token *out)
 {
     static const char sql[] = "SELECT id, user_id, name, created_at, last_used, revoked_at"
                               " FROM api_token WHERE token_hash = ?";
@@ -264,8 +263,7 @@ err_code store_token_revoke(store_tx *tx, int64_t id, int64_t user_id, int64_t a
     return sq_exec_some(tx, st, E_NOT_FOUND);
 }
 
-err_code store_session_delete_user_except(store_tx *tx, int64_t user_id,
-                                          const unsigned char *keep)
+err_code store_session_delete_user_except(store_tx *tx, int64_t user_id, const unsigned char *keep)
 {
     static const char sql[] = "DELETE FROM session WHERE user_id = ?1 AND"
                               " (?2 IS NULL OR token_hash <> ?2)";

@@ -33,8 +33,8 @@ static void read_notification(arena *a, sq_stmt *st, void *row)
 }
 
 err_code store_notification_list(store_tx *tx, arena *a, int64_t user_id, int unread_only,
-                                 int64_t limit, int64_t offset, store_notification **out,
-                                 size_t *n, int64_t *unread)
+                                 int64_t limit, int64_t offset, store_notification **out, size_t *n,
+                                 int64_t *unread)
 {
     static const char count_sql[] = "SELECT count(*) FROM notification WHERE user_id = ? AND"
                                     " read_at IS NULL";
@@ -110,14 +110,15 @@ static err_code sweep(store_tx *tx, arena *a, sq_stmt *st, store_problem **out, 
     "p.id, p.title, p.unit_id, n.path, p.deadline, coalesce(p.sign_by, ''),"                       \
     " coalesce(p.staged_due, ''), coalesce(p.leader_user_id, 0), p.state"
 
-err_code store_problem_mark_overdue(store_tx *tx, arena *a, const char *today,
-                                    store_problem **out, size_t *n)
+err_code store_problem_mark_overdue(store_tx *tx, arena *a, const char *today, store_problem **out,
+                                    size_t *n)
 {
     /* Whoever flagged a problem first (an action or an earlier tick), the lapse of each
      * deadline is announced once: overdue_notified remembers which deadline it was. */
-    static const char pick[] = "SELECT " SWEEP_COLS " FROM problem p JOIN unit n ON n.id = p.unit_id"
-                               " WHERE p.state <> 'closed' AND p.deadline < ?1"
-                               " AND coalesce(p.overdue_notified, '') <> p.deadline";
+    static const char pick[] =
+        "SELECT " SWEEP_COLS " FROM problem p JOIN unit n ON n.id = p.unit_id"
+        " WHERE p.state <> 'closed' AND p.deadline < ?1"
+        " AND coalesce(p.overdue_notified, '') <> p.deadline";
     static const char mark[] = "UPDATE problem SET overdue = 1,"
                                " overdue_since = coalesce(overdue_since, {next_day deadline}),"
                                " overdue_notified = deadline"
@@ -176,8 +177,8 @@ err_code store_problem_closed_with_leader(store_tx *tx, arena *a, int64_t since,
 
 /* ---- look-back tasks ---- */
 
-err_code store_lookback_add(store_tx *tx, int64_t leader_id, const char *month,
-                            int64_t problem_id, int64_t at, int *added)
+err_code store_lookback_add(store_tx *tx, int64_t leader_id, const char *month, int64_t problem_id,
+                            int64_t at, int *added)
 {
     static const char sql[] = "INSERT INTO lookback_task(leader_id, month, problem_id, created_at)"
                               " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
@@ -189,7 +190,7 @@ err_code store_lookback_add(store_tx *tx, int64_t leader_id, const char *month,
 }
 
 #define LOOKBACK_COLS                                                                              \
-    "l.id, l.leader_id, l.problem_id, l.created_at, coalesce(l.done_at, 0), l.month, l.result,"   \
+    "l.id, l.leader_id, l.problem_id, l.created_at, coalesce(l.done_at, 0), l.month, l.result,"    \
     " l.finding, p.title, p.state"
 
 static void read_lookback(arena *a, sq_stmt *st, void *row)

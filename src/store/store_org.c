@@ -34,7 +34,8 @@ err_code store_meta_set(store_tx *tx, const char *key, const char *value)
 
 /* ---- units ---- */
 
-#define UNIT_COLS "u.id, coalesce(u.parent_id, 0), u.kind, u.code, u.name, u.path, u.created_at, u.version"
+#define UNIT_COLS                                                                                  \
+    "u.id, coalesce(u.parent_id, 0), u.kind, u.code, u.name, u.path, u.created_at, u.version"
 
 static void read_unit(arena *a, sq_stmt *st, void *row)
 {
@@ -115,8 +116,8 @@ err_code store_unit_rename(store_tx *tx, int64_t id, const char *name, int64_t v
     return sq_exec_some(tx, st, E_CONFLICT);
 }
 
-err_code store_unit_move(store_tx *tx, arena *a, const store_unit *u,
-                         const store_unit *new_parent, int64_t version)
+err_code store_unit_move(store_tx *tx, arena *a, const store_unit *u, const store_unit *new_parent,
+                         int64_t version)
 {
     static const char one[] = "UPDATE unit SET parent_id = ?, version = version + 1"
                               " WHERE id = ? AND (? = 0 OR version = ?)";
@@ -168,7 +169,7 @@ err_code store_unit_history(store_tx *tx, arena *a, int64_t unit_id, store_unit_
 /* ---- users ---- */
 
 #define USER_COLS                                                                                  \
-    "s.id, s.unit_id, s.login, s.name, s.pw_hash, n.name, n.path, s.must_change, s.disabled,"     \
+    "s.id, s.unit_id, s.login, s.name, s.pw_hash, n.name, n.path, s.must_change, s.disabled,"      \
     " s.failed_logins, s.locked_until, s.created_at, s.pw_changed_at, s.version"
 
 static void read_user(arena *a, sq_stmt *st, void *row)
@@ -196,8 +197,8 @@ err_code store_user_insert(store_tx *tx, store_user *u)
                               " created_at, pw_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
                               "{returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "ssisiii", u->login, u->name, u->unit_id, u->pw_hash, u->must_change,
-            u->created_at, u->created_at);
+    sq_bind(st, "ssisiii", u->login, u->name, u->unit_id, u->pw_hash, u->must_change, u->created_at,
+            u->created_at);
     return sq_insert(tx, st, &u->id);
 }
 
@@ -225,7 +226,7 @@ err_code store_user_list(store_tx *tx, arena *a, const store_user_filter *f, sto
     /* ?2: the subtree path of unit_id, or NULL for any unit in scope. */
 #define USER_WHERE                                                                                 \
     " FROM \"user\" s JOIN unit n ON n.id = s.unit_id WHERE {in_scope n.path}"                     \
-    " AND {in_subtree n.path}"                                      \
+    " AND {in_subtree n.path}"                                                                     \
     " AND (?3 IS NULL OR {instr s.login, ?3} > 0 OR {instr s.name, ?3} > 0)"
     static const char count_sql[] = "SELECT count(*)" USER_WHERE;
     static const char sql[] = "SELECT " USER_COLS USER_WHERE " ORDER BY n.path, s.login"
@@ -264,7 +265,8 @@ err_code store_user_set_disabled(store_tx *tx, int64_t id, int disabled)
 {
     /* Unlocking also clears a lockout from failed logins. */
     static const char sql[] =
-        "UPDATE \"user\" SET disabled = ?1, failed_logins = CASE WHEN ?1 <> 0 THEN failed_logins ELSE 0 END,"
+        "UPDATE \"user\" SET disabled = ?1,"
+        " failed_logins = CASE WHEN ?1 <> 0 THEN failed_logins ELSE 0 END,"
         " locked_until = CASE WHEN ?1 <> 0 THEN locked_until ELSE 0 END, version = version + 1"
         " WHERE id = ?2";
     sq_stmt *st = sq_prep(tx, sql);
@@ -275,7 +277,8 @@ err_code store_user_set_disabled(store_tx *tx, int64_t id, int disabled)
 err_code store_user_set_login_state(store_tx *tx, int64_t id, int64_t failed_logins,
                                     int64_t locked_until)
 {
-    static const char sql[] = "UPDATE \"user\" SET failed_logins = ?, locked_until = ? WHERE id = ?";
+    static const char sql[] =
+        "UPDATE \"user\" SET failed_logins = ?, locked_until = ? WHERE id = ?";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "iii", failed_logins, locked_until, id);
     return sq_exec_some(tx, st, E_NOT_FOUND);

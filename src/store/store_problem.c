@@ -7,12 +7,12 @@
 #include <string.h>
 
 #define PROBLEM_COLS                                                                               \
-    "p.id, p.unit_id, coalesce(p.leader_user_id, 0), coalesce(p.registered_by, 0),"              \
-    " coalesce(p.registered_unit_id, 0), p.source, p.category, p.title, p.description,"           \
-    " p.found_on, p.leader, p.person, p.measures, p.goal, p.mode, p.subject, p.note, p.state,"    \
-    " p.deadline, p.original_deadline, p.sign_by, p.staged_due, p.overdue_since, p.supervisor,"   \
-    " p.progress, p.verification, p.deadline_estimated, p.staged_done, p.overdue, p.supervised,"  \
-    " p.reopened, coalesce(p.assigned_at, 0), coalesce(p.closed_at, 0), p.created_at,"            \
+    "p.id, p.unit_id, coalesce(p.leader_user_id, 0), coalesce(p.registered_by, 0),"                \
+    " coalesce(p.registered_unit_id, 0), p.source, p.category, p.title, p.description,"            \
+    " p.found_on, p.leader, p.person, p.measures, p.goal, p.mode, p.subject, p.note, p.state,"     \
+    " p.deadline, p.original_deadline, p.sign_by, p.staged_due, p.overdue_since, p.supervisor,"    \
+    " p.progress, p.verification, p.deadline_estimated, p.staged_done, p.overdue, p.supervised,"   \
+    " p.reopened, coalesce(p.assigned_at, 0), coalesce(p.closed_at, 0), p.created_at,"             \
     " p.updated_at, p.version, n.name, n.path"
 
 static void read_problem(arena *a, sq_stmt *st, void *row)
@@ -24,17 +24,19 @@ static void read_problem(arena *a, sq_stmt *st, void *row)
     p->leader_user_id = sq_int(st, c++);
     p->registered_by = sq_int(st, c++);
     p->registered_unit_id = sq_int(st, c++);
-    const char **text[] = {&p->source,   &p->category, &p->title,    &p->description,
-                           &p->found_on, &p->leader,   &p->person,   &p->measures,
-                           &p->goal,     &p->mode,     &p->subject,  &p->note,
-                           &p->state,    &p->deadline, &p->original_deadline,
-                           &p->sign_by,  &p->staged_due, &p->overdue_since,
-                           &p->supervisor, &p->progress, &p->verification};
-    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) *text[i] = sq_text(a, st, c++);
-    int64_t *ints[] = {&p->deadline_estimated, &p->staged_done, &p->overdue, &p->supervised,
-                       &p->reopened, &p->assigned_at, &p->closed_at, &p->created_at,
-                       &p->updated_at, &p->version};
-    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) *ints[i] = sq_int(st, c++);
+    const char **text[] = {
+        &p->source,      &p->category,   &p->title,         &p->description, &p->found_on,
+        &p->leader,      &p->person,     &p->measures,      &p->goal,        &p->mode,
+        &p->subject,     &p->note,       &p->state,         &p->deadline,    &p->original_deadline,
+        &p->sign_by,     &p->staged_due, &p->overdue_since, &p->supervisor,  &p->progress,
+        &p->verification};
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+        *text[i] = sq_text(a, st, c++);
+    int64_t *ints[] = {&p->deadline_estimated, &p->staged_done, &p->overdue,   &p->supervised,
+                       &p->reopened,           &p->assigned_at, &p->closed_at, &p->created_at,
+                       &p->updated_at,         &p->version};
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+        *ints[i] = sq_int(st, c++);
     p->unit_name = sq_text(a, st, c++);
     p->unit_path = sq_text(a, st, c++);
 }
@@ -69,8 +71,8 @@ err_code store_problem_insert(store_tx *tx, store_problem *p)
         " ?16, ?17, ?18, ?19, nullif(?20, 0), nullif(?21, 0), ?22, ?22, ?23, ?24){returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sssssisissssssssiss", p->source, p->category, p->title, p->description,
-            p->found_on, p->unit_id, p->leader, p->leader_user_id, p->person, p->measures,
-            p->goal, p->mode, p->subject, p->note, p->state, p->deadline, p->deadline_estimated,
+            p->found_on, p->unit_id, p->leader, p->leader_user_id, p->person, p->measures, p->goal,
+            p->mode, p->subject, p->note, p->state, p->deadline, p->deadline_estimated,
             opt(p->sign_by), opt(p->staged_due));
     sq_bind_int(st, 20, p->registered_by);
     sq_bind_int(st, 21, p->registered_unit_id);
@@ -91,7 +93,8 @@ static void read_id(arena *a, sq_stmt *st, void *row)
 
 static err_code load_counits(store_tx *tx, arena *a, store_problem *p)
 {
-    static const char sql[] = "SELECT unit_id FROM problem_counit WHERE problem_id = ? ORDER BY unit_id";
+    static const char sql[] =
+        "SELECT unit_id FROM problem_counit WHERE problem_id = ? ORDER BY unit_id";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "i", p->id);
     return sq_collect(tx, a, st, sizeof(int64_t), read_id, (void **)&p->counits, &p->ncounits);
@@ -116,10 +119,10 @@ err_code store_problem_update(store_tx *tx, store_problem *p)
         " assigned_at = nullif(?14, 0), closed_at = nullif(?15, 0), updated_at = ?16,"
         " version = version + 1 WHERE id = ?17 AND version = ?18";
     sq_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "ssissiisisissiiiii", p->state, p->deadline, p->deadline_estimated,
-            opt(p->sign_by), opt(p->staged_due), p->staged_done, p->overdue,
-            opt(p->overdue_since), p->supervised, p->supervisor, p->reopened, p->progress,
-            p->verification, p->assigned_at, p->closed_at, p->updated_at, p->id, p->version);
+    sq_bind(st, "ssissiisisissiiiii", p->state, p->deadline, p->deadline_estimated, opt(p->sign_by),
+            opt(p->staged_due), p->staged_done, p->overdue, opt(p->overdue_since), p->supervised,
+            p->supervisor, p->reopened, p->progress, p->verification, p->assigned_at, p->closed_at,
+            p->updated_at, p->id, p->version);
     return sq_versioned(tx, st, &p->version);
 }
 
@@ -155,9 +158,25 @@ err_code store_problem_unit_paths(store_tx *tx, arena *a, int64_t id, const char
  * pending extension request) bind nothing.
  */
 enum {
-    T_SCOPE, T_SUBTREE, T_SOURCE, T_CATEGORY, T_STATE, T_TEXT, T_OVERDUE, T_SUPERVISED,
-    T_REOPENED, T_OPEN, T_FOUND_FROM, T_FOUND_TO, T_CLOSED_FROM, T_CLOSED_TO, T_LEADER, T_UNIT,
-    T_EXTENSION_PENDING, T_NOT_UNDER, NTERMS
+    T_SCOPE,
+    T_SUBTREE,
+    T_SOURCE,
+    T_CATEGORY,
+    T_STATE,
+    T_TEXT,
+    T_OVERDUE,
+    T_SUPERVISED,
+    T_REOPENED,
+    T_OPEN,
+    T_FOUND_FROM,
+    T_FOUND_TO,
+    T_CLOSED_FROM,
+    T_CLOSED_TO,
+    T_LEADER,
+    T_UNIT,
+    T_EXTENSION_PENDING,
+    T_NOT_UNDER,
+    NTERMS
 };
 static const char *const terms[NTERMS] = {
     [T_SCOPE] = " AND EXISTS (SELECT 1 FROM {json_each ?1} j WHERE"
@@ -196,7 +215,8 @@ static int scope_is_everything(const char *scope)
 {
     for (const char *q = scope; (q = strstr(q, "\"/")) != NULL; q++) {
         const char *d = q + 2;
-        while (*d >= '0' && *d <= '9') d++;
+        while (*d >= '0' && *d <= '9')
+            d++;
         if (d > q + 2 && d[0] == '/' && d[1] == '"') return 1;
     }
     return 0;
@@ -206,14 +226,23 @@ static unsigned filter_mask(const char *subtree, const store_problem_filter *f)
 {
     const int used[NTERMS] = {
         [T_SCOPE] = f->scope && !scope_is_everything(f->scope),
-        [T_SUBTREE] = subtree != NULL, [T_SOURCE] = opt(f->source) != NULL,
-        [T_CATEGORY] = opt(f->category) != NULL, [T_STATE] = opt(f->state) != NULL,
-        [T_TEXT] = opt(f->q) != NULL, [T_OVERDUE] = f->overdue, [T_SUPERVISED] = f->supervised,
-        [T_REOPENED] = f->reopened, [T_OPEN] = f->open_only,
-        [T_FOUND_FROM] = opt(f->found_from) != NULL, [T_FOUND_TO] = opt(f->found_to) != NULL,
-        [T_CLOSED_FROM] = f->closed_from != 0, [T_CLOSED_TO] = f->closed_to != 0,
-        [T_LEADER] = f->leader_user_id != 0, [T_UNIT] = f->unit_only && f->unit_id,
-        [T_EXTENSION_PENDING] = f->extension_pending, [T_NOT_UNDER] = f->not_under != NULL,
+        [T_SUBTREE] = subtree != NULL,
+        [T_SOURCE] = opt(f->source) != NULL,
+        [T_CATEGORY] = opt(f->category) != NULL,
+        [T_STATE] = opt(f->state) != NULL,
+        [T_TEXT] = opt(f->q) != NULL,
+        [T_OVERDUE] = f->overdue,
+        [T_SUPERVISED] = f->supervised,
+        [T_REOPENED] = f->reopened,
+        [T_OPEN] = f->open_only,
+        [T_FOUND_FROM] = opt(f->found_from) != NULL,
+        [T_FOUND_TO] = opt(f->found_to) != NULL,
+        [T_CLOSED_FROM] = f->closed_from != 0,
+        [T_CLOSED_TO] = f->closed_to != 0,
+        [T_LEADER] = f->leader_user_id != 0,
+        [T_UNIT] = f->unit_only && f->unit_id,
+        [T_EXTENSION_PENDING] = f->extension_pending,
+        [T_NOT_UNDER] = f->not_under != NULL,
     };
     unsigned m = 0;
     for (int i = 0; i < NTERMS; i++)
@@ -277,8 +306,10 @@ static fstmt prep_filtered(store_tx *tx, const char *shape, unsigned mask)
 
 static void done_filtered(fstmt *f)
 {
-    if (f->owned) sq_finalize(f->st);
-    else sq_reset(f->st);
+    if (f->owned)
+        sq_finalize(f->st);
+    else
+        sq_reset(f->st);
 }
 
 /* Binds the parameters of the terms in the statement (absent ones are never referenced). */
@@ -321,8 +352,8 @@ err_code store_problem_list(store_tx *tx, arena *a, const store_problem_filter *
      * an index alone can count. */
     static const char count_shape[] = "SELECT count(*)" FROM_PROBLEMS;
     static const char count_rows_shape[] = "SELECT count(*) FROM problem p WHERE 1 = 1%s";
-    static const char shape[] = "SELECT " PROBLEM_COLS FROM_PROBLEMS
-                                " ORDER BY p.id DESC LIMIT ?16 OFFSET ?17";
+    static const char shape[] =
+        "SELECT " PROBLEM_COLS FROM_PROBLEMS " ORDER BY p.id DESC LIMIT ?16 OFFSET ?17";
     const char *subtree;
     err_code e = subtree_of(tx, a, f, &subtree);
     if (e != E_OK) return e;
@@ -341,15 +372,16 @@ err_code store_problem_list(store_tx *tx, arena *a, const store_problem_filter *
     e = sq_collect(tx, a, l.st, sizeof(store_problem), read_problem, (void **)out, n);
     done_filtered(&l);
     /* The co-units too: the list shows counit_ids and the ledger its 配合单位 column. */
-    for (size_t i = 0; e == E_OK && i < *n; i++) e = load_counits(tx, a, &(*out)[i]);
+    for (size_t i = 0; e == E_OK && i < *n; i++)
+        e = load_counits(tx, a, &(*out)[i]);
     return e;
 }
 
-err_code store_problem_page(store_tx *tx, arena *a, const store_problem_filter *f,
-                            int64_t after_id, int64_t limit, store_problem **out, size_t *n)
+err_code store_problem_page(store_tx *tx, arena *a, const store_problem_filter *f, int64_t after_id,
+                            int64_t limit, store_problem **out, size_t *n)
 {
-    static const char shape[] = "SELECT " PROBLEM_COLS FROM_PROBLEMS
-                                " AND p.id > ?19 ORDER BY p.id LIMIT ?16";
+    static const char shape[] =
+        "SELECT " PROBLEM_COLS FROM_PROBLEMS " AND p.id > ?19 ORDER BY p.id LIMIT ?16";
     const char *subtree;
     err_code e = subtree_of(tx, a, f, &subtree);
     if (e != E_OK) return e;
@@ -359,7 +391,8 @@ err_code store_problem_page(store_tx *tx, arena *a, const store_problem_filter *
     sq_bind_int(l.st, 19, after_id);
     e = sq_collect(tx, a, l.st, sizeof(store_problem), read_problem, (void **)out, n);
     done_filtered(&l);
-    for (size_t i = 0; e == E_OK && i < *n; i++) e = load_counits(tx, a, &(*out)[i]);
+    for (size_t i = 0; e == E_OK && i < *n; i++)
+        e = load_counits(tx, a, &(*out)[i]);
     return e;
 }
 
@@ -404,8 +437,8 @@ err_code store_event_list(store_tx *tx, arena *a, const char *flow, int64_t item
     return sq_collect(tx, a, st, sizeof(store_event), read_event_list, (void **)out, n);
 }
 
-err_code store_event_last_actor(store_tx *tx, const char *flow, int64_t item_id,
-                                const char *action, int64_t *user_id)
+err_code store_event_last_actor(store_tx *tx, const char *flow, int64_t item_id, const char *action,
+                                int64_t *user_id)
 {
     static const char sql[] = "SELECT coalesce(actor_id, 0) FROM flow_event WHERE flow = ? AND"
                               " item_id = ? AND action = ? ORDER BY id DESC LIMIT 1";
@@ -417,7 +450,7 @@ err_code store_event_last_actor(store_tx *tx, const char *flow, int64_t item_id,
 /* ---- attachments ---- */
 
 #define ATTACH_COLS                                                                                \
-    "id, item_id, coalesce(event_id, 0), size, coalesce(created_by, 0), created_at, sha256, mime,"\
+    "id, item_id, coalesce(event_id, 0), size, coalesce(created_by, 0), created_at, sha256, mime," \
     " filename, flow"
 
 static void read_attachment(arena *a, sq_stmt *st, void *row)
@@ -490,20 +523,21 @@ err_code store_event_last_id(store_tx *tx, const char *flow, int64_t item_id, co
 
 /* The group key of a problem row; ?16 is the parent path for PG_UNIT. */
 #define KEY_UNIT                                                                                   \
-    "CASE WHEN n.path = ?16 THEN '0' ELSE substr(n.path, length(?16) + 1,"                        \
+    "CASE WHEN n.path = ?16 THEN '0' ELSE substr(n.path, length(?16) + 1,"                         \
     " {instr substr(n.path, length(?16) + 1), '/'} - 1) END"
 #define STATS_SELECT(key)                                                                          \
-    "SELECT " key " AS k, count(*), count(*) FILTER (WHERE p.state = 'closed'),"                 \
-    " count(*) FILTER (WHERE p.state <> 'closed'),"                                              \
-    " count(*) FILTER (WHERE p.overdue = 1 AND p.state <> 'closed'),"                            \
-    " count(*) FILTER (WHERE p.reopened > 0)" FROM_PROBLEMS                                      \
+    "SELECT " key " AS k, count(*), count(*) FILTER (WHERE p.state = 'closed'),"                   \
+    " count(*) FILTER (WHERE p.state <> 'closed'),"                                                \
+    " count(*) FILTER (WHERE p.overdue = 1 AND p.state <> 'closed'),"                              \
+    " count(*) FILTER (WHERE p.reopened > 0)" FROM_PROBLEMS                                        \
     " AND (?16 IS NULL OR substr(n.path, 1, length(?16)) = ?16) GROUP BY k ORDER BY k"
 /* {unindexed p.state} keeps SQLite from taking problem_state_id for the closed ones,
  * which reads each closed problem's row (and its description's overflow pages); the covering
  * problem_figures index answers the query without touching a row. */
 #define CLOSURE_SELECT(key)                                                                        \
-    "SELECT " key " AS k, p.found_on, p.closed_at" FROM_PROBLEMS                                  \
-    " AND {unindexed p.state} = 'closed' AND (?16 IS NULL OR substr(n.path, 1, length(?16)) = ?16)"
+    "SELECT " key " AS k, p.found_on, p.closed_at" FROM_PROBLEMS                                   \
+    " AND {unindexed p.state} = 'closed'"                                                          \
+    " AND (?16 IS NULL OR substr(n.path, 1, length(?16)) = ?16)"
 
 static const char *const stats_sql[] = {
     [PG_UNIT] = STATS_SELECT(KEY_UNIT),
@@ -544,8 +578,8 @@ static void read_problem_stats(arena *a, sq_stmt *st, void *row)
 }
 
 err_code store_problem_stats(store_tx *tx, arena *a, const store_problem_filter *f,
-                             problem_grouping g, const char *parent_path,
-                             store_problem_group **out, size_t *n)
+                             problem_grouping g, const char *parent_path, store_problem_group **out,
+                             size_t *n)
 {
     return grouped(tx, a, stats_sql[g], f, parent_path, sizeof(store_problem_group),
                    read_problem_stats, (void **)out, n);
@@ -580,10 +614,11 @@ static void read_problem_recurring(arena *a, sq_stmt *st, void *row)
 err_code store_problem_recurring(store_tx *tx, arena *a, const store_problem_filter *f,
                                  int64_t min_units, store_recurring **out, size_t *n)
 {
-    static const char shape[] = "SELECT p.category, count(DISTINCT p.unit_id) AS u, count(*)"
-                                FROM_PROBLEMS " GROUP BY p.category"
-                                " HAVING count(DISTINCT p.unit_id) >= ?16"
-                                " ORDER BY u DESC, p.category";
+    static const char shape[] =
+        "SELECT p.category, count(DISTINCT p.unit_id) AS u, count(*)" FROM_PROBLEMS
+        " GROUP BY p.category"
+        " HAVING count(DISTINCT p.unit_id) >= ?16"
+        " ORDER BY u DESC, p.category";
     const char *subtree;
     err_code e = subtree_of(tx, a, f, &subtree);
     if (e != E_OK) return e;

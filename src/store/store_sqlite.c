@@ -48,7 +48,7 @@ struct store_tx {
     struct {
         void (*fn)(void *);
         void *arg;
-    } *hooks; /* grown as needed: a bulk write registers one per audit record */
+    } * hooks; /* grown as needed: a bulk write registers one per audit record */
     int nhooks, hooks_cap;
     int writer;
 };
@@ -225,9 +225,10 @@ fail:
 void store_close(store *st)
 {
     if (!st) return;
-    for (int i = 0; i < st->nreaders; i++) close_conn(&st->readers[i]);
-    if (st->writer.db) sqlite3_wal_checkpoint_v2(st->writer.db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
-                                                  NULL, NULL);
+    for (int i = 0; i < st->nreaders; i++)
+        close_conn(&st->readers[i]);
+    if (st->writer.db)
+        sqlite3_wal_checkpoint_v2(st->writer.db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
     close_conn(&st->writer);
     free(st->readers);
     free(st->free_readers);
@@ -305,7 +306,8 @@ static void run_batch(store *st, write_req *batch)
         if (!sqlite3_get_autocommit(tx->db)) exec_simple(tx, "ROLLBACK");
         fail_batch(batch, rc);
     } else {
-        for (int i = 0; i < tx->nhooks; i++) tx->hooks[i].fn(tx->hooks[i].arg);
+        for (int i = 0; i < tx->nhooks; i++)
+            tx->hooks[i].fn(tx->hooks[i].arg);
     }
     tx->nhooks = 0;
     pthread_mutex_unlock(&st->write_lock);
@@ -330,7 +332,8 @@ err_code store_write(store *st, store_fn fn, void *ctx)
         pthread_mutex_unlock(&st->queue_lock);
         run_batch(st, batch);
         pthread_mutex_lock(&st->queue_lock);
-        for (write_req *w = batch; w; w = w->next) w->done = 1;
+        for (write_req *w = batch; w; w = w->next)
+            w->done = 1;
         st->leading = 0;
         pthread_cond_broadcast(&st->queue_cond);
     }
@@ -349,7 +352,8 @@ err_code store_write_if_idle(store *st, store_fn fn, void *ctx)
 err_code store_read(store *st, store_fn fn, void *ctx)
 {
     pthread_mutex_lock(&st->pool_lock);
-    while (st->nfree == 0) pthread_cond_wait(&st->pool_cond, &st->pool_lock);
+    while (st->nfree == 0)
+        pthread_cond_wait(&st->pool_cond, &st->pool_lock);
     int idx = st->free_readers[--st->nfree];
     pthread_mutex_unlock(&st->pool_lock);
 
@@ -490,8 +494,10 @@ void sq_bind_int(sq_stmt *st, int i, int64_t v)
 
 void sq_bind_text(sq_stmt *st, int i, const char *s)
 {
-    if (s) sqlite3_bind_text(S(st), i, s, -1, SQLITE_TRANSIENT);
-    else sqlite3_bind_null(S(st), i);
+    if (s)
+        sqlite3_bind_text(S(st), i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(S(st), i);
 }
 
 void sq_bind_blob(sq_stmt *st, int i, const void *p, size_t n)

@@ -11,13 +11,13 @@
 /* ---- persons ---- */
 
 #define PERSON_COLS                                                                                \
-    "p.id, p.unit_id, p.party_member, p.created_at, p.version, p.name, p.position, p.rank,"       \
+    "p.id, p.unit_id, p.party_member, p.created_at, p.version, p.name, p.position, p.rank,"        \
     " u.name, u.path"
 #define PERSON_WHERE                                                                               \
-    " FROM person p JOIN unit u ON u.id = p.unit_id WHERE {in_scope u.path}"                        \
-    " AND {in_subtree u.path} AND (?3 IS NULL OR {instr p.name, ?3} > 0"                          \
-    " OR {instr p.position, ?3} > 0)"                                                            \
-    " AND (?4 IS NULL OR p.rank = ?4) AND (?5 < 0 OR p.party_member = ?5)"                        \
+    " FROM person p JOIN unit u ON u.id = p.unit_id WHERE {in_scope u.path}"                       \
+    " AND {in_subtree u.path} AND (?3 IS NULL OR {instr p.name, ?3} > 0"                           \
+    " OR {instr p.position, ?3} > 0)"                                                              \
+    " AND (?4 IS NULL OR p.rank = ?4) AND (?5 < 0 OR p.party_member = ?5)"                         \
     " AND (?6 = 0 OR p.unit_id = ?6)"
 
 static void read_person(arena *a, sq_stmt *st, void *row)
@@ -72,12 +72,12 @@ static void bind_person_filter(sq_stmt *st, const store_person_filter *f)
             f->unit_only);
 }
 
-err_code store_person_list(store_tx *tx, arena *a, const store_person_filter *f,
-                           store_person **out, size_t *n, int64_t *total)
+err_code store_person_list(store_tx *tx, arena *a, const store_person_filter *f, store_person **out,
+                           size_t *n, int64_t *total)
 {
     static const char count_sql[] = "SELECT count(*)" PERSON_WHERE;
-    static const char sql[] = "SELECT " PERSON_COLS PERSON_WHERE
-                              " ORDER BY u.path, p.id LIMIT ?7 OFFSET ?8";
+    static const char sql[] =
+        "SELECT " PERSON_COLS PERSON_WHERE " ORDER BY u.path, p.id LIMIT ?7 OFFSET ?8";
     sq_stmt *st = sq_prep(tx, count_sql);
     bind_person_filter(st, f);
     err_code e = sq_count(tx, st, total);
@@ -104,8 +104,8 @@ err_code store_activity_kinds(store_tx *tx, arena *a, store_activity_kind **out,
 {
     static const char sql[] = "SELECT name, title, category, builtin FROM activity_kind"
                               " ORDER BY builtin DESC, {rowid}";
-    return sq_collect(tx, a, sq_prep(tx, sql), sizeof(store_activity_kind), read_kind,
-                      (void **)out, n);
+    return sq_collect(tx, a, sq_prep(tx, sql), sizeof(store_activity_kind), read_kind, (void **)out,
+                      n);
 }
 
 err_code store_activity_kind_get(store_tx *tx, arena *a, const char *name, store_activity_kind *out)
@@ -228,50 +228,52 @@ err_code store_plan_held(store_tx *tx, int64_t unit_id, int64_t year, int64_t he
 /* ---- activities ---- */
 
 #define ACTIVITY_COLS                                                                              \
-    "a.id, a.unit_id, coalesce(a.lead_person_id, 0), coalesce(a.plan_id, 0),"                     \
-    " coalesce(a.brand_id, 0), coalesce(a.team_id, 0), a.audience, coalesce(a.created_by, 0),"    \
-    " a.created_at, a.version, a.kind, a.held_on, a.topic, coalesce(lp.name, a.lead_name),"       \
-    " a.place, a.minutes, k.title, k.category, u.name, u.path, coalesce(b.name, ''),"             \
-    " coalesce(t.name, ''),"                                                                      \
-    " (SELECT count(*) FROM attendance x WHERE x.activity_id = a.id AND x.present = 1),"          \
-    " (SELECT count(*) FROM attendance x WHERE x.activity_id = a.id AND x.present = 0),"          \
-    " (SELECT count(*) FROM attendance x WHERE x.activity_id = a.id AND x.present = 1"            \
+    "a.id, a.unit_id, coalesce(a.lead_person_id, 0), coalesce(a.plan_id, 0),"                      \
+    " coalesce(a.brand_id, 0), coalesce(a.team_id, 0), a.audience, coalesce(a.created_by, 0),"     \
+    " a.created_at, a.version, a.kind, a.held_on, a.topic, coalesce(lp.name, a.lead_name),"        \
+    " a.place, a.minutes, k.title, k.category, u.name, u.path, coalesce(b.name, ''),"              \
+    " coalesce(t.name, ''),"                                                                       \
+    " (SELECT count(*) FROM attendance x WHERE x.activity_id = a.id AND x.present = 1),"           \
+    " (SELECT count(*) FROM attendance x WHERE x.activity_id = a.id AND x.present = 0),"           \
+    " (SELECT count(*) FROM attendance x WHERE x.activity_id = a.id AND x.present = 1"             \
     "  AND x.shared = 1)"
 #define ACTIVITY_FROM                                                                              \
-    " FROM activity a JOIN activity_kind k ON k.name = a.kind JOIN unit u ON u.id = a.unit_id"    \
-    " LEFT JOIN person lp ON lp.id = a.lead_person_id LEFT JOIN brand b ON b.id = a.brand_id"     \
+    " FROM activity a JOIN activity_kind k ON k.name = a.kind JOIN unit u ON u.id = a.unit_id"     \
+    " LEFT JOIN person lp ON lp.id = a.lead_person_id LEFT JOIN brand b ON b.id = a.brand_id"      \
     " LEFT JOIN team t ON t.id = a.team_id"
 #define ACTIVITY_WHERE                                                                             \
     ACTIVITY_FROM " WHERE {in_scope u.path} AND {in_subtree u.path}"                               \
-    " AND (?3 IS NULL OR a.kind = ?3) AND (?4 IS NULL OR k.category = ?4)"                        \
-    " AND (?5 IS NULL OR a.held_on >= ?5) AND (?6 IS NULL OR a.held_on <= ?6)"                    \
-    " AND (?7 IS NULL OR {instr a.topic, ?7} > 0 OR {instr a.place, ?7} > 0)"       \
-    " AND (?8 = 0 OR a.brand_id = ?8) AND (?9 = 0 OR a.team_id = ?9)"                             \
-    " AND (?10 = 0 OR a.unit_id = ?10)"                                                           \
-    " AND (?11 = 0 OR (k.category = 'lecture' AND lp.rank = '普通党员'))"
+                  " AND (?3 IS NULL OR a.kind = ?3) AND (?4 IS NULL OR k.category = ?4)"           \
+                  " AND (?5 IS NULL OR a.held_on >= ?5) AND (?6 IS NULL OR a.held_on <= ?6)"       \
+                  " AND (?7 IS NULL OR {instr a.topic, ?7} > 0 OR {instr a.place, ?7} > 0)"        \
+                  " AND (?8 = 0 OR a.brand_id = ?8) AND (?9 = 0 OR a.team_id = ?9)"                \
+                  " AND (?10 = 0 OR a.unit_id = ?10)"                                              \
+                  " AND (?11 = 0 OR (k.category = 'lecture' AND lp.rank = '普通党员'))"
 
 static void read_activity(arena *a, sq_stmt *st, void *row)
 {
     store_activity *x = row;
-    int64_t *ints[] = {&x->id, &x->unit_id, &x->lead_person_id, &x->plan_id, &x->brand_id,
-                       &x->team_id, &x->audience, &x->created_by, &x->created_at, &x->version};
-    for (int i = 0; i < 10; i++) *ints[i] = sq_int(st, i);
-    const char **texts[] = {&x->kind, &x->held_on, &x->topic, &x->lead_name, &x->place,
-                            &x->minutes, &x->kind_title, &x->category, &x->unit_name,
-                            &x->unit_path, &x->brand_name, &x->team_name};
-    for (int i = 0; i < 12; i++) *texts[i] = sq_text(a, st, 10 + i);
+    int64_t *ints[] = {&x->id,      &x->unit_id,  &x->lead_person_id, &x->plan_id,    &x->brand_id,
+                       &x->team_id, &x->audience, &x->created_by,     &x->created_at, &x->version};
+    for (int i = 0; i < 10; i++)
+        *ints[i] = sq_int(st, i);
+    const char **texts[] = {&x->kind,      &x->held_on,   &x->topic,      &x->lead_name,
+                            &x->place,     &x->minutes,   &x->kind_title, &x->category,
+                            &x->unit_name, &x->unit_path, &x->brand_name, &x->team_name};
+    for (int i = 0; i < 12; i++)
+        *texts[i] = sq_text(a, st, 10 + i);
     x->present = sq_int(st, 22);
     x->absent = sq_int(st, 23);
     x->shared = sq_int(st, 24);
 }
 
-
 err_code store_activity_insert(store_tx *tx, store_activity *x)
 {
-    static const char sql[] = "INSERT INTO activity(kind, unit_id, held_on, topic, lead_name, place,"
-                              " minutes, audience, created_at, lead_person_id, plan_id, brand_id,"
-                              " team_id, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                              " ?, ?)";
+    static const char sql[] =
+        "INSERT INTO activity(kind, unit_id, held_on, topic, lead_name, place,"
+        " minutes, audience, created_at, lead_person_id, plan_id, brand_id,"
+        " team_id, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?)";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sisssssii", x->kind, x->unit_id, x->held_on, x->topic, x->lead_name, x->place,
             x->minutes, x->audience, x->created_at);
@@ -294,10 +296,11 @@ err_code store_activity_get(store_tx *tx, arena *a, int64_t id, store_activity *
 
 err_code store_activity_update(store_tx *tx, store_activity *x)
 {
-    static const char sql[] = "UPDATE activity SET kind = ?1, unit_id = ?2, held_on = ?3, topic = ?4,"
-                              " lead_name = ?5, place = ?6, minutes = ?7, audience = ?8,"
-                              " lead_person_id = ?9, plan_id = ?10, brand_id = ?11, team_id = ?12,"
-                              " version = version + 1 WHERE id = ?13 AND version = ?14";
+    static const char sql[] =
+        "UPDATE activity SET kind = ?1, unit_id = ?2, held_on = ?3, topic = ?4,"
+        " lead_name = ?5, place = ?6, minutes = ?7, audience = ?8,"
+        " lead_person_id = ?9, plan_id = ?10, brand_id = ?11, team_id = ?12,"
+        " version = version + 1 WHERE id = ?13 AND version = ?14";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sisssssi", x->kind, x->unit_id, x->held_on, x->topic, x->lead_name, x->place,
             x->minutes, x->audience);
@@ -366,8 +369,8 @@ static void read_attendance(arena *a, sq_stmt *st, void *row)
     x->unit_id = sq_int(st, 7);
 }
 
-err_code store_attendance_list(store_tx *tx, arena *a, int64_t activity_id,
-                               store_attendance **out, size_t *n)
+err_code store_attendance_list(store_tx *tx, arena *a, int64_t activity_id, store_attendance **out,
+                               size_t *n)
 {
     static const char sql[] = "SELECT t.person_id, t.present, t.shared, t.absence_reason, p.name,"
                               " p.position, p.rank, p.unit_id FROM attendance t JOIN person p ON"
@@ -399,8 +402,8 @@ static void read_reflection(arena *a, sq_stmt *st, void *row)
     r->person_name = sq_text(a, st, 6);
 }
 
-err_code store_reflection_list(store_tx *tx, arena *a, int64_t activity_id,
-                               store_reflection **out, size_t *n)
+err_code store_reflection_list(store_tx *tx, arena *a, int64_t activity_id, store_reflection **out,
+                               size_t *n)
 {
     static const char sql[] = "SELECT r.id, r.activity_id, r.person_id, coalesce(r.created_by, 0),"
                               " r.created_at, r.text, p.name FROM reflection r JOIN person p ON"
@@ -411,8 +414,8 @@ err_code store_reflection_list(store_tx *tx, arena *a, int64_t activity_id,
 }
 
 #define OUTPUT_WHERE                                                                               \
-    " FROM study_output o JOIN unit u ON u.id = o.unit_id WHERE {in_scope u.path}"                  \
-    " AND {in_subtree u.path} AND (?3 IS NULL OR o.published_on >= ?3) AND (?4 IS NULL OR"          \
+    " FROM study_output o JOIN unit u ON u.id = o.unit_id WHERE {in_scope u.path}"                 \
+    " AND {in_subtree u.path} AND (?3 IS NULL OR o.published_on >= ?3) AND (?4 IS NULL OR"         \
     " o.published_on <= ?4) AND (?5 = 0 OR o.activity_id = ?5)"
 
 err_code store_output_insert(store_tx *tx, store_output *o)
@@ -420,8 +423,7 @@ err_code store_output_insert(store_tx *tx, store_output *o)
     static const char sql[] = "INSERT INTO study_output(unit_id, kind, title, author, published_on,"
                               " created_at, activity_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
     sq_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "issssi", o->unit_id, o->kind, o->title, o->author, o->published_on,
-            o->created_at);
+    sq_bind(st, "issssi", o->unit_id, o->kind, o->title, o->author, o->published_on, o->created_at);
     sq_bind_ref(st, 7, o->activity_id);
     return sq_insert(tx, st, &o->id);
 }
@@ -440,8 +442,8 @@ static void read_output(arena *a, sq_stmt *st, void *row)
     o->unit_name = sq_text(a, st, 8);
 }
 
-err_code store_output_list(store_tx *tx, arena *a, const store_output_filter *f,
-                           store_output **out, size_t *n, int64_t *total)
+err_code store_output_list(store_tx *tx, arena *a, const store_output_filter *f, store_output **out,
+                           size_t *n, int64_t *total)
 {
     static const char count_sql[] = "SELECT count(*)" OUTPUT_WHERE;
     static const char sql[] = "SELECT o.id, o.unit_id, coalesce(o.activity_id, 0), o.created_at,"
@@ -524,18 +526,18 @@ static void read_team(arena *a, sq_stmt *st, void *row)
 err_code store_team_list(store_tx *tx, arena *a, const char *scope, store_outreach_row **out,
                          size_t *n)
 {
-    static const char sql[] = "SELECT t.id, t.unit_id, coalesce(t.brand_id, 0), t.created_at,"
-                              " (SELECT count(*) FROM team_member m WHERE m.team_id = t.id), t.name,"
-                              " u.name, coalesce(b.name, '') FROM team t JOIN unit u ON u.id ="
-                              " t.unit_id LEFT JOIN brand b ON b.id = t.brand_id WHERE "
-                              "{in_scope u.path} ORDER BY t.id";
+    static const char sql[] =
+        "SELECT t.id, t.unit_id, coalesce(t.brand_id, 0), t.created_at,"
+        " (SELECT count(*) FROM team_member m WHERE m.team_id = t.id), t.name,"
+        " u.name, coalesce(b.name, '') FROM team t JOIN unit u ON u.id ="
+        " t.unit_id LEFT JOIN brand b ON b.id = t.brand_id WHERE "
+        "{in_scope u.path} ORDER BY t.id";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "s", scope);
     return sq_collect(tx, a, st, sizeof(store_outreach_row), read_team, (void **)out, n);
 }
 
-err_code store_team_members(store_tx *tx, arena *a, int64_t team_id, store_person **out,
-                            size_t *n)
+err_code store_team_members(store_tx *tx, arena *a, int64_t team_id, store_person **out, size_t *n)
 {
     static const char sql[] = "SELECT " PERSON_COLS " FROM team_member m JOIN person p ON"
                               " p.id = m.person_id JOIN unit u ON u.id = p.unit_id WHERE"
@@ -547,8 +549,9 @@ err_code store_team_members(store_tx *tx, arena *a, int64_t team_id, store_perso
 
 err_code store_site_insert(store_tx *tx, store_outreach_row *s)
 {
-    static const char sql[] = "INSERT INTO edu_site(name, unit_id, address, description, created_at)"
-                              " VALUES (?, ?, ?, ?, ?)";
+    static const char sql[] =
+        "INSERT INTO edu_site(name, unit_id, address, description, created_at)"
+        " VALUES (?, ?, ?, ?, ?)";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sissi", s->name, s->unit_id, s->address, s->description, s->created_at);
     return sq_insert(tx, st, &s->id);
@@ -570,10 +573,11 @@ static void read_site(arena *a, sq_stmt *st, void *row)
 err_code store_site_list(store_tx *tx, arena *a, const char *scope, store_outreach_row **out,
                          size_t *n)
 {
-    static const char sql[] = "SELECT s.id, s.unit_id, s.created_at, (SELECT coalesce(sum(v.visitors),"
-                              " 0) FROM site_visit v WHERE v.site_id = s.id), s.name, s.address,"
-                              " s.description, u.name FROM edu_site s JOIN unit u ON u.id ="
-                              " s.unit_id WHERE {in_scope u.path} ORDER BY s.id";
+    static const char sql[] =
+        "SELECT s.id, s.unit_id, s.created_at, (SELECT coalesce(sum(v.visitors),"
+        " 0) FROM site_visit v WHERE v.site_id = s.id), s.name, s.address,"
+        " s.description, u.name FROM edu_site s JOIN unit u ON u.id ="
+        " s.unit_id WHERE {in_scope u.path} ORDER BY s.id";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "s", scope);
     return sq_collect(tx, a, st, sizeof(store_outreach_row), read_site, (void **)out, n);
@@ -581,8 +585,9 @@ err_code store_site_list(store_tx *tx, arena *a, const char *scope, store_outrea
 
 err_code store_visit_insert(store_tx *tx, store_outreach_row *v)
 {
-    static const char sql[] = "INSERT INTO site_visit(site_id, unit_id, visited_on, visitors, topic,"
-                              " created_at) VALUES (?, ?, ?, ?, ?, ?)";
+    static const char sql[] =
+        "INSERT INTO site_visit(site_id, unit_id, visited_on, visitors, topic,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?)";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "iisisi", v->site_id, v->unit_id, v->visited_on, v->visitors, v->topic,
             v->created_at);
@@ -656,16 +661,16 @@ err_code store_outreach_unit(store_tx *tx, arena *a, const char *table, int64_t 
 /* ---- figures ---- */
 
 #define STUDY_KEY_UNIT                                                                             \
-    "CASE WHEN u.path = ?14 THEN '0' ELSE substr(u.path, length(?14) + 1,"                        \
+    "CASE WHEN u.path = ?14 THEN '0' ELSE substr(u.path, length(?14) + 1,"                         \
     " {instr substr(u.path, length(?14) + 1), '/'} - 1) END"
 #define STUDY_STATS(key, label)                                                                    \
-    "SELECT " key " AS g, " label ", count(*), count(*) FILTER (WHERE k.category = 'discussion'),"\
-    " count(*) FILTER (WHERE k.category = 'lecture'),"                                           \
-    " count(*) FILTER (WHERE k.category = 'outreach'), coalesce(sum(a.audience), 0),"            \
-    " coalesce(sum((SELECT count(*) FROM attendance x WHERE x.activity_id = a.id AND"             \
-    " x.present = 1)), 0), coalesce(sum((SELECT count(*) FROM attendance x WHERE"                 \
-    " x.activity_id = a.id)), 0), count(DISTINCT CASE WHEN k.category = 'lecture' AND"            \
-    " lp.rank = '普通党员' THEN a.lead_person_id END)" ACTIVITY_WHERE                             \
+    "SELECT " key " AS g, " label ", count(*), count(*) FILTER (WHERE k.category = 'discussion')," \
+    " count(*) FILTER (WHERE k.category = 'lecture'),"                                             \
+    " count(*) FILTER (WHERE k.category = 'outreach'), coalesce(sum(a.audience), 0),"              \
+    " coalesce(sum((SELECT count(*) FROM attendance x WHERE x.activity_id = a.id AND"              \
+    " x.present = 1)), 0), coalesce(sum((SELECT count(*) FROM attendance x WHERE"                  \
+    " x.activity_id = a.id)), 0), count(DISTINCT CASE WHEN k.category = 'lecture' AND"             \
+    " lp.rank = '普通党员' THEN a.lead_person_id END)" ACTIVITY_WHERE                              \
     " AND (?14 IS NULL OR substr(u.path, 1, length(?14)) = ?14) GROUP BY g ORDER BY g"
 
 static const char *const study_stats_sql[] = {
@@ -680,9 +685,10 @@ static void read_study_group(arena *a, sq_stmt *st, void *row)
     store_study_group *g = row;
     g->key = sq_text(a, st, 0);
     g->label = sq_text(a, st, 1);
-    int64_t *ints[] = {&g->sessions, &g->discussions, &g->lectures, &g->outreach, &g->audience,
-                       &g->present, &g->expected, &g->member_lecturers};
-    for (int i = 0; i < 8; i++) *ints[i] = sq_int(st, 2 + i);
+    int64_t *ints[] = {&g->sessions, &g->discussions, &g->lectures, &g->outreach,
+                       &g->audience, &g->present,     &g->expected, &g->member_lecturers};
+    for (int i = 0; i < 8; i++)
+        *ints[i] = sq_int(st, 2 + i);
 }
 
 /* Outputs and site visits in the scope, subtree and period (they have their own dates). */
@@ -709,14 +715,14 @@ static err_code study_side_counts(store_tx *tx, const store_activity_filter *f,
     return rc == SQ_ROW ? E_OK : (err_code)rc;
 }
 
-err_code store_study_stats(store_tx *tx, arena *a, const store_activity_filter *f,
-                           study_grouping g, const char *parent_path, store_study_group **out,
-                           size_t *n)
+err_code store_study_stats(store_tx *tx, arena *a, const store_activity_filter *f, study_grouping g,
+                           const char *parent_path, store_study_group **out, size_t *n)
 {
     sq_stmt *st = sq_prep(tx, study_stats_sql[g]);
     bind_activity_filter(st, f);
     sq_bind_text(st, 14, parent_path);
-    err_code e = sq_collect(tx, a, st, sizeof(store_study_group), read_study_group, (void **)out, n);
+    err_code e =
+        sq_collect(tx, a, st, sizeof(store_study_group), read_study_group, (void **)out, n);
     if (e != E_OK || g != SG_TOTAL) return e;
     if (*n == 0) { /* no activity at all: still one total row */
         *out = arena_alloc(a, sizeof **out);

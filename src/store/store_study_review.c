@@ -10,8 +10,9 @@
 
 err_code store_observation_insert(store_tx *tx, store_observation *o)
 {
-    static const char sql[] = "INSERT INTO observation(activity_id, observer, observer_body, rating,"
-                              " comment, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    static const char sql[] =
+        "INSERT INTO observation(activity_id, observer, observer_body, rating,"
+        " comment, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "issssi", o->activity_id, o->observer, o->observer_body, o->rating, o->comment,
             o->created_at);
@@ -35,34 +36,36 @@ static void read_observation(arena *a, sq_stmt *st, void *row)
 err_code store_observation_list(store_tx *tx, arena *a, int64_t activity_id,
                                 store_observation **out, size_t *n)
 {
-    static const char sql[] = "SELECT id, activity_id, coalesce(created_by, 0), created_at, observer,"
-                              " observer_body, rating, comment FROM observation WHERE"
-                              " activity_id = ? ORDER BY id";
+    static const char sql[] =
+        "SELECT id, activity_id, coalesce(created_by, 0), created_at, observer,"
+        " observer_body, rating, comment FROM observation WHERE"
+        " activity_id = ? ORDER BY id";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "i", activity_id);
     return sq_collect(tx, a, st, sizeof(store_observation), read_observation, (void **)out, n);
 }
 
 #define FEEDBACK_COLS                                                                              \
-    "f.id, f.observation_id, f.unit_id, f.deadline_estimated, f.overdue,"                         \
-    " coalesce(f.answered_at, 0), coalesce(f.created_by, 0), f.created_at, f.version, f.issue,"   \
-    " f.state, f.deadline, f.answer, o.activity_id, a.topic, a.held_on, o.observer, u.name,"      \
+    "f.id, f.observation_id, f.unit_id, f.deadline_estimated, f.overdue,"                          \
+    " coalesce(f.answered_at, 0), coalesce(f.created_by, 0), f.created_at, f.version, f.issue,"    \
+    " f.state, f.deadline, f.answer, o.activity_id, a.topic, a.held_on, o.observer, u.name,"       \
     " u.path"
 #define FEEDBACK_FROM                                                                              \
-    " FROM feedback f JOIN observation o ON o.id = f.observation_id JOIN activity a ON"           \
+    " FROM feedback f JOIN observation o ON o.id = f.observation_id JOIN activity a ON"            \
     " a.id = o.activity_id JOIN unit u ON u.id = f.unit_id"
 #define FEEDBACK_WHERE                                                                             \
     FEEDBACK_FROM " WHERE {in_scope u.path} AND {in_subtree u.path}"                               \
-    " AND (?3 IS NULL OR f.state = ?3) AND (?4 = 0 OR f.overdue = 1)"                             \
-    " AND (?5 = 0 OR o.activity_id = ?5)"
+                  " AND (?3 IS NULL OR f.state = ?3) AND (?4 = 0 OR f.overdue = 1)"                \
+                  " AND (?5 = 0 OR o.activity_id = ?5)"
 
 static void read_feedback(arena *a, sq_stmt *st, void *row)
 {
     store_feedback *f = row;
-    int64_t *ints[] = {&f->id, &f->observation_id, &f->unit_id, &f->deadline_estimated,
-                       &f->overdue, &f->answered_at, &f->created_by, &f->created_at,
+    int64_t *ints[] = {&f->id,      &f->observation_id, &f->unit_id,    &f->deadline_estimated,
+                       &f->overdue, &f->answered_at,    &f->created_by, &f->created_at,
                        &f->version};
-    for (int i = 0; i < 9; i++) *ints[i] = sq_int(st, i);
+    for (int i = 0; i < 9; i++)
+        *ints[i] = sq_int(st, i);
     f->issue = sq_text(a, st, 9);
     f->state = sq_text(a, st, 10);
     f->deadline = sq_text(a, st, 11);
@@ -77,9 +80,10 @@ static void read_feedback(arena *a, sq_stmt *st, void *row)
 
 err_code store_feedback_insert(store_tx *tx, store_feedback *f)
 {
-    static const char sql[] = "INSERT INTO feedback(observation_id, unit_id, issue, state, deadline,"
-                              " deadline_estimated, created_at, created_by) VALUES (?, ?, ?, ?, ?,"
-                              " ?, ?, ?)";
+    static const char sql[] =
+        "INSERT INTO feedback(observation_id, unit_id, issue, state, deadline,"
+        " deadline_estimated, created_at, created_by) VALUES (?, ?, ?, ?, ?,"
+        " ?, ?, ?)";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "iisssii", f->observation_id, f->unit_id, f->issue, f->state, f->deadline,
             f->deadline_estimated, f->created_at);
