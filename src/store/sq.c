@@ -41,7 +41,7 @@ static const struct {
     {"unindexed", {"+@", "@"}},
     /* PostgreSQL has no rowid: its schema gives such tables an identity column `seq`. */
     {"rowid", {"rowid", "seq"}},
-    /* SQLite reads the id from its connection (sqlite3_last_insert_rowid), cheaper than
+    /* SQLite reads the id from its connection (its last insert rowid), cheaper than
      * RETURNING's result table; PostgreSQL returns it as the statement's one row. */
     {"returning_id", {"", " RETURNING id"}},
 };
