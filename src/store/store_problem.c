@@ -1,5 +1,5 @@
 /* store_problem — SQL for problems (问题清单), their co-units, and flow events. */
-#include "store/store_int.h"
+#include "store/sq.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -7,34 +7,36 @@
 #include <string.h>
 
 #define PROBLEM_COLS                                                                               \
-    "p.id, p.unit_id, coalesce(p.leader_user_id, 0), coalesce(p.registered_by, 0),"              \
-    " coalesce(p.registered_unit_id, 0), p.source, p.category, p.title, p.description,"           \
-    " p.found_on, p.leader, p.person, p.measures, p.goal, p.mode, p.subject, p.note, p.state,"    \
-    " p.deadline, p.original_deadline, p.sign_by, p.staged_due, p.overdue_since, p.supervisor,"   \
-    " p.progress, p.verification, p.deadline_estimated, p.staged_done, p.overdue, p.supervised,"  \
-    " p.reopened, coalesce(p.assigned_at, 0), coalesce(p.closed_at, 0), p.created_at,"            \
+    "p.id, p.unit_id, coalesce(p.leader_user_id, 0), coalesce(p.registered_by, 0),"                \
+    " coalesce(p.registered_unit_id, 0), p.source, p.category, p.title, p.description,"            \
+    " p.found_on, p.leader, p.person, p.measures, p.goal, p.mode, p.subject, p.note, p.state,"     \
+    " p.deadline, p.original_deadline, p.sign_by, p.staged_due, p.overdue_since, p.supervisor,"    \
+    " p.progress, p.verification, p.deadline_estimated, p.staged_done, p.overdue, p.supervised,"   \
+    " p.reopened, coalesce(p.assigned_at, 0), coalesce(p.closed_at, 0), p.created_at,"             \
     " p.updated_at, p.version, n.name, n.path"
 
-static void read_problem(arena *a, sqlite3_stmt *st, void *row)
+static void read_problem(arena *a, sq_stmt *st, void *row)
 {
     store_problem *p = row;
     int c = 0;
-    p->id = sqlite3_column_int64(st, c++);
-    p->unit_id = sqlite3_column_int64(st, c++);
-    p->leader_user_id = sqlite3_column_int64(st, c++);
-    p->registered_by = sqlite3_column_int64(st, c++);
-    p->registered_unit_id = sqlite3_column_int64(st, c++);
-    const char **text[] = {&p->source,   &p->category, &p->title,    &p->description,
-                           &p->found_on, &p->leader,   &p->person,   &p->measures,
-                           &p->goal,     &p->mode,     &p->subject,  &p->note,
-                           &p->state,    &p->deadline, &p->original_deadline,
-                           &p->sign_by,  &p->staged_due, &p->overdue_since,
-                           &p->supervisor, &p->progress, &p->verification};
-    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) *text[i] = sq_text(a, st, c++);
-    int64_t *ints[] = {&p->deadline_estimated, &p->staged_done, &p->overdue, &p->supervised,
-                       &p->reopened, &p->assigned_at, &p->closed_at, &p->created_at,
-                       &p->updated_at, &p->version};
-    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) *ints[i] = sqlite3_column_int64(st, c++);
+    p->id = sq_int(st, c++);
+    p->unit_id = sq_int(st, c++);
+    p->leader_user_id = sq_int(st, c++);
+    p->registered_by = sq_int(st, c++);
+    p->registered_unit_id = sq_int(st, c++);
+    const char **text[] = {
+        &p->source,      &p->category,   &p->title,         &p->description, &p->found_on,
+        &p->leader,      &p->person,     &p->measures,      &p->goal,        &p->mode,
+        &p->subject,     &p->note,       &p->state,         &p->deadline,    &p->original_deadline,
+        &p->sign_by,     &p->staged_due, &p->overdue_since, &p->supervisor,  &p->progress,
+        &p->verification};
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+        *text[i] = sq_text(a, st, c++);
+    int64_t *ints[] = {&p->deadline_estimated, &p->staged_done, &p->overdue,   &p->supervised,
+                       &p->reopened,           &p->assigned_at, &p->closed_at, &p->created_at,
+                       &p->updated_at,         &p->version};
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+        *ints[i] = sq_int(st, c++);
     p->unit_name = sq_text(a, st, c++);
     p->unit_path = sq_text(a, st, c++);
 }
@@ -47,9 +49,10 @@ static const char *opt(const char *s)
 
 static err_code insert_counits(store_tx *tx, const store_problem *p)
 {
-    static const char sql[] = "INSERT OR IGNORE INTO problem_counit(problem_id, unit_id) VALUES (?, ?)";
+    static const char sql[] = "INSERT INTO problem_counit(problem_id, unit_id) VALUES (?, ?)"
+                              " ON CONFLICT DO NOTHING";
     for (size_t i = 0; i < p->ncounits; i++) {
-        sqlite3_stmt *st = sq_prep(tx, sql);
+        sq_stmt *st = sq_prep(tx, sql);
         sq_bind(st, "ii", p->id, p->counits[i]);
         err_code e = sq_exec(tx, st);
         if (e != E_OK) return e;
@@ -65,51 +68,46 @@ err_code store_problem_insert(store_tx *tx, store_problem *p)
         " original_deadline, deadline_estimated, sign_by, staged_due, registered_by,"
         " registered_unit_id, created_at, updated_at, overdue, overdue_since)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, 0), ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-        " ?16, ?17, ?18, ?19, nullif(?20, 0), nullif(?21, 0), ?22, ?22, ?23, ?24)";
-    sqlite3_stmt *st = sq_prep(tx, sql);
+        " ?16, ?17, ?18, ?19, nullif(?20, 0), nullif(?21, 0), ?22, ?22, ?23, ?24){returning_id}";
+    sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sssssisissssssssiss", p->source, p->category, p->title, p->description,
-            p->found_on, p->unit_id, p->leader, p->leader_user_id, p->person, p->measures,
-            p->goal, p->mode, p->subject, p->note, p->state, p->deadline, p->deadline_estimated,
+            p->found_on, p->unit_id, p->leader, p->leader_user_id, p->person, p->measures, p->goal,
+            p->mode, p->subject, p->note, p->state, p->deadline, p->deadline_estimated,
             opt(p->sign_by), opt(p->staged_due));
-    sqlite3_bind_int64(st, 20, p->registered_by);
-    sqlite3_bind_int64(st, 21, p->registered_unit_id);
-    sqlite3_bind_int64(st, 22, p->created_at);
-    sqlite3_bind_int64(st, 23, p->overdue);
-    if (opt(p->overdue_since)) sqlite3_bind_text(st, 24, p->overdue_since, -1, SQLITE_TRANSIENT);
-    err_code e = sq_exec(tx, st);
+    sq_bind_int(st, 20, p->registered_by);
+    sq_bind_int(st, 21, p->registered_unit_id);
+    sq_bind_int(st, 22, p->created_at);
+    sq_bind_int(st, 23, p->overdue);
+    sq_bind_text(st, 24, opt(p->overdue_since));
+    err_code e = sq_insert(tx, st, &p->id);
     if (e != E_OK) return e;
-    p->id = sqlite3_last_insert_rowid(sq_db(tx));
     p->version = 1;
     return insert_counits(tx, p);
 }
 
+static void read_id(arena *a, sq_stmt *st, void *row)
+{
+    (void)a;
+    *(int64_t *)row = sq_int(st, 0);
+}
+
 static err_code load_counits(store_tx *tx, arena *a, store_problem *p)
 {
-    static const char sql[] = "SELECT unit_id FROM problem_counit WHERE problem_id = ? ORDER BY unit_id";
-    sqlite3_stmt *st = sq_prep(tx, sql);
+    static const char sql[] =
+        "SELECT unit_id FROM problem_counit WHERE problem_id = ? ORDER BY unit_id";
+    sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "i", p->id);
-    size_t cap = 0;
-    p->ncounits = 0;
-    p->counits = NULL;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        *(int64_t *)sq_push(a, (void **)&p->counits, &p->ncounits, &cap, sizeof(int64_t)) =
-            sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    return sq_collect(tx, a, st, sizeof(int64_t), read_id, (void **)&p->counits, &p->ncounits);
 }
 
 err_code store_problem_get(store_tx *tx, arena *a, int64_t id, store_problem *out)
 {
     static const char sql[] =
         "SELECT " PROBLEM_COLS " FROM problem p JOIN unit n ON n.id = p.unit_id WHERE p.id = ?";
-    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "i", id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) read_problem(a, st, out);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW) return rc == SQLITE_DONE ? E_NOT_FOUND : sq_err(tx, rc);
-    return load_counits(tx, a, out);
+    err_code e = sq_one(tx, a, st, read_problem, out);
+    return e == E_OK ? load_counits(tx, a, out) : e;
 }
 
 err_code store_problem_update(store_tx *tx, store_problem *p)
@@ -120,16 +118,17 @@ err_code store_problem_update(store_tx *tx, store_problem *p)
         " supervisor = ?10, reopened = ?11, progress = ?12, verification = ?13,"
         " assigned_at = nullif(?14, 0), closed_at = nullif(?15, 0), updated_at = ?16,"
         " version = version + 1 WHERE id = ?17 AND version = ?18";
-    sqlite3_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "ssissiisisissiiiii", p->state, p->deadline, p->deadline_estimated,
-            opt(p->sign_by), opt(p->staged_due), p->staged_done, p->overdue,
-            opt(p->overdue_since), p->supervised, p->supervisor, p->reopened, p->progress,
-            p->verification, p->assigned_at, p->closed_at, p->updated_at, p->id, p->version);
-    err_code e = sq_exec(tx, st);
-    if (e != E_OK) return e;
-    if (sqlite3_changes(sq_db(tx)) == 0) return E_CONFLICT;
-    p->version++;
-    return E_OK;
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "ssissiisisissiiiii", p->state, p->deadline, p->deadline_estimated, opt(p->sign_by),
+            opt(p->staged_due), p->staged_done, p->overdue, opt(p->overdue_since), p->supervised,
+            p->supervisor, p->reopened, p->progress, p->verification, p->assigned_at, p->closed_at,
+            p->updated_at, p->id, p->version);
+    return sq_versioned(tx, st, &p->version);
+}
+
+static void read_path(arena *a, sq_stmt *st, void *row)
+{
+    *(const char **)row = sq_text(a, st, 0);
 }
 
 err_code store_problem_unit_paths(store_tx *tx, arena *a, int64_t id, const char ***paths,
@@ -139,17 +138,10 @@ err_code store_problem_unit_paths(store_tx *tx, arena *a, int64_t id, const char
         "SELECT n.path FROM problem p JOIN unit n ON n.id = p.unit_id WHERE p.id = ?1"
         " UNION ALL SELECT n.path FROM problem_counit c JOIN unit n ON n.id = c.unit_id"
         " WHERE c.problem_id = ?1";
-    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "i", id);
-    size_t cap = 0;
-    *n = 0;
-    *paths = NULL;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        *(const char **)sq_push(a, (void **)paths, n, &cap, sizeof(char *)) = sq_text(a, st, 0);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return sq_err(tx, rc);
-    return *n ? E_OK : E_NOT_FOUND;
+    err_code e = sq_collect(tx, a, st, sizeof(char *), read_path, (void **)paths, n);
+    return e == E_OK && *n == 0 ? E_NOT_FOUND : e;
 }
 
 /*
@@ -166,12 +158,28 @@ err_code store_problem_unit_paths(store_tx *tx, arena *a, int64_t id, const char
  * pending extension request) bind nothing.
  */
 enum {
-    T_SCOPE, T_SUBTREE, T_SOURCE, T_CATEGORY, T_STATE, T_TEXT, T_OVERDUE, T_SUPERVISED,
-    T_REOPENED, T_OPEN, T_FOUND_FROM, T_FOUND_TO, T_CLOSED_FROM, T_CLOSED_TO, T_LEADER, T_UNIT,
-    T_EXTENSION_PENDING, T_NOT_UNDER, NTERMS
+    T_SCOPE,
+    T_SUBTREE,
+    T_SOURCE,
+    T_CATEGORY,
+    T_STATE,
+    T_TEXT,
+    T_OVERDUE,
+    T_SUPERVISED,
+    T_REOPENED,
+    T_OPEN,
+    T_FOUND_FROM,
+    T_FOUND_TO,
+    T_CLOSED_FROM,
+    T_CLOSED_TO,
+    T_LEADER,
+    T_UNIT,
+    T_EXTENSION_PENDING,
+    T_NOT_UNDER,
+    NTERMS
 };
 static const char *const terms[NTERMS] = {
-    [T_SCOPE] = " AND EXISTS (SELECT 1 FROM json_each(?1) j WHERE"
+    [T_SCOPE] = " AND EXISTS (SELECT 1 FROM {json_each ?1} j WHERE"
                 " substr(n.path, 1, length(j.value)) = j.value OR EXISTS (SELECT 1 FROM"
                 " problem_counit c JOIN unit cu ON cu.id = c.unit_id WHERE c.problem_id = p.id"
                 " AND substr(cu.path, 1, length(j.value)) = j.value))",
@@ -179,8 +187,8 @@ static const char *const terms[NTERMS] = {
     [T_SOURCE] = " AND p.source = ?3",
     [T_CATEGORY] = " AND p.category = ?4",
     [T_STATE] = " AND p.state = ?5",
-    [T_TEXT] = " AND (instr(p.title, ?6) > 0 OR instr(p.description, ?6) > 0"
-               " OR instr(p.subject, ?6) > 0)",
+    [T_TEXT] = " AND ({instr p.title, ?6} > 0 OR {instr p.description, ?6} > 0"
+               " OR {instr p.subject, ?6} > 0)",
     [T_OVERDUE] = " AND p.overdue = 1",
     [T_SUPERVISED] = " AND p.supervised = 1",
     [T_REOPENED] = " AND p.reopened > 0",
@@ -207,7 +215,8 @@ static int scope_is_everything(const char *scope)
 {
     for (const char *q = scope; (q = strstr(q, "\"/")) != NULL; q++) {
         const char *d = q + 2;
-        while (*d >= '0' && *d <= '9') d++;
+        while (*d >= '0' && *d <= '9')
+            d++;
         if (d > q + 2 && d[0] == '/' && d[1] == '"') return 1;
     }
     return 0;
@@ -217,14 +226,23 @@ static unsigned filter_mask(const char *subtree, const store_problem_filter *f)
 {
     const int used[NTERMS] = {
         [T_SCOPE] = f->scope && !scope_is_everything(f->scope),
-        [T_SUBTREE] = subtree != NULL, [T_SOURCE] = opt(f->source) != NULL,
-        [T_CATEGORY] = opt(f->category) != NULL, [T_STATE] = opt(f->state) != NULL,
-        [T_TEXT] = opt(f->q) != NULL, [T_OVERDUE] = f->overdue, [T_SUPERVISED] = f->supervised,
-        [T_REOPENED] = f->reopened, [T_OPEN] = f->open_only,
-        [T_FOUND_FROM] = opt(f->found_from) != NULL, [T_FOUND_TO] = opt(f->found_to) != NULL,
-        [T_CLOSED_FROM] = f->closed_from != 0, [T_CLOSED_TO] = f->closed_to != 0,
-        [T_LEADER] = f->leader_user_id != 0, [T_UNIT] = f->unit_only && f->unit_id,
-        [T_EXTENSION_PENDING] = f->extension_pending, [T_NOT_UNDER] = f->not_under != NULL,
+        [T_SUBTREE] = subtree != NULL,
+        [T_SOURCE] = opt(f->source) != NULL,
+        [T_CATEGORY] = opt(f->category) != NULL,
+        [T_STATE] = opt(f->state) != NULL,
+        [T_TEXT] = opt(f->q) != NULL,
+        [T_OVERDUE] = f->overdue,
+        [T_SUPERVISED] = f->supervised,
+        [T_REOPENED] = f->reopened,
+        [T_OPEN] = f->open_only,
+        [T_FOUND_FROM] = opt(f->found_from) != NULL,
+        [T_FOUND_TO] = opt(f->found_to) != NULL,
+        [T_CLOSED_FROM] = f->closed_from != 0,
+        [T_CLOSED_TO] = f->closed_to != 0,
+        [T_LEADER] = f->leader_user_id != 0,
+        [T_UNIT] = f->unit_only && f->unit_id,
+        [T_EXTENSION_PENDING] = f->extension_pending,
+        [T_NOT_UNDER] = f->not_under != NULL,
     };
     unsigned m = 0;
     for (int i = 0; i < NTERMS; i++)
@@ -264,7 +282,7 @@ static char *build_sql(const char *shape, unsigned mask)
 
 /* A filtered statement: cached (owned 0) or prepared for this call only (owned 1). */
 typedef struct {
-    sqlite3_stmt *st;
+    sq_stmt *st;
     int owned;
 } fstmt;
 
@@ -288,34 +306,31 @@ static fstmt prep_filtered(store_tx *tx, const char *shape, unsigned mask)
 
 static void done_filtered(fstmt *f)
 {
-    if (f->owned) sqlite3_finalize(f->st);
-    else sqlite3_reset(f->st);
-}
-
-static void bind_text_at(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    if (f->owned)
+        sq_finalize(f->st);
+    else
+        sq_reset(f->st);
 }
 
 /* Binds the parameters of the terms in the statement (absent ones are never referenced). */
-static void bind_filter(sqlite3_stmt *st, const char *subtree, const store_problem_filter *f)
+static void bind_filter(sq_stmt *st, const char *subtree, const store_problem_filter *f)
 {
-    bind_text_at(st, 1, f->scope);
-    bind_text_at(st, 2, subtree);
-    bind_text_at(st, 3, opt(f->source));
-    bind_text_at(st, 4, opt(f->category));
-    bind_text_at(st, 5, opt(f->state));
-    bind_text_at(st, 6, opt(f->q));
-    bind_text_at(st, 11, opt(f->found_from));
-    bind_text_at(st, 12, opt(f->found_to));
-    sqlite3_bind_int64(st, 13, f->closed_from);
-    sqlite3_bind_int64(st, 14, f->closed_to);
-    sqlite3_bind_int64(st, 15, f->leader_user_id);
-    sqlite3_bind_int64(st, 18, f->unit_only ? f->unit_id : 0);
-    bind_text_at(st, 21, f->not_under);
+    sq_bind_text(st, 1, f->scope);
+    sq_bind_text(st, 2, subtree);
+    sq_bind_text(st, 3, opt(f->source));
+    sq_bind_text(st, 4, opt(f->category));
+    sq_bind_text(st, 5, opt(f->state));
+    sq_bind_text(st, 6, opt(f->q));
+    sq_bind_text(st, 11, opt(f->found_from));
+    sq_bind_text(st, 12, opt(f->found_to));
+    sq_bind_int(st, 13, f->closed_from);
+    sq_bind_int(st, 14, f->closed_to);
+    sq_bind_int(st, 15, f->leader_user_id);
+    sq_bind_int(st, 18, f->unit_only ? f->unit_id : 0);
+    sq_bind_text(st, 21, f->not_under);
 }
 
-#define FROM_PROBLEMS " FROM problem p JOIN unit n ON n.id = p.unit_id WHERE 1%s"
+#define FROM_PROBLEMS " FROM problem p JOIN unit n ON n.id = p.unit_id WHERE 1 = 1%s"
 
 /* The lead unit's subtree path of a filter with unit_id, else NULL. */
 static err_code subtree_of(store_tx *tx, arena *a, const store_problem_filter *f,
@@ -336,9 +351,9 @@ err_code store_problem_list(store_tx *tx, arena *a, const store_problem_filter *
      * reads each counted problem's row for its unit_id (the FK makes the unit exist), where
      * an index alone can count. */
     static const char count_shape[] = "SELECT count(*)" FROM_PROBLEMS;
-    static const char count_rows_shape[] = "SELECT count(*) FROM problem p WHERE 1%s";
-    static const char shape[] = "SELECT " PROBLEM_COLS FROM_PROBLEMS
-                                " ORDER BY p.id DESC LIMIT ?16 OFFSET ?17";
+    static const char count_rows_shape[] = "SELECT count(*) FROM problem p WHERE 1 = 1%s";
+    static const char shape[] =
+        "SELECT " PROBLEM_COLS FROM_PROBLEMS " ORDER BY p.id DESC LIMIT ?16 OFFSET ?17";
     const char *subtree;
     err_code e = subtree_of(tx, a, f, &subtree);
     if (e != E_OK) return e;
@@ -346,36 +361,38 @@ err_code store_problem_list(store_tx *tx, arena *a, const store_problem_filter *
     int by_unit = mask & (1u << T_SCOPE | 1u << T_SUBTREE | 1u << T_NOT_UNDER);
     fstmt c = prep_filtered(tx, by_unit ? count_shape : count_rows_shape, mask);
     bind_filter(c.st, subtree, f);
-    int rc = sqlite3_step(c.st);
-    *total = rc == SQLITE_ROW ? sqlite3_column_int64(c.st, 0) : 0;
+    *total = 0;
+    e = sq_count(tx, c.st, total);
     done_filtered(&c);
-    if (rc != SQLITE_ROW) return sq_err(tx, rc);
+    if (e != E_OK) return e;
     fstmt l = prep_filtered(tx, shape, mask);
     bind_filter(l.st, subtree, f);
-    sqlite3_bind_int64(l.st, 16, f->limit);
-    sqlite3_bind_int64(l.st, 17, f->offset);
+    sq_bind_int(l.st, 16, f->limit);
+    sq_bind_int(l.st, 17, f->offset);
     e = sq_collect(tx, a, l.st, sizeof(store_problem), read_problem, (void **)out, n);
     done_filtered(&l);
     /* The co-units too: the list shows counit_ids and the ledger its 配合单位 column. */
-    for (size_t i = 0; e == E_OK && i < *n; i++) e = load_counits(tx, a, &(*out)[i]);
+    for (size_t i = 0; e == E_OK && i < *n; i++)
+        e = load_counits(tx, a, &(*out)[i]);
     return e;
 }
 
-err_code store_problem_page(store_tx *tx, arena *a, const store_problem_filter *f,
-                            int64_t after_id, int64_t limit, store_problem **out, size_t *n)
+err_code store_problem_page(store_tx *tx, arena *a, const store_problem_filter *f, int64_t after_id,
+                            int64_t limit, store_problem **out, size_t *n)
 {
-    static const char shape[] = "SELECT " PROBLEM_COLS FROM_PROBLEMS
-                                " AND p.id > ?19 ORDER BY p.id LIMIT ?16";
+    static const char shape[] =
+        "SELECT " PROBLEM_COLS FROM_PROBLEMS " AND p.id > ?19 ORDER BY p.id LIMIT ?16";
     const char *subtree;
     err_code e = subtree_of(tx, a, f, &subtree);
     if (e != E_OK) return e;
     fstmt l = prep_filtered(tx, shape, filter_mask(subtree, f));
     bind_filter(l.st, subtree, f);
-    sqlite3_bind_int64(l.st, 16, limit);
-    sqlite3_bind_int64(l.st, 19, after_id);
+    sq_bind_int(l.st, 16, limit);
+    sq_bind_int(l.st, 19, after_id);
     e = sq_collect(tx, a, l.st, sizeof(store_problem), read_problem, (void **)out, n);
     done_filtered(&l);
-    for (size_t i = 0; e == E_OK && i < *n; i++) e = load_counits(tx, a, &(*out)[i]);
+    for (size_t i = 0; e == E_OK && i < *n; i++)
+        e = load_counits(tx, a, &(*out)[i]);
     return e;
 }
 
@@ -385,23 +402,21 @@ err_code store_event_insert(store_tx *tx, store_event *e)
 {
     static const char sql[] = "INSERT INTO flow_event(flow, item_id, action, from_state, to_state,"
                               " actor_id, actor, at, fields, note)"
-                              " VALUES (?, ?, ?, ?, ?, nullif(?, 0), ?, ?, ?, ?)";
-    sqlite3_stmt *st = sq_prep(tx, sql);
+                              " VALUES (?, ?, ?, ?, ?, nullif(?, 0), ?, ?, ?, ?){returning_id}";
+    sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sisssisiss", e->flow, e->item_id, e->action, e->from_state, e->to_state,
             e->actor_id, e->actor, e->at, e->fields ? e->fields : "{}", e->note ? e->note : "");
-    err_code rc = sq_exec(tx, st);
-    if (rc == E_OK) e->id = sqlite3_last_insert_rowid(sq_db(tx));
-    return rc;
+    return sq_insert(tx, st, &e->id);
 }
 
 /* One row of store_event_list. */
-static void read_event_list(arena *a, sqlite3_stmt *st, void *row)
+static void read_event_list(arena *a, sq_stmt *st, void *row)
 {
     store_event *e = row;
-    e->id = sqlite3_column_int64(st, 0);
-    e->item_id = sqlite3_column_int64(st, 1);
-    e->actor_id = sqlite3_column_int64(st, 2);
-    e->at = sqlite3_column_int64(st, 3);
+    e->id = sq_int(st, 0);
+    e->item_id = sq_int(st, 1);
+    e->actor_id = sq_int(st, 2);
+    e->at = sq_int(st, 3);
     e->flow = sq_text(a, st, 4);
     e->action = sq_text(a, st, 5);
     e->from_state = sq_text(a, st, 6);
@@ -417,39 +432,36 @@ err_code store_event_list(store_tx *tx, arena *a, const char *flow, int64_t item
     static const char sql[] = "SELECT id, item_id, coalesce(actor_id, 0), at, flow, action,"
                               " from_state, to_state, actor, fields, note FROM flow_event"
                               " WHERE flow = ? AND item_id = ? ORDER BY id";
-    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "si", flow, item_id);
     return sq_collect(tx, a, st, sizeof(store_event), read_event_list, (void **)out, n);
 }
 
-err_code store_event_last_actor(store_tx *tx, const char *flow, int64_t item_id,
-                                const char *action, int64_t *user_id)
+err_code store_event_last_actor(store_tx *tx, const char *flow, int64_t item_id, const char *action,
+                                int64_t *user_id)
 {
     static const char sql[] = "SELECT coalesce(actor_id, 0) FROM flow_event WHERE flow = ? AND"
                               " item_id = ? AND action = ? ORDER BY id DESC LIMIT 1";
-    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sis", flow, item_id, action);
-    int rc = sqlite3_step(st);
-    *user_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    return sq_int_or(tx, st, 0, user_id);
 }
 
 /* ---- attachments ---- */
 
 #define ATTACH_COLS                                                                                \
-    "id, item_id, coalesce(event_id, 0), size, coalesce(created_by, 0), created_at, sha256, mime,"\
+    "id, item_id, coalesce(event_id, 0), size, coalesce(created_by, 0), created_at, sha256, mime," \
     " filename, flow"
 
-static void read_attachment(arena *a, sqlite3_stmt *st, void *row)
+static void read_attachment(arena *a, sq_stmt *st, void *row)
 {
     store_attachment *at = row;
-    at->id = sqlite3_column_int64(st, 0);
-    at->item_id = sqlite3_column_int64(st, 1);
-    at->event_id = sqlite3_column_int64(st, 2);
-    at->size = sqlite3_column_int64(st, 3);
-    at->created_by = sqlite3_column_int64(st, 4);
-    at->created_at = sqlite3_column_int64(st, 5);
+    at->id = sq_int(st, 0);
+    at->item_id = sq_int(st, 1);
+    at->event_id = sq_int(st, 2);
+    at->size = sq_int(st, 3);
+    at->created_by = sq_int(st, 4);
+    at->created_at = sq_int(st, 5);
     at->sha256 = sq_text(a, st, 6);
     at->mime = sq_text(a, st, 7);
     at->filename = sq_text(a, st, 8);
@@ -459,24 +471,20 @@ static void read_attachment(arena *a, sqlite3_stmt *st, void *row)
 err_code store_attachment_insert(store_tx *tx, store_attachment *at)
 {
     static const char sql[] = "INSERT INTO attachment(sha256, size, mime, filename, flow, item_id,"
-                              " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, nullif(?, 0), ?)";
-    sqlite3_stmt *st = sq_prep(tx, sql);
+                              " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, nullif(?, 0), ?)"
+                              "{returning_id}";
+    sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sisssiii", at->sha256, at->size, at->mime, at->filename, at->flow, at->item_id,
             at->created_by, at->created_at);
-    err_code e = sq_exec(tx, st);
-    if (e == E_OK) at->id = sqlite3_last_insert_rowid(sq_db(tx));
-    return e;
+    return sq_insert(tx, st, &at->id);
 }
 
 err_code store_attachment_get(store_tx *tx, arena *a, int64_t id, store_attachment *out)
 {
     static const char sql[] = "SELECT " ATTACH_COLS " FROM attachment WHERE id = ?";
-    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "i", id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) read_attachment(a, st, out);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? E_OK : rc == SQLITE_DONE ? E_NOT_FOUND : sq_err(tx, rc);
+    return sq_one(tx, a, st, read_attachment, out);
 }
 
 err_code store_attachment_list(store_tx *tx, arena *a, const char *flow, int64_t item_id,
@@ -484,7 +492,7 @@ err_code store_attachment_list(store_tx *tx, arena *a, const char *flow, int64_t
 {
     static const char sql[] = "SELECT " ATTACH_COLS " FROM attachment WHERE flow = ? AND"
                               " item_id = ? ORDER BY id";
-    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "si", flow, item_id);
     return sq_collect(tx, a, st, sizeof(store_attachment), read_attachment, (void **)out, n);
 }
@@ -494,10 +502,10 @@ err_code store_attachment_bind(store_tx *tx, const char *flow, int64_t item_id, 
 {
     static const char sql[] = "UPDATE attachment SET event_id = ? WHERE id = ? AND flow = ? AND"
                               " item_id = ? AND event_id IS NULL";
-    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "iisi", event_id, id, flow, item_id);
     err_code e = sq_exec(tx, st);
-    *ok = e == E_OK && sqlite3_changes(sq_db(tx)) == 1;
+    *ok = e == E_OK && sq_changes(tx) == 1;
     return e;
 }
 
@@ -506,30 +514,30 @@ err_code store_event_last_id(store_tx *tx, const char *flow, int64_t item_id, co
 {
     static const char sql[] = "SELECT max(id) FROM flow_event WHERE flow = ? AND item_id = ? AND"
                               " action = ?";
-    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sis", flow, item_id, action);
-    int rc = sqlite3_step(st);
-    *event_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? E_OK : sq_err(tx, rc);
+    return sq_int_or(tx, st, 0, event_id); /* max() always gives a row: NULL reads as 0 */
 }
 
 /* ---- figures ---- */
 
 /* The group key of a problem row; ?16 is the parent path for PG_UNIT. */
 #define KEY_UNIT                                                                                   \
-    "CASE WHEN n.path = ?16 THEN '0' ELSE substr(n.path, length(?16) + 1,"                        \
-    " instr(substr(n.path, length(?16) + 1), '/') - 1) END"
+    "CASE WHEN n.path = ?16 THEN '0' ELSE substr(n.path, length(?16) + 1,"                         \
+    " {instr substr(n.path, length(?16) + 1), '/'} - 1) END"
 #define STATS_SELECT(key)                                                                          \
-    "SELECT " key " AS k, count(*), sum(p.state = 'closed'), sum(p.state <> 'closed'),"           \
-    " sum(p.overdue = 1 AND p.state <> 'closed'), sum(p.reopened > 0)" FROM_PROBLEMS             \
+    "SELECT " key " AS k, count(*), count(*) FILTER (WHERE p.state = 'closed'),"                   \
+    " count(*) FILTER (WHERE p.state <> 'closed'),"                                                \
+    " count(*) FILTER (WHERE p.overdue = 1 AND p.state <> 'closed'),"                              \
+    " count(*) FILTER (WHERE p.reopened > 0)" FROM_PROBLEMS                                        \
     " AND (?16 IS NULL OR substr(n.path, 1, length(?16)) = ?16) GROUP BY k ORDER BY k"
-/* "+p.state": the unary plus keeps SQLite from taking problem_state_id for the closed ones,
+/* {unindexed p.state} keeps SQLite from taking problem_state_id for the closed ones,
  * which reads each closed problem's row (and its description's overflow pages); the covering
  * problem_figures index answers the query without touching a row. */
 #define CLOSURE_SELECT(key)                                                                        \
-    "SELECT " key " AS k, p.found_on, p.closed_at" FROM_PROBLEMS                                  \
-    " AND +p.state = 'closed' AND (?16 IS NULL OR substr(n.path, 1, length(?16)) = ?16)"
+    "SELECT " key " AS k, p.found_on, p.closed_at" FROM_PROBLEMS                                   \
+    " AND {unindexed p.state} = 'closed'"                                                          \
+    " AND (?16 IS NULL OR substr(n.path, 1, length(?16)) = ?16)"
 
 static const char *const stats_sql[] = {
     [PG_UNIT] = STATS_SELECT(KEY_UNIT),
@@ -551,39 +559,39 @@ static err_code grouped(store_tx *tx, arena *a, const char *shape, const store_p
 {
     fstmt g = prep_filtered(tx, shape, filter_mask(NULL, f));
     bind_filter(g.st, NULL, f);
-    if (parent_path) sqlite3_bind_text(g.st, 16, parent_path, -1, SQLITE_TRANSIENT);
+    sq_bind_text(g.st, 16, parent_path);
     err_code e = sq_collect(tx, a, g.st, size, read, out, n);
     done_filtered(&g);
     return e;
 }
 
 /* One row of store_problem_stats. */
-static void read_problem_stats(arena *a, sqlite3_stmt *st, void *row)
+static void read_problem_stats(arena *a, sq_stmt *st, void *row)
 {
     store_problem_group *g = row;
     g->key = sq_text(a, st, 0);
-    g->found = sqlite3_column_int64(st, 1);
-    g->solved = sqlite3_column_int64(st, 2);
-    g->open = sqlite3_column_int64(st, 3);
-    g->overdue = sqlite3_column_int64(st, 4);
-    g->reopened = sqlite3_column_int64(st, 5);
+    g->found = sq_int(st, 1);
+    g->solved = sq_int(st, 2);
+    g->open = sq_int(st, 3);
+    g->overdue = sq_int(st, 4);
+    g->reopened = sq_int(st, 5);
 }
 
 err_code store_problem_stats(store_tx *tx, arena *a, const store_problem_filter *f,
-                             problem_grouping g, const char *parent_path,
-                             store_problem_group **out, size_t *n)
+                             problem_grouping g, const char *parent_path, store_problem_group **out,
+                             size_t *n)
 {
     return grouped(tx, a, stats_sql[g], f, parent_path, sizeof(store_problem_group),
                    read_problem_stats, (void **)out, n);
 }
 
 /* One row of store_problem_closures. */
-static void read_problem_closures(arena *a, sqlite3_stmt *st, void *row)
+static void read_problem_closures(arena *a, sq_stmt *st, void *row)
 {
     store_problem_closure *c = row;
     c->key = sq_text(a, st, 0);
     c->found_on = sq_text(a, st, 1);
-    c->closed_at = sqlite3_column_int64(st, 2);
+    c->closed_at = sq_int(st, 2);
 }
 
 err_code store_problem_closures(store_tx *tx, arena *a, const store_problem_filter *f,
@@ -595,26 +603,28 @@ err_code store_problem_closures(store_tx *tx, arena *a, const store_problem_filt
 }
 
 /* One row of store_problem_recurring. */
-static void read_problem_recurring(arena *a, sqlite3_stmt *st, void *row)
+static void read_problem_recurring(arena *a, sq_stmt *st, void *row)
 {
     store_recurring *r = row;
     r->category = sq_text(a, st, 0);
-    r->units = sqlite3_column_int64(st, 1);
-    r->problems = sqlite3_column_int64(st, 2);
+    r->units = sq_int(st, 1);
+    r->problems = sq_int(st, 2);
 }
 
 err_code store_problem_recurring(store_tx *tx, arena *a, const store_problem_filter *f,
                                  int64_t min_units, store_recurring **out, size_t *n)
 {
-    static const char shape[] = "SELECT p.category, count(DISTINCT p.unit_id) AS u, count(*)"
-                                FROM_PROBLEMS " GROUP BY p.category HAVING u >= ?16"
-                                " ORDER BY u DESC, p.category";
+    static const char shape[] =
+        "SELECT p.category, count(DISTINCT p.unit_id) AS u, count(*)" FROM_PROBLEMS
+        " GROUP BY p.category"
+        " HAVING count(DISTINCT p.unit_id) >= ?16"
+        " ORDER BY u DESC, p.category";
     const char *subtree;
     err_code e = subtree_of(tx, a, f, &subtree);
     if (e != E_OK) return e;
     fstmt r = prep_filtered(tx, shape, filter_mask(subtree, f));
     bind_filter(r.st, subtree, f);
-    sqlite3_bind_int64(r.st, 16, min_units);
+    sq_bind_int(r.st, 16, min_units);
     e = sq_collect(tx, a, r.st, sizeof(store_recurring), read_problem_recurring, (void **)out, n);
     done_filtered(&r);
     return e;
