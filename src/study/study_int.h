@@ -7,7 +7,7 @@
 
 #include "api/api.h"
 #include "core/mech.h"
-#include "store/store_study.h"
+#include "study/study_store.h"
 #include "study/study.h"
 
 /* The subtrees where the caller may read study records (authz_scope of study.read). */

@@ -1,10 +1,10 @@
 /*
- * store_study_review — SQL of how study is checked (see store_study.h): observers' observations
+ * sql_review — the SQL of how study is checked (see study_store.h): observers' observations
  * and the feedback units must answer (with the scheduler's overdue sweep), and 三定一分享 —
  * branches' fixed days, their monthly sessions and who has led them.
  */
 #include "store/sq.h"
-#include "store/store_study.h"
+#include "study/study_store.h"
 
 /* ---- observations and feedback ---- */
 

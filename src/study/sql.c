@@ -1,9 +1,9 @@
 /*
- * store_study — SQL of the study and outreach registry (see store_study.h). Lists share one
+ * sql — the SQL of the study and outreach registry (see study_store.h). Lists share one
  * WHERE per table (a macro) between their count and their page, so a total and its rows can
  * never disagree; ?1 is always the caller's scope and ?2 the unit subtree.
  */
-#include "store/store_study.h"
+#include "study/study_store.h"
 #include "store/sq.h"
 
 #include <string.h>
