@@ -113,7 +113,7 @@ static err_code grants_fn(store_tx *tx, void *ctx)
 err_code api_grants_list(http_req *r)
 {
     access_ctx c = {.a = http_arena(r)};
-    err_code e = http_query_int(r, "user_id", 0, 0, INT64_MAX, &c.user_id);
+    err_code e = http_query_id(r, "user_id", &c.user_id);
     if (e != E_OK) return e;
     c.scope = authz_scope(http_principal(r), "grant.read", c.a);
     e = store_read(http_app(r)->st, grants_fn, &c);

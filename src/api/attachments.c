@@ -37,8 +37,10 @@ err_code api_attachment_upload(http_req *r, const char *flow, const char *object
 {
     app *ap = http_app(r);
     const principal *p = http_principal(r);
-    const char *name = http_query(r, "name");
-    if (!name || !*name) return http_fail(r, E_FIELD_REQUIRED, "name");
+    const char *name;
+    err_code e = http_query_text(r, "name", HTTP_QUERY_TEXT_MAX, &name);
+    if (e != E_OK) return e;
+    if (!name) return http_fail(r, E_FIELD_REQUIRED, "name");
     if (!attach_name_ok(name)) return http_fail(r, E_FIELD_INVALID, "name");
     size_t n = http_body_len(r);
     if (n == 0) return http_fail(r, E_FIELD_REQUIRED, "file");
@@ -64,7 +66,7 @@ err_code api_attachment_upload(http_req *r, const char *flow, const char *object
                            .item_id = item_id,
                            .created_by = p->user_id,
                            .created_at = clock_now()}};
-    err_code e = store_write(ap->st, insert_fn, &c);
+    e = store_write(ap->st, insert_fn, &c);
     if (e != E_OK) return e;
     json_t *body = json_pack("{sI ss ss sI}", "id", (json_int_t)c.at.id, "filename", name, "mime",
                              mime, "size", (json_int_t)n);

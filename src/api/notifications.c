@@ -4,7 +4,6 @@
 #include "base/clock.h"
 
 #include <stddef.h>
-#include <string.h>
 
 typedef struct {
     arena *a;
@@ -25,9 +24,8 @@ static err_code list_fn(store_tx *tx, void *ctx)
 err_code api_notifications_list(http_req *r)
 {
     notes_ctx c = {.a = http_arena(r), .user_id = http_principal(r)->user_id};
-    const char *unread = http_query(r, "unread");
-    c.unread_only = unread && (strcmp(unread, "1") == 0 || strcmp(unread, "true") == 0);
-    err_code e = http_query_int(r, "limit", 20, 1, 200, &c.limit);
+    err_code e = http_query_flag(r, "unread", 0, &c.unread_only);
+    if (e == E_OK) e = http_query_int(r, "limit", 20, 1, 200, &c.limit);
     if (e == E_OK) e = http_query_int(r, "offset", 0, 0, INT64_MAX, &c.offset);
     if (e == E_OK) e = store_read(http_app(r)->st, list_fn, &c);
     if (e != E_OK) return e;

@@ -31,7 +31,7 @@ static err_code list_fn(store_tx *tx, void *ctx)
 err_code api_units_list(http_req *r)
 {
     units_ctx u = {.a = http_arena(r)};
-    err_code e = http_query_int(r, "parent_id", 0, 0, INT64_MAX, &u.parent_id);
+    err_code e = http_query_id(r, "parent_id", &u.parent_id);
     if (e != E_OK) return e;
     u.scope = authz_scope(http_principal(r), "unit.read", u.a);
     e = store_read(http_app(r)->st, list_fn, &u);

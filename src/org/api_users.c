@@ -24,12 +24,10 @@ static err_code list_fn(store_tx *tx, void *ctx)
 err_code api_users_list(http_req *r)
 {
     users_ctx u = {.a = http_arena(r)};
-    err_code e = http_query_int(r, "unit_id", 0, 0, INT64_MAX, &u.f.unit_id);
-    if (e == E_OK) e = http_query_int(r, "limit", 50, 1, 500, &u.f.limit);
-    if (e == E_OK) e = http_query_int(r, "offset", 0, 0, INT64_MAX, &u.f.offset);
+    err_code e = http_query_id(r, "unit_id", &u.f.unit_id);
+    if (e == E_OK) e = api_list_page(r, 50, &u.f.limit, &u.f.offset);
+    if (e == E_OK) e = http_query_text(r, "q", HTTP_QUERY_TEXT_MAX, &u.f.q);
     if (e != E_OK) return e;
-    const char *q = http_query(r, "q");
-    u.f.q = q && *q ? q : NULL;
     u.f.scope = authz_scope(http_principal(r), "user.read", u.a);
     e = store_read(http_app(r)->st, list_fn, &u);
     if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");

@@ -204,12 +204,10 @@ static err_code grouping(http_req *r, problem_grouping *g)
                                   [PG_CATEGORY] = "category",
                                   [PG_SOURCE] = "source",
                                   [PG_MONTH] = "month"};
-    const char *v = http_query(r, "group");
-    *g = PG_UNIT;
-    if (!v || !*v) return E_OK;
-    for (int i = 0; i < 4; i++)
-        if (strcmp(v, names[i]) == 0) return *g = (problem_grouping)i, E_OK;
-    return http_fail(r, E_BAD_QUERY, "group");
+    int i;
+    err_code e = http_query_choice(r, "group", names, sizeof names / sizeof *names, PG_UNIT, &i);
+    *g = (problem_grouping)i;
+    return e;
 }
 
 err_code api_problems_stats(http_req *r)
