@@ -10,6 +10,7 @@
 #include "attach/attach.h"
 #include "base/clock.h"
 #include "core/mech.h"
+#include "core/store_fn.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -73,11 +74,7 @@ err_code api_attachment_upload(http_req *r, const char *flow, const char *object
     return http_reply(r, 201, body);
 }
 
-static err_code get_fn(store_tx *tx, void *ctx)
-{
-    attach_ctx *c = ctx;
-    return store_attachment_get(tx, c->a, c->at.id, &c->at);
-}
+STORE_FN(get_fn, attach_ctx *c, store_attachment_get(tx, c->a, c->at.id, &c->at));
 
 err_code api_attachments_get(http_req *r)
 {

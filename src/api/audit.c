@@ -4,6 +4,8 @@
  */
 #include "api/api.h"
 
+#include "core/store_fn.h"
+
 #include <string.h>
 
 typedef struct {
@@ -14,11 +16,7 @@ typedef struct {
     size_t n;
 } audit_ctx;
 
-static err_code root_fn(store_tx *tx, void *ctx)
-{
-    audit_ctx *c = ctx;
-    return store_unit_root(tx, c->a, &c->root);
-}
+STORE_FN(root_fn, audit_ctx *c, store_unit_root(tx, c->a, &c->root));
 
 static err_code require_auditor(http_req *r, audit_ctx *c)
 {
@@ -28,11 +26,7 @@ static err_code require_auditor(http_req *r, audit_ctx *c)
     return authz_can(http_principal(r), "audit.read", c->root.path) ? E_OK : E_FORBIDDEN;
 }
 
-static err_code list_fn(store_tx *tx, void *ctx)
-{
-    audit_ctx *c = ctx;
-    return store_audit_list(tx, c->a, &c->f, &c->items, &c->n);
-}
+STORE_FN(list_fn, audit_ctx *c, store_audit_list(tx, c->a, &c->f, &c->items, &c->n));
 
 err_code api_audit_list(http_req *r)
 {

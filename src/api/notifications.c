@@ -2,6 +2,7 @@
 #include "api/api.h"
 
 #include "base/clock.h"
+#include "core/store_fn.h"
 
 #include <stddef.h>
 
@@ -14,12 +15,9 @@ typedef struct {
     int64_t unread;
 } notes_ctx;
 
-static err_code list_fn(store_tx *tx, void *ctx)
-{
-    notes_ctx *c = ctx;
-    return store_notification_list(tx, c->a, c->user_id, c->unread_only, c->limit, c->offset,
-                                   &c->items, &c->n, &c->unread);
-}
+STORE_FN(list_fn, notes_ctx *c,
+         store_notification_list(tx, c->a, c->user_id, c->unread_only, c->limit, c->offset,
+                                 &c->items, &c->n, &c->unread));
 
 err_code api_notifications_list(http_req *r)
 {
@@ -41,11 +39,7 @@ err_code api_notifications_list(http_req *r)
     return http_reply(r, 200, json_pack("{so sI}", "items", items, "unread", (json_int_t)c.unread));
 }
 
-static err_code read_fn(store_tx *tx, void *ctx)
-{
-    notes_ctx *c = ctx;
-    return store_notification_read(tx, c->user_id, c->id, clock_now());
-}
+STORE_FN(read_fn, notes_ctx *c, store_notification_read(tx, c->user_id, c->id, clock_now()));
 
 /* POST /notifications/{id}/read marks one; POST /notifications/read marks all. */
 err_code api_notifications_read(http_req *r)

@@ -1,6 +1,7 @@
 /* users — list, read, add, lock, unlock, reset password. Scope: user.read/user.write. */
 #include "org/org_int.h"
 
+#include "core/store_fn.h"
 #include "org/org.h"
 
 #include <sodium.h>
@@ -15,11 +16,7 @@ typedef struct {
     store_user_filter f;
 } users_ctx;
 
-static err_code list_fn(store_tx *tx, void *ctx)
-{
-    users_ctx *u = ctx;
-    return store_user_list(tx, u->a, &u->f, &u->items, &u->n, &u->total);
-}
+STORE_FN(list_fn, users_ctx *u, store_user_list(tx, u->a, &u->f, &u->items, &u->n, &u->total));
 
 err_code api_users_list(http_req *r)
 {
@@ -38,11 +35,7 @@ err_code api_users_list(http_req *r)
     return http_reply(r, 200, json_pack("{so sI}", "items", items, "total", (json_int_t)u.total));
 }
 
-static err_code get_fn(store_tx *tx, void *ctx)
-{
-    users_ctx *u = ctx;
-    return store_user_get(tx, u->a, u->id, &u->user);
-}
+STORE_FN(get_fn, users_ctx *u, store_user_get(tx, u->a, u->id, &u->user));
 
 err_code api_users_get(http_req *r)
 {

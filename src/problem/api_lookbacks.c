@@ -3,6 +3,7 @@
 #include "problem/problem_int.h"
 
 #include "base/clock.h"
+#include "core/store_fn.h"
 
 typedef struct {
     arena *a;
@@ -12,12 +13,9 @@ typedef struct {
     const char *month;
 } notes_ctx;
 
-static err_code tasks_fn(store_tx *tx, void *ctx)
-{
-    notes_ctx *c = ctx;
-    return store_lookback_list(tx, c->a, c->user_id, c->month, c->limit, c->offset, &c->tasks,
-                               &c->n);
-}
+STORE_FN(tasks_fn, notes_ctx *c,
+         store_lookback_list(tx, c->a, c->user_id, c->month, c->limit, c->offset, &c->tasks,
+                             &c->n));
 
 err_code api_lookbacks_list(http_req *r)
 {

@@ -5,6 +5,7 @@
  */
 #include "problem/problem_int.h"
 
+#include "core/store_fn.h"
 #include "problem/problem.h"
 
 #include <stddef.h>
@@ -73,11 +74,7 @@ typedef struct {
     int64_t total;
 } list_ctx;
 
-static err_code list_fn(store_tx *tx, void *ctx)
-{
-    list_ctx *c = ctx;
-    return store_problem_list(tx, c->a, &c->f, &c->items, &c->n, &c->total);
-}
+STORE_FN(list_fn, list_ctx *c, store_problem_list(tx, c->a, &c->f, &c->items, &c->n, &c->total));
 
 /* Reads the list filters shared by the list, the export and the figures' drill-down. */
 err_code api_problem_filter(http_req *r, store_problem_filter *f)

@@ -6,6 +6,7 @@
  */
 #include "problem/problem_int.h"
 
+#include "core/store_fn.h"
 #include "problem/problem.h"
 
 #include <stdio.h>
@@ -227,11 +228,8 @@ err_code api_problems_stats(http_req *r)
     return http_reply(r, 200, json_pack("{so so}", "groups", groups, "total", totals_json(&c)));
 }
 
-static err_code recurring_fn(store_tx *tx, void *ctx)
-{
-    stats_ctx *c = ctx;
-    return store_problem_recurring(tx, c->a, c->f, c->min_units, &c->recurring, &c->nrows);
-}
+STORE_FN(recurring_fn, stats_ctx *c,
+         store_problem_recurring(tx, c->a, c->f, c->min_units, &c->recurring, &c->nrows));
 
 err_code api_problems_recurring(http_req *r)
 {

@@ -7,6 +7,7 @@
 #include "study/study_int.h"
 
 #include "base/clock.h"
+#include "core/store_fn.h"
 #include "study/roster.h"
 #include "study/study.h"
 
@@ -176,11 +177,7 @@ typedef struct {
     size_t n;
 } kinds_ctx;
 
-static err_code kinds_fn(store_tx *tx, void *ctx)
-{
-    kinds_ctx *c = ctx;
-    return store_activity_kinds(tx, c->a, &c->items, &c->n);
-}
+STORE_FN(kinds_fn, kinds_ctx *c, store_activity_kinds(tx, c->a, &c->items, &c->n));
 
 err_code api_study_kinds_list(http_req *r)
 {
