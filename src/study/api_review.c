@@ -361,7 +361,7 @@ err_code api_study_compliance(http_req *r)
     cal_day first;
     int y, m, d;
     if (month) {
-        cal_parse(arena_sprintf(c.a, "%s-01", month), &first);
+        cal_parse(arena_sprintf(c.a, "%s-01", month), &first); /* a month the reader checked */
     } else {
         cal_to_ymd(cal_local_day(clock_now()), &y, &m, &d);
         first = cal_from_ymd(y, m, 1);
