@@ -27,6 +27,12 @@ err_code api_list_page(http_req *r, int64_t def, int64_t *limit, int64_t *offset
     return e == E_OK ? http_query_int(r, "offset", 0, 0, INT64_MAX, offset) : e;
 }
 
+err_code api_read_filtered(http_req *r, store_fn fn, void *ctx)
+{
+    err_code e = store_read(http_app(r)->st, fn, ctx);
+    return e == E_NOT_FOUND ? http_fail(r, E_BAD_QUERY, "unit_id") : e;
+}
+
 err_code api_unit_only(http_req *r, int64_t unit_id, int *out)
 {
     err_code e = http_query_flag(r, "unit_only", 0, out);

@@ -26,8 +26,7 @@ err_code api_users_list(http_req *r)
     if (e == E_OK) e = http_query_text(r, "q", HTTP_QUERY_TEXT_MAX, &u.f.q);
     if (e != E_OK) return e;
     u.f.scope = authz_scope(http_principal(r), "user.read", u.a);
-    e = store_read(http_app(r)->st, list_fn, &u);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    e = api_read_filtered(r, list_fn, &u);
     if (e != E_OK) return e;
     json_t *items = json_array();
     for (size_t i = 0; i < u.n; i++)

@@ -106,8 +106,7 @@ err_code api_problems_list(http_req *r)
     err_code e = api_problem_filter(r, &c.f);
     if (e == E_OK) e = api_list_page(r, 20, &c.f.limit, &c.f.offset);
     if (e != E_OK) return e;
-    e = store_read(http_app(r)->st, list_fn, &c);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    e = api_read_filtered(r, list_fn, &c);
     if (e != E_OK) return e;
     json_t *items = json_array();
     for (size_t i = 0; i < c.n; i++)

@@ -219,8 +219,7 @@ err_code api_problems_stats(http_req *r)
     if (e == E_OK) e = grouping(r, &c.g);
     if (e != E_OK) return e;
     if (!authz_has(http_principal(r), "problem.read")) return E_FORBIDDEN;
-    e = store_read(c.ap->st, stats_fn, &c);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    e = api_read_filtered(r, stats_fn, &c);
     if (e != E_OK) return e;
     json_t *groups = json_array();
     for (size_t i = 0; i < c.nrows; i++)

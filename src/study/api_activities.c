@@ -82,8 +82,7 @@ err_code api_study_activities_list(http_req *r)
     list_ctx c = {.a = http_arena(r)};
     err_code e = api_study_activity_filter(r, &c.f, &c.unit_id);
     if (e == E_OK) e = api_list_page(r, 20, &c.f.limit, &c.f.offset);
-    if (e == E_OK) e = store_read(http_app(r)->st, list_fn, &c);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    if (e == E_OK) e = api_read_filtered(r, list_fn, &c);
     if (e != E_OK) return e;
     json_t *items = json_array();
     for (size_t i = 0; i < c.n; i++)
@@ -416,8 +415,7 @@ err_code api_study_outputs_list(http_req *r)
     if (e == E_OK) e = http_query_date(r, "from", &c.f.from);
     if (e == E_OK) e = http_query_date(r, "to", &c.f.to);
     if (e == E_OK) e = api_list_page(r, 50, &c.f.limit, &c.f.offset);
-    if (e == E_OK) e = store_read(http_app(r)->st, outputs_fn, &c);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    if (e == E_OK) e = api_read_filtered(r, outputs_fn, &c);
     if (e != E_OK) return e;
     json_t *items = json_array();
     for (size_t i = 0; i < c.n; i++)

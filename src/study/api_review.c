@@ -125,8 +125,7 @@ err_code api_study_plans_list(http_req *r)
     plans_ctx c = {.a = http_arena(r), .scope = api_study_scope(r)};
     err_code e = http_query_id(r, "unit_id", &c.unit_id);
     if (e == E_OK) e = http_query_int(r, "year", 0, 0, 2100, &c.year);
-    if (e == E_OK) e = store_read(http_app(r)->st, plans_fn, &c);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    if (e == E_OK) e = api_read_filtered(r, plans_fn, &c);
     if (e != E_OK) return e;
     json_t *items = json_array();
     for (size_t i = 0; i < c.nplans; i++)
@@ -255,8 +254,7 @@ err_code api_study_feedback_list(http_req *r)
     if (e == E_OK) e = http_query_id(r, "unit_id", &c.unit_id);
     if (e == E_OK) e = http_query_flag(r, "overdue", 0, &c.f.overdue);
     if (e == E_OK) e = api_list_page(r, 50, &c.f.limit, &c.f.offset);
-    if (e == E_OK) e = store_read(http_app(r)->st, feedback_fn, &c);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    if (e == E_OK) e = api_read_filtered(r, feedback_fn, &c);
     if (e != E_OK) return e;
     json_t *items = json_array();
     for (size_t i = 0; i < c.n; i++)
@@ -373,8 +371,7 @@ err_code api_study_compliance(http_req *r)
     c.from = from;
     c.to = to;
     e = http_query_id(r, "unit_id", &c.unit_id);
-    if (e == E_OK) e = store_read(http_app(r)->st, compliance_fn, &c);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    if (e == E_OK) e = api_read_filtered(r, compliance_fn, &c);
     if (e != E_OK) return e;
     json_t *items = json_array();
     int64_t compliant = 0;
@@ -419,8 +416,7 @@ err_code api_study_rotation(http_req *r)
     rotation_ctx c = {.a = http_arena(r)};
     err_code e = http_query_id(r, "unit_id", &c.branch_id);
     if (e == E_OK && !c.branch_id) e = http_fail(r, E_FIELD_REQUIRED, "unit_id");
-    if (e == E_OK) e = store_read(http_app(r)->st, rotation_fn, &c);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    if (e == E_OK) e = api_read_filtered(r, rotation_fn, &c);
     if (e != E_OK) return e;
     if (!authz_can(http_principal(r), "study.read", c.unit.path)) return E_FORBIDDEN;
     char today[11];

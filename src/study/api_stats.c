@@ -142,8 +142,7 @@ static err_code read_stats(http_req *r, stats_ctx *c)
     if (e != E_OK) return e;
     c->unit_id = unit_id;
     c->f.unit_only = 0;
-    e = store_read(http_app(r)->st, stats_fn, c);
-    return e == E_NOT_FOUND ? http_fail(r, E_BAD_QUERY, "unit_id") : e;
+    return api_read_filtered(r, stats_fn, c);
 }
 
 err_code api_study_stats(http_req *r)

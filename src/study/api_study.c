@@ -108,8 +108,7 @@ err_code api_study_persons_list(http_req *r)
     if (e == E_OK) e = api_unit_only(r, c.unit_id, &unit_only);
     c.f.unit_only = unit_only ? c.unit_id : 0;
     if (e == E_OK) e = api_list_page(r, 50, &c.f.limit, &c.f.offset);
-    if (e == E_OK) e = store_read(http_app(r)->st, persons_fn, &c);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    if (e == E_OK) e = api_read_filtered(r, persons_fn, &c);
     if (e != E_OK) return e;
     json_t *items = json_array();
     for (size_t i = 0; i < c.n; i++)
