@@ -2,6 +2,7 @@
 #include "access/access_int.h"
 
 #include "access/access.h"
+#include "core/store_fn.h"
 
 #include <stddef.h>
 
@@ -28,11 +29,7 @@ typedef struct {
     size_t n;
 } access_ctx;
 
-static err_code roles_fn(store_tx *tx, void *ctx)
-{
-    access_ctx *c = ctx;
-    return store_role_list(tx, c->a, &c->roles, &c->n);
-}
+STORE_FN(roles_fn, access_ctx *c, store_role_list(tx, c->a, &c->roles, &c->n));
 
 err_code api_roles_list(http_req *r)
 {
@@ -104,16 +101,13 @@ err_code api_roles_update(http_req *r)
     return http_reply(r, 200, json_pack("{sb}", "ok", 1));
 }
 
-static err_code grants_fn(store_tx *tx, void *ctx)
-{
-    access_ctx *c = ctx;
-    return store_grant_list(tx, c->a, c->user_id, c->scope, &c->grants, &c->n);
-}
+STORE_FN(grants_fn, access_ctx *c,
+         store_grant_list(tx, c->a, c->user_id, c->scope, &c->grants, &c->n));
 
 err_code api_grants_list(http_req *r)
 {
     access_ctx c = {.a = http_arena(r)};
-    err_code e = http_query_int(r, "user_id", 0, 0, INT64_MAX, &c.user_id);
+    err_code e = http_query_id(r, "user_id", &c.user_id);
     if (e != E_OK) return e;
     c.scope = authz_scope(http_principal(r), "grant.read", c.a);
     e = store_read(http_app(r)->st, grants_fn, &c);

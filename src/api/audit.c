@@ -4,6 +4,8 @@
  */
 #include "api/api.h"
 
+#include "core/store_fn.h"
+
 #include <string.h>
 
 typedef struct {
@@ -14,11 +16,7 @@ typedef struct {
     size_t n;
 } audit_ctx;
 
-static err_code root_fn(store_tx *tx, void *ctx)
-{
-    audit_ctx *c = ctx;
-    return store_unit_root(tx, c->a, &c->root);
-}
+STORE_FN(root_fn, audit_ctx *c, store_unit_root(tx, c->a, &c->root));
 
 static err_code require_auditor(http_req *r, audit_ctx *c)
 {
@@ -28,17 +26,7 @@ static err_code require_auditor(http_req *r, audit_ctx *c)
     return authz_can(http_principal(r), "audit.read", c->root.path) ? E_OK : E_FORBIDDEN;
 }
 
-static err_code list_fn(store_tx *tx, void *ctx)
-{
-    audit_ctx *c = ctx;
-    return store_audit_list(tx, c->a, &c->f, &c->items, &c->n);
-}
-
-static const char *text_query(http_req *r, const char *name)
-{
-    const char *v = http_query(r, name);
-    return v && *v ? v : NULL;
-}
+STORE_FN(list_fn, audit_ctx *c, store_audit_list(tx, c->a, &c->f, &c->items, &c->n));
 
 err_code api_audit_list(http_req *r)
 {
@@ -48,11 +36,10 @@ err_code api_audit_list(http_req *r)
     if (e == E_OK) e = http_query_int(r, "before", 0, 0, INT64_MAX, &c.f.before);
     if (e == E_OK) e = http_query_int(r, "from", 0, 0, INT64_MAX, &c.f.from);
     if (e == E_OK) e = http_query_int(r, "to", 0, 0, INT64_MAX, &c.f.to);
-    if (e != E_OK) return e;
-    c.f.actor = text_query(r, "actor");
-    c.f.action = text_query(r, "action");
-    c.f.object = text_query(r, "object");
-    e = store_read(http_app(r)->st, list_fn, &c);
+    if (e == E_OK) e = http_query_text(r, "actor", HTTP_QUERY_TEXT_MAX, &c.f.actor);
+    if (e == E_OK) e = http_query_text(r, "action", HTTP_QUERY_TEXT_MAX, &c.f.action);
+    if (e == E_OK) e = http_query_text(r, "object", HTTP_QUERY_TEXT_MAX, &c.f.object);
+    if (e == E_OK) e = store_read(http_app(r)->st, list_fn, &c);
     if (e != E_OK) return e;
     json_t *items = json_array();
     for (size_t i = 0; i < c.n; i++) json_array_append_new(items, api_audit_json(&c.items[i]));

@@ -18,6 +18,27 @@ int api_wants_xlsx(http_req *r)
     return n > k && strcmp(path + n - k, "/export.xlsx") == 0;
 }
 
+err_code api_list_page(http_req *r, int64_t def, int64_t *limit, int64_t *offset)
+{
+    enum { PAGE_MAX = 500, EXPORT_MAX = 100000 };
+    int xlsx = api_wants_xlsx(r);
+    err_code e =
+        http_query_int(r, "limit", xlsx ? EXPORT_MAX : def, 1, xlsx ? EXPORT_MAX : PAGE_MAX, limit);
+    return e == E_OK ? http_query_int(r, "offset", 0, 0, INT64_MAX, offset) : e;
+}
+
+err_code api_read_filtered(http_req *r, store_fn fn, void *ctx)
+{
+    err_code e = store_read(http_app(r)->st, fn, ctx);
+    return e == E_NOT_FOUND ? http_fail(r, E_BAD_QUERY, "unit_id") : e;
+}
+
+err_code api_unit_only(http_req *r, int64_t unit_id, int *out)
+{
+    err_code e = http_query_flag(r, "unit_only", 0, out);
+    return e == E_OK && *out && !unit_id ? http_fail(r, E_BAD_QUERY, "unit_only") : e;
+}
+
 /* A JSON value as the text of a cell. */
 static const char *cell_text(arena *a, json_t *v)
 {
