@@ -35,8 +35,10 @@ int api_wants_xlsx(http_req *r);
  */
 err_code api_list_page(http_req *r, int64_t def, int64_t *limit, int64_t *offset);
 /*
- * Runs fn in a read transaction for a list filtered by ?unit_id=: E_NOT_FOUND there means the
- * unit does not exist, which is the argument's fault (bad_query on unit_id), not a missing list.
+ * Runs fn in a read transaction for a list filtered by ?unit_id=, through mech_read under the
+ * route's permission (so a permission marked audit_reads has every such read recorded):
+ * E_NOT_FOUND there means the unit does not exist, which is the argument's fault (bad_query on
+ * unit_id), not a missing list.
  */
 err_code api_read_filtered(http_req *r, store_fn fn, void *ctx);
 /* ?unit_only= (the unit itself, not its subtree): a flag that needs ?unit_id= (else E_BAD_QUERY).

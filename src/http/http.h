@@ -68,6 +68,8 @@ const principal *http_principal(http_req *r);
 /* 1 when the caller is signed in (always on routes that are neither public nor optional). */
 int http_authed(http_req *r);
 const char *http_method(http_req *r);
+/* The permission the request's route names (NULL for a route that needs none). */
+const char *http_route_perm(http_req *r);
 const char *http_path(http_req *r);
 /* The client's address (from X-Forwarded-For only with trust_proxy). */
 const char *http_ip(http_req *r);

@@ -710,6 +710,11 @@ void http_stop(http_server *s, int grace_ms)
     free(s);
 }
 
+const char *http_route_perm(http_req *r)
+{
+    return r->route ? r->route->perm : NULL;
+}
+
 int http_route_guarded(const http_route *rt)
 {
     if (rt->perm) return mech_perm(rt->perm) != NULL;
