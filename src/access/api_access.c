@@ -26,6 +26,7 @@ typedef struct {
     int64_t user_id;
     store_role *roles;
     store_grant *grants;
+    json_t *items;
     size_t n;
 } access_ctx;
 
@@ -101,8 +102,24 @@ err_code api_roles_update(http_req *r)
     return http_reply(r, 200, json_pack("{sb}", "ok", 1));
 }
 
-STORE_FN(grants_fn, access_ctx *c,
-         store_grant_list(tx, c->a, c->user_id, c->scope, &c->grants, &c->n));
+/* The grants, each with the grantee and the grantor as people (姓名（单位）). */
+static err_code grants_fn(store_tx *tx, void *ctx)
+{
+    access_ctx *c = ctx;
+    err_code e = store_grant_list(tx, c->a, c->user_id, c->scope, &c->grants, &c->n);
+    if (e != E_OK) return e;
+    api_people *pp = api_people_new(c->a);
+    c->items = json_array();
+    for (size_t i = 0; i < c->n; i++) {
+        const store_grant *g = &c->grants[i];
+        json_t *j = api_grant_json(g);
+        json_object_set_new(j, "user", api_actor_json(tx, pp, g->user_id, g->user_login));
+        json_object_set_new(j, "granted_by", api_actor_json(tx, pp, 0, g->created_by));
+        json_array_append_new(c->items, j);
+    }
+    api_people_free(pp);
+    return E_OK;
+}
 
 err_code api_grants_list(http_req *r)
 {
@@ -111,11 +128,11 @@ err_code api_grants_list(http_req *r)
     if (e != E_OK) return e;
     c.scope = authz_scope(http_principal(r), "grant.read", c.a);
     e = store_read(http_app(r)->st, grants_fn, &c);
-    if (e != E_OK) return e;
-    json_t *items = json_array();
-    for (size_t i = 0; i < c.n; i++)
-        json_array_append_new(items, api_grant_json(&c.grants[i]));
-    return http_reply(r, 200, json_pack("{so}", "items", items));
+    if (e != E_OK) {
+        json_decref(c.items);
+        return e;
+    }
+    return http_reply(r, 200, json_pack("{so}", "items", c.items));
 }
 
 static const jfield grant_spec[] = {

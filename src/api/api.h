@@ -23,6 +23,20 @@ json_t *api_token_json(const store_token *t);
 json_t *api_audit_json(const store_audit *a);
 json_t *api_principal_perms(const principal *p);
 
+/* ---- people (people.c): an actor as 姓名（单位）, never a login ---- */
+typedef struct api_people api_people;
+/* A per-request cache of people (in a); api_people_free drops its JSON values. */
+api_people *api_people_new(arena *a);
+void api_people_free(api_people *pp);
+/*
+ * The person behind an actor, {id, login, name, unit_id, unit_name, label, kind}: the user
+ * user_id (> 0), else the user whose login is actor, else the command line ("cli:…", named
+ * 命令行·系统管理员) or the scheduler ("system…"). A new reference; call inside a transaction.
+ */
+json_t *api_actor_json(store_tx *tx, api_people *pp, int64_t user_id, const char *actor);
+/* Only the label ("周督查（县委督查室）"), in the cache's arena. */
+const char *api_actor_label(store_tx *tx, api_people *pp, int64_t user_id, const char *actor);
+
 /* ---- list replies (api/list_reply.c) ---- */
 typedef struct {
     const char *key, *title; /* a key of each item, and its column title in the export */
@@ -78,6 +92,16 @@ err_code api_attachment_upload(http_req *r, const char *flow, const char *object
 err_code api_notifications_list(http_req *r);
 err_code api_notifications_read(http_req *r);
 err_code api_audit_list(http_req *r);
+/*
+ * What a mechanism's audit objects are called, for the audit log (its …/names endpoint):
+ * checks audit.read over the root, takes ?objects=kind:id,… (at most 200) and replies
+ * {items:[{object, name, page_id}]} with name_fn's name (a new string, or NULL: unknown) of
+ * each whose kind the mechanism names (kinds ends with NULL); page_id is the id of the page
+ * that shows the object (the activity of a feedback item), set by name_fn (default: id).
+ */
+typedef json_t *(*api_object_name_fn)(store_tx *tx, arena *a, const char *kind, int64_t id,
+                                      int64_t *page_id);
+err_code api_audit_names(http_req *r, const char *const *kinds, api_object_name_fn name_fn);
 err_code api_audit_verify(http_req *r);
 
 #endif

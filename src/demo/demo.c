@@ -125,6 +125,26 @@ static err_code load_fn(store_tx *tx, void *ctx)
     return authz_load(tx, x->c->a, x->p);
 }
 
+const char *demo_staff_name(int i)
+{
+    static const char *const surnames[] = {
+        "王", "李", "刘", "陈", "杨", "黄", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭",
+        "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "董", "程", "袁", "邓", "许", "田",
+    };
+    static const char *const given[] = {
+        "建国", "海燕", "志强", "丽娟", "国栋", "秀英", "文博", "晓东", "春梅", "德胜",
+        "玉兰", "振华", "红霞", "立新", "静怡", "永刚", "雪莲", "宏伟", "金凤", "明辉",
+        "桂芳", "俊杰", "淑珍", "卫东", "晓燕", "庆丰", "美玲", "长青", "慧敏", "广利",
+        "爱华", "保平", "翠萍", "志刚", "凤英", "学军", "玉梅", "新民", "晓丽", "树林",
+    };
+    static char names[120][16];
+    int k = ((i % 120) + 120) % 120;
+    if (!names[k][0])
+        snprintf(names[k], sizeof names[k], "%s%s", surnames[(k * 7) % 30],
+                 given[(k * 13 + k / 40 * 7) % 40]);
+    return names[k];
+}
+
 err_code demo_account(mech_demo_county *c, const char *login, const char *name, int64_t unit,
                       const char *role, int64_t scope, principal *out)
 {

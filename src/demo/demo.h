@@ -65,4 +65,11 @@ int demo_below(demo_rng *r, int n);
 err_code demo_account(mech_demo_county *c, const char *login, const char *name, int64_t unit,
                       const char *role, int64_t scope, principal *out);
 
+/*
+ * The personal name of the demo county's staff member number i (a township's clerk, a
+ * department's handler …): a plausible 姓名, the same for the same i on every run, distinct
+ * for i < 120. It draws nothing from a random source, so the demo's figures do not move.
+ */
+const char *demo_staff_name(int i);
+
 #endif

@@ -18,6 +18,7 @@ static void free_field(flow_field *fl)
     free(fl->title);
     for (size_t i = 0; i < fl->nchoices; i++) free(fl->choices[i]);
     free(fl->choices);
+    free(fl->holding);
 }
 
 void flow_free(flow_def *f)
@@ -126,7 +127,8 @@ static int parse_type(const char *t, flow_field_type *out)
         const char *name;
         flow_field_type type;
     } types[] = {{"text", FF_TEXT}, {"date", FF_DATE}, {"int", FF_INT},
-                 {"bool", FF_BOOL}, {"choice", FF_CHOICE}, {"id", FF_ID}};
+                 {"bool", FF_BOOL}, {"choice", FF_CHOICE}, {"id", FF_ID},
+                 {"user", FF_USER}};
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
         if (strcmp(types[i].name, t) == 0) return *out = types[i].type, 0;
     return -1;
@@ -135,7 +137,7 @@ static int parse_type(const char *t, flow_field_type *out)
 static int parse_field(parse_ctx *pc, const char *action, json_t *j, flow_field *out)
 {
     static const char *const keys[] = {"name", "title", "type", "required", "max_chars",
-                                       "choices", NULL};
+                                       "choices", "holding", NULL};
     if (!json_is_object(j)) return fault(pc, "action '%s': each field must be an object", action);
     const char *name = str_member(j, "name"), *title = str_member(j, "title");
     const char *type = str_member(j, "type");
@@ -166,6 +168,10 @@ static int parse_field(parse_ctx *pc, const char *action, json_t *j, flow_field 
     } else if (choices) {
         return fault(pc, "action '%s': only a choice field has choices", action);
     }
+    const char *holding = str_member(j, "holding");
+    if (holding && out->type != FF_USER)
+        return fault(pc, "action '%s': only a user field has 'holding'", action);
+    if (holding) out->holding = xstrdup(holding);
     return 0;
 }
 
@@ -208,7 +214,7 @@ static int parse_action(parse_ctx *pc, flow_def *f, json_t *j, flow_action *a)
 {
     static const char *const keys[] = {"name", "title", "from", "to", "permission", "fields",
                                        "evidence", "outside_unit", "different_from",
-                                       "answers", "deadlines", NULL};
+                                       "answers", "deadlines", "once", NULL};
     if (!json_is_object(j)) return fault(pc, "each action must be an object");
     const char *name = str_member(j, "name");
     if (!name) return fault(pc, "an action has no name");
@@ -254,6 +260,7 @@ static int parse_action(parse_ctx *pc, flow_def *f, json_t *j, flow_action *a)
         return fault(pc, "action '%s': evidence must be a count of 0..20", name);
     a->evidence = ev ? (int)json_integer_value(ev) : 0;
     a->outside_unit = json_is_true(json_object_get(j, "outside_unit"));
+    a->once = json_is_true(json_object_get(j, "once"));
     const char *diff = str_member(j, "different_from");
     if (diff) a->different_from = xstrdup(diff);
     const char *answers = str_member(j, "answers");
@@ -440,6 +447,10 @@ static err_code guards(const flow_def *f, const flow_item *item, const principal
         snprintf(why->message, sizeof why->message, "没有待处理的「%s」", req ? req->title : a->answers);
         return E_FLOW_STATE;
     }
+    if (a->once && item->last_event && item->last_event(item->ctx, a->name)) {
+        snprintf(why->message, sizeof why->message, "已经「%s」，不能重复办理", a->title);
+        return E_FLOW_STATE;
+    }
     if (!authz_can(p, a->permission, item->unit_path)) {
         snprintf(why->message, sizeof why->message, "没有执行「%s」的权限", a->title);
         return E_FORBIDDEN;
@@ -491,6 +502,7 @@ static err_code check_value(const flow_field *fl, json_t *v, flow_refusal *why)
     case FF_INT:
         return json_is_integer(v) ? E_OK : field_refusal(why, fl, E_FIELD_TYPE, "应为整数");
     case FF_ID:
+    case FF_USER:
         return json_is_integer(v) && json_integer_value(v) > 0
                    ? E_OK : field_refusal(why, fl, E_FIELD_TYPE, "应为有效的编号");
     case FF_BOOL:

@@ -19,7 +19,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
-typedef enum { FF_TEXT, FF_DATE, FF_INT, FF_BOOL, FF_CHOICE, FF_ID } flow_field_type;
+/* FF_USER: a user's id; the mechanism checks the user exists and holds `holding` (if given). */
+typedef enum { FF_TEXT, FF_DATE, FF_INT, FF_BOOL, FF_CHOICE, FF_ID, FF_USER } flow_field_type;
 
 typedef struct {
     char *name, *title;
@@ -28,6 +29,7 @@ typedef struct {
     size_t max_chars;   /* FF_TEXT; default 2000 */
     char **choices;     /* FF_CHOICE */
     size_t nchoices;
+    char *holding;      /* FF_USER: the permission the chosen user must hold over the item */
 } flow_field;
 
 typedef enum {
@@ -59,6 +61,7 @@ typedef struct {
                              answered by any action that answers it */
     flow_deadline *deadlines;
     size_t ndeadlines;
+    int once;             /* may be taken only once on an item (挂牌督办) */
 } flow_action;
 
 typedef struct {
@@ -114,7 +117,8 @@ typedef struct {
  * Decides whether p may take action `name` on item with these fields (a JSON object, may be
  * NULL) and evidence count. E_OK, or the error with *why filled:
  *   E_NOT_FOUND      no such action in this flow
- *   E_FLOW_STATE     not allowed from the item's current state, or nothing pending to answer
+ *   E_FLOW_STATE     not allowed from the item's current state, nothing pending to answer, or
+ *                    a `once` action already taken
  *   E_FORBIDDEN      no permission over the item's unit
  *   E_FLOW_OUTSIDE   the actor belongs to the handling unit
  *   E_FLOW_PERSON    the actor took the action that must be someone else's

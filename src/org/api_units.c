@@ -20,6 +20,7 @@ typedef struct {
     int64_t id, parent_id;
     store_unit unit, *items;
     store_unit_change *history;
+    json_t **actors; /* the person behind each change (new references) */
     size_t n;
 } units_ctx;
 
@@ -131,7 +132,19 @@ err_code api_units_move(http_req *r)
     return http_reply(r, 200, api_unit_json(&out));
 }
 
-STORE_FN(history_fn, units_ctx *u, store_unit_history(tx, u->a, u->id, &u->history, &u->n));
+/* The unit's changes, each with who made it as a person (姓名（单位）). */
+static err_code history_fn(store_tx *tx, void *ctx)
+{
+    units_ctx *u = ctx;
+    err_code e = store_unit_history(tx, u->a, u->id, &u->history, &u->n);
+    if (e != E_OK) return e;
+    api_people *pp = api_people_new(u->a);
+    u->actors = arena_alloc(u->a, (u->n + 1) * sizeof *u->actors);
+    for (size_t i = 0; i < u->n; i++)
+        u->actors[i] = api_actor_json(tx, pp, 0, u->history[i].actor);
+    api_people_free(pp);
+    return E_OK;
+}
 
 err_code api_units_history(http_req *r)
 {
@@ -145,6 +158,7 @@ err_code api_units_history(http_req *r)
         json_t *j = json_pack("{ss ss ss}", "actor", c->actor, "change", c->change, "new_value",
                               c->new_value);
         json_object_set_new(j, "at", api_time(c->at));
+        json_object_set_new(j, "actor_person", u.actors[i]);
         json_object_set_new(j, "old_value",
                             *c->old_value ? json_string(c->old_value) : json_null());
         json_array_append_new(items, j);

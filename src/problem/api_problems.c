@@ -193,19 +193,51 @@ err_code api_problems_create(http_req *r)
 
 typedef struct {
     arena *a;
+    const flow_def *flow;
     int64_t id;
     store_event *events;
     size_t nevents;
     store_attachment *files;
     size_t nfiles;
+    json_t **actors; /* per event: who took it, as a person (new references) */
+    json_t **labels; /* per event: {field: label} for fields naming a user (挂牌督办's leader) */
 } detail_ctx;
+
+/* {field: 姓名（单位）} for the event's fields of type user; NULL when it has none. */
+static json_t *user_field_labels(store_tx *tx, detail_ctx *d, api_people *pp, const store_event *ev)
+{
+    const flow_action *act = flow_action_named(d->flow, ev->action);
+    if (!act) return NULL;
+    json_error_t jerr;
+    json_t *fields = NULL, *labels = NULL;
+    for (size_t k = 0; k < act->nfields; k++) {
+        if (act->fields[k].type != FF_USER) continue;
+        if (!fields) fields = json_loads(ev->fields, 0, &jerr);
+        json_t *v = json_object_get(fields, act->fields[k].name);
+        if (!json_is_integer(v)) continue;
+        if (!labels) labels = json_object();
+        json_object_set_new(labels, act->fields[k].name,
+                            json_string(api_actor_label(tx, pp, json_integer_value(v), "")));
+    }
+    json_decref(fields);
+    return labels;
+}
 
 static err_code detail_fn(store_tx *tx, void *ctx)
 {
     detail_ctx *d = ctx;
     err_code e = store_event_list(tx, d->a, "problem", d->id, &d->events, &d->nevents);
     if (e == E_OK) e = store_attachment_list(tx, d->a, "problem", d->id, &d->files, &d->nfiles);
-    return e;
+    if (e != E_OK) return e;
+    api_people *pp = api_people_new(d->a);
+    d->actors = arena_alloc(d->a, (d->nevents + 1) * sizeof *d->actors);
+    d->labels = arena_alloc(d->a, (d->nevents + 1) * sizeof *d->labels);
+    for (size_t i = 0; i < d->nevents; i++) {
+        d->actors[i] = api_actor_json(tx, pp, d->events[i].actor_id, d->events[i].actor);
+        d->labels[i] = user_field_labels(tx, d, pp, &d->events[i]);
+    }
+    api_people_free(pp);
+    return E_OK;
 }
 
 static const char *action_title(http_req *r, const char *action)
@@ -232,6 +264,8 @@ static json_t *timeline(http_req *r, const detail_ctx *d)
                               state_title(r, ev->to_state), "actor", ev->actor, "fields",
                               fields ? fields : json_object(), "attachment_ids", files);
         json_object_set_new(j, "at", api_time(ev->at));
+        json_object_set_new(j, "actor_person", d->actors[i]);
+        json_object_set_new(j, "field_labels", d->labels[i] ? d->labels[i] : json_object());
         json_array_append_new(items, j);
     }
     return items;
@@ -258,7 +292,7 @@ err_code api_problems_get(http_req *r)
     err_code e = http_param_id(r, "id", &id);
     if (e == E_OK) e = problem_get(http_app(r), http_arena(r), http_principal(r), id, &p);
     if (e != E_OK) return e;
-    detail_ctx d = {.a = http_arena(r), .id = id};
+    detail_ctx d = {.a = http_arena(r), .flow = problem_flow(r), .id = id};
     e = store_read(http_app(r)->st, detail_fn, &d);
     if (e != E_OK) return e;
     json_t *body = api_problem_json(r, &p);
@@ -271,7 +305,7 @@ err_code api_problems_get(http_req *r)
 
 static const char *field_type_name(flow_field_type t)
 {
-    static const char *names[] = {"text", "date", "int", "bool", "choice", "id"};
+    static const char *names[] = {"text", "date", "int", "bool", "choice", "id", "user"};
     return names[t];
 }
 
@@ -323,8 +357,31 @@ err_code api_problems_actions(http_req *r)
     e = problem_actions(http_app(r), http_arena(r), http_principal(r), &p, &acts, &n);
     if (e != E_OK) return e;
     json_t *items = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, action_json(acts[i]));
+    for (size_t i = 0; i < n; i++) {
+        json_t *j = action_json(acts[i]);
+        /* A field naming a user offers the users it may name (挂牌督办's leader). */
+        for (size_t k = 0; k < acts[i]->nfields; k++) {
+            const flow_field *fl = &acts[i]->fields[k];
+            if (fl->type != FF_USER) continue;
+            store_user *users;
+            size_t nu;
+            e = problem_field_users(http_app(r), http_arena(r), &p, fl, &users, &nu);
+            if (e != E_OK) {
+                json_decref(j);
+                json_decref(items);
+                return e;
+            }
+            json_t *opts = json_array();
+            for (size_t u = 0; u < nu; u++)
+                json_array_append_new(
+                    opts, json_pack("{sI ss ss ss}", "id", (json_int_t)users[u].id, "name",
+                                    users[u].name, "unit_name", users[u].unit_name, "label",
+                                    arena_sprintf(http_arena(r), "%s（%s）", users[u].name,
+                                                  users[u].unit_name)));
+            json_object_set_new(json_array_get(json_object_get(j, "fields"), k), "options", opts);
+        }
+        json_array_append_new(items, j);
+    }
     return http_reply(r, 200,
                       json_pack("{so sI}", "items", items, "version", (json_int_t)p.version));
 }

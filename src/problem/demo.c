@@ -112,11 +112,11 @@ static err_code build_people(demo *d)
                          "leader", d->root, &d->leaders[i]);
     for (int i = 0; e == E_OK && i < c->ntown; i++)
         e = demo_account(c, arena_sprintf(d->a, "%s01", c->towns[i].code),
-                         arena_sprintf(d->a, "%s经办人", c->towns[i].name), c->towns[i].id,
+                         demo_staff_name(i), c->towns[i].id,
                          "handler", c->towns[i].id, &d->town_handlers[i]);
     for (int i = 2; e == E_OK && i < c->ndept; i++)
         e = demo_account(c, arena_sprintf(d->a, "%s01", c->depts[i].code),
-                         arena_sprintf(d->a, "%s经办人", c->depts[i].name), c->depts[i].id,
+                         demo_staff_name(20 + i), c->depts[i].id,
                          "handler", c->depts[i].id, &d->dept_handlers[i]);
     return e;
 }
@@ -361,7 +361,7 @@ static err_code run_step(demo *d, arena *a, plan *p, const step *s)
             json_pack("{ss ss}", "method", method, "finding", "经核实，问题已解决，同意销号。"), 0);
     case ST_SUPERVISE:
         return act(d, a, &d->leaders[p->id % 3], p, "supervise",
-                   json_pack("{ss ss}", "leader", d->leaders[p->id % 3].name, "note",
+                   json_pack("{sI ss}", "leader_id", (json_int_t)d->leaders[p->id % 3].user_id, "note",
                              "列为县级领导挂牌督办事项，每周调度一次。"),
                    0);
     case ST_EXTEND_ASK:

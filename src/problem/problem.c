@@ -342,6 +342,74 @@ err_code problem_actions(app *ap, arena *a, const principal *p, const store_prob
     return store_read(ap->st, actions_fn, &c);
 }
 
+/* ---- fields naming a user ---- */
+
+typedef struct {
+    arena *a;
+    const store_problem *pr;
+    const flow_field *fl;
+    store_user *out;
+    size_t n;
+} field_users_ctx;
+
+static err_code field_users_fn(store_tx *tx, void *ctx)
+{
+    field_users_ctx *c = ctx;
+    int64_t *ids;
+    size_t n;
+    err_code e = store_users_with_perm(tx, c->a, c->fl->holding ? c->fl->holding : "problem.read",
+                                       c->pr->unit_path, 0, &ids, &n);
+    if (e != E_OK) return e;
+    c->out = arena_alloc(c->a, (n + 1) * sizeof *c->out);
+    c->n = 0;
+    for (size_t i = 0; i < n; i++)
+        if (store_user_get(tx, c->a, ids[i], &c->out[c->n]) == E_OK && !c->out[c->n].disabled)
+            c->n++;
+    return E_OK;
+}
+
+err_code problem_field_users(app *ap, arena *a, const store_problem *pr, const flow_field *fl,
+                             store_user **out, size_t *n)
+{
+    field_users_ctx c = {.a = a, .pr = pr, .fl = fl};
+    err_code e = store_read(ap->st, field_users_fn, &c);
+    *out = c.out;
+    *n = c.n;
+    return e;
+}
+
+/*
+ * Each field of type user must name an active user who holds its `holding` permission over
+ * the problem's unit; *name gets the name of the one named by `want` (for the problem's row).
+ */
+static err_code check_user_fields(store_tx *tx, problem_op *op, const flow_action *act,
+                                  const store_problem *pr, const char *want, const char **name)
+{
+    for (size_t i = 0; i < act->nfields; i++) {
+        const flow_field *fl = &act->fields[i];
+        json_t *v = json_object_get(op->in->fields, fl->name);
+        if (fl->type != FF_USER || !json_is_integer(v)) continue;
+        store_user u;
+        err_code e = store_user_get(tx, op->a, json_integer_value(v), &u);
+        int ok = e == E_OK && !u.disabled;
+        if (e != E_OK && e != E_NOT_FOUND) return e;
+        if (ok && fl->holding) {
+            principal up = {.user_id = u.id};
+            e = authz_load(tx, op->a, &up);
+            if (e != E_OK) return e;
+            ok = authz_can(&up, fl->holding, pr->unit_path);
+        }
+        if (!ok) {
+            snprintf(op->why->field, sizeof op->why->field, "%s", fl->name);
+            snprintf(op->why->message, sizeof op->why->message, "「%s」须从可选人员中选择",
+                     fl->title);
+            return E_FIELD_INVALID;
+        }
+        if (want && strcmp(fl->name, want) == 0) *name = u.name;
+    }
+    return E_OK;
+}
+
 /* ---- acting ---- */
 
 static const char *field_text(json_t *fields, const char *name)
@@ -367,8 +435,10 @@ static void effects(arena *a, const char *action, json_t *fields, store_problem 
         pr->verification = arena_sprintf(a, "%s：%s", method ? method : "", finding ? finding : "");
         if (strcmp(action, "verify_pass") == 0) pr->closed_at = now;
     } else if (strcmp(action, "supervise") == 0) {
+        /* The leader is a user (leader_id, named on the row by act_fn); older events: text. */
         pr->supervised = 1;
-        pr->supervisor = arena_strdup(a, field_text(fields, "leader"));
+        if (field_text(fields, "leader"))
+            pr->supervisor = arena_strdup(a, field_text(fields, "leader"));
     } else if (strcmp(action, "reopen") == 0) {
         pr->reopened++;
         pr->closed_at = 0;
@@ -465,9 +535,13 @@ static err_code act_fn(store_tx *tx, void *ctx)
     cal_day today = cal_local_day(now);
     e = check_new_deadlines(act, op->in->fields, today, op->why);
     if (e != E_OK) return e;
+    const char *leader = NULL;
+    e = check_user_fields(tx, op, act, pr, "leader_id", &leader);
+    if (e != E_OK) return e;
     const char *from = pr->state;
     pr->state = flow_next_state(f, act, from);
     effects(op->a, act->name, op->in->fields, pr, now);
+    if (leader && strcmp(act->name, "supervise") == 0) pr->supervisor = leader;
     apply_deadlines(op->ap, op->a, act, op->in->fields, pr, today);
     problem_refresh_overdue(op->a, pr, today);
     pr->updated_at = now;

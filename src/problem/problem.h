@@ -67,6 +67,14 @@ err_code problem_actions(app *ap, arena *a, const principal *p, const store_prob
                          const flow_action ***out, size_t *n);
 
 /*
+ * The users a field of type user may name on this problem: active users holding the field's
+ * `holding` permission over the problem's unit (every active user in the problem's unit's
+ * tree when it names none), in id order.
+ */
+err_code problem_field_users(app *ap, arena *a, const store_problem *pr, const flow_field *fl,
+                             store_user **out, size_t *n);
+
+/*
  * Completes a look-back task of p (the leader it was given to): "held" records that the
  * problem stayed solved; "reopened" reopens the problem (问题反弹) with the finding and a new
  * deadline through the flow's reopen action. *why explains a refusal.

@@ -29,6 +29,8 @@ err_code api_problems_export_xlsx(http_req *r);
 err_code api_problems_export_csv(http_req *r);
 err_code api_problems_import(http_req *r);
 err_code api_problems_recurring(http_req *r);
+/* The titles of problems named in the audit log (api_names.c). */
+err_code api_problems_names(http_req *r);
 
 err_code api_lookbacks_list(http_req *r);
 err_code api_lookbacks_complete(http_req *r);

@@ -13,6 +13,7 @@ const http_route problem_routes[] = {
     {"GET", "/api/v1/problems/flow", "problem.read", 0, api_problem_flow},
     {"GET", "/api/v1/problems/stats", "problem.read", 0, api_problems_stats},
     {"GET", "/api/v1/problems/recurring", "problem.read", 0, api_problems_recurring},
+    {"GET", "/api/v1/problems/names", "audit.read", 0, api_problems_names},
     {"GET", "/api/v1/problems/export.xlsx", "problem.read", 0, api_problems_export_xlsx},
     {"GET", "/api/v1/problems/export.csv", "problem.read", 0, api_problems_export_csv},
     {"POST", "/api/v1/problems/import", "problem.register", ROUTE_UPLOAD, api_problems_import},

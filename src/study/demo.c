@@ -274,11 +274,11 @@ static err_code build_accounts(ds *d)
     err_code e = E_OK;
     const demo_unit *xcb = &d->depts[3]; /* 县委宣传部 */
     for (int t = 0; e == E_OK && t < d->ntown; t++)
-        e = account(d, arena_sprintf(d->a, "%s_xx", d->towns[t].code),
-                    arena_sprintf(d->a, "%s学习管理员", d->towns[t].name), d->towns[t].id,
-                    "study_clerk", d->towns[t].id, &d->town_clerk[t]);
+        e = account(d, arena_sprintf(d->a, "%s_xx", d->towns[t].code), demo_staff_name(40 + t),
+                    d->towns[t].id, "study_clerk", d->towns[t].id, &d->town_clerk[t]);
     if (e == E_OK)
-        e = account(d, "xuanchuanbu01", "县委宣传部理论科", xcb->id, "study_clerk", d->root,
+        /* The account exists already (the problem demo's handler of 县委宣传部, staff 20 + 3). */
+        e = account(d, "xuanchuanbu01", demo_staff_name(20 + 3), xcb->id, "study_clerk", d->root,
                     &d->county_clerk);
     if (e == E_OK)
         e = account(d, "liexi01", "李志华", d->depts[0].id, "study_observer", d->root,

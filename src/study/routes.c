@@ -8,6 +8,7 @@
 #include "study/study_int.h"
 
 const http_route study_routes[] = {
+    {"GET", "/api/v1/study/names", "audit.read", 0, api_study_names},
     {"GET", "/api/v1/study/persons", "study.read", ROUTE_LIST, api_study_persons_list},
     {"GET", "/api/v1/study/persons/export.xlsx", "study.read", ROUTE_LIST, api_study_persons_list},
     {"POST", "/api/v1/study/persons", "study.write", 0, api_study_persons_create},

@@ -27,6 +27,8 @@ err_code study_activity_path(app *ap, arena *a, int64_t activity_id, const char 
 err_code api_activity_path(http_req *r, int64_t activity_id, const char **path);
 
 /* ---- handlers (api_*.c), listed in routes.c ---- */
+/* The names of study objects in the audit log (api_names.c). */
+err_code api_study_names(http_req *r);
 err_code api_study_persons_list(http_req *r);
 err_code api_study_persons_create(http_req *r);
 err_code api_study_persons_update(http_req *r);

@@ -149,7 +149,7 @@ describe('import and export problems', () => {
     const cases = [
       // [action, login, fields, reason, code]
       ['verify_pass', 'zhangsan', '{"method":"电话核实","finding":"好"}', '当前状态为「整改中」，不能执行「核查通过并销号」', 'flow_state'],
-      ['supervise', 'zhangsan', '{"leader":"张县长"}', '没有执行「挂牌督办」的权限', 'forbidden'],
+      ['supervise', 'zhangsan', '{"leader_id":1}', '没有执行「挂牌督办」的权限', 'forbidden'],
       ['claim', 'zhangsan', '{"summary":"已整改"}', '「申请销号」至少需要 1 份佐证材料', 'flow_evidence'],
       ['report', 'zhangsan', '{}', '「进展情况」为必填项', 'field_required'],
       ['report', 'zhou', '{"progress":"x"}', '没有执行「报送进展」的权限', 'forbidden'],

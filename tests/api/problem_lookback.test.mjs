@@ -113,9 +113,9 @@ describe('look-back tasks', () => {
 
   test('挂牌督办: the leader puts a problem under named supervision', async () => {
     const p = await register(ctx.operator, problemBody(U.townB.id));
-    const res = await ctx.handlerB.post(`/api/v1/problems/${p.id}/actions/supervise`, { fields: { leader: '张县长' } });
+    const res = await ctx.handlerB.post(`/api/v1/problems/${p.id}/actions/supervise`, { fields: { leader_id: ctx.leader.user.id } });
     assertError(res, 403, 'forbidden');
-    const after = await actOk(ctx.leader, p.id, 'supervise', { leader: '张县长', note: '月底前办结' });
+    const after = await actOk(ctx.leader, p.id, 'supervise', { leader_id: ctx.leader.user.id, note: '月底前办结' });
     assert.equal(after.supervised, true);
     assert.equal(after.supervisor, '张县长');
     const list = await ctx.operator.ok('/api/v1/problems?supervised=1');

@@ -349,13 +349,34 @@ describe('the guards of the flow', () => {
 
   test('挂牌督办 by the leader marks the problem supervised', async () => {
     const q = await register(ctx.operator, problemBody(U.townB.id));
-    const s = await actOk(ctx.leader, q.id, 'supervise', { leader: '张县长', note: '限期办结' });
+    // The form offers the users who may be named: those holding problem.lookback (leaders).
+    const offered = (await ctx.leader.ok(`/api/v1/problems/${q.id}/actions`)).items.find((a) => a.name === 'supervise');
+    const field = offered.fields.find((f) => f.name === 'leader_id');
+    assert.equal(field.type, 'user');
+    assert.deepEqual(field.options.map((o) => o.id), [ctx.leader.user.id]);
+    assert.equal(field.options[0].label, '张县长（县委办公室）');
+    // Free text, or a user who is no leader, is refused.
+    assertError(await act(ctx.leader, q.id, 'supervise', { leader: '张县长' }), 400, 'field_unknown', 'leader');
+    assertError(await act(ctx.leader, q.id, 'supervise', { leader_id: ctx.handlerB.user.id }), 400, 'field_invalid', 'leader_id');
+    const s = await actOk(ctx.leader, q.id, 'supervise', { leader_id: ctx.leader.user.id, note: '限期办结' });
     assert.equal(s.supervised, true);
     assert.equal(s.supervisor, '张县长');
     assert.equal(s.state, 'registered');
     const list = await ctx.operator.ok('/api/v1/problems?supervised=1&limit=500');
     assert.ok(list.items.some((x) => x.id === q.id));
     assert.ok(list.items.every((x) => x.supervised));
+    // Only once: no longer offered, and refused with the reason.
+    assert.ok(!(await actionNames(ctx.leader, q.id)).includes('supervise'));
+    const again = await act(ctx.leader, q.id, 'supervise', { leader_id: ctx.leader.user.id });
+    assertError(again, 409, 'flow_state');
+    assert.equal(again.body.error.message, '已经「挂牌督办」，不能重复办理');
+    // The timeline names people: the actor and the leader by 姓名（单位）, not by login.
+    const d = await ctx.operator.ok(`/api/v1/problems/${q.id}`);
+    const ev = d.events.find((e) => e.action === 'supervise');
+    assert.equal(ev.actor_person.label, '张县长（县委办公室）');
+    assert.equal(ev.fields.leader_id, ctx.leader.user.id);
+    assert.equal(ev.field_labels.leader_id, '张县长（县委办公室）');
+    assert.equal(d.events[0].actor_person.label, '周督查（县委督查室）');
   });
 });
 

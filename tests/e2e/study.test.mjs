@@ -21,6 +21,9 @@ let clerk;
 const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 const month = today.slice(0, 7);
 const day = Number(today.slice(8, 10));
+// The month 三定一分享 opens on: the last complete one.
+const [ty, tm] = month.split('-').map(Number);
+const lastMonth = tm === 1 ? `${ty - 1}-12` : `${ty}-${String(tm - 1).padStart(2, '0')}`;
 const BRANCH = '甲镇机关党支部';
 const TOPIC = '学习贯彻党的创新理论专题';
 const ISSUE = '联系本单位实际不够紧密，研讨发言准备不足';
@@ -71,6 +74,9 @@ test('the branch without a fixed day or a session misses 三定一分享; the cl
   await page.getByRole('menuitem', { name: '三定一分享' }).click();
   await page.waitForURL('**/study/branches');
   await branchRow(page).waitFor();
+  // It opens on the last complete month, judged: no 本月尚未结束 there.
+  await page.getByTestId('compliance-summary').getByText(`${lastMonth.replace('-', '年')}月：`).waitFor();
+  assert.equal(await page.getByTestId('month-unfinished').count(), 0);
   assert.match(await branchRow(page).textContent(), /✗ 未达标/);
   assert.match(await branchRow(page).textContent(), /未设定固定学习日/);
 
@@ -104,8 +110,14 @@ test('the clerk records a 三会一课 on the fixed day with attendance; an abse
 
   const att = page.locator('.attendance-card');
   await att.locator('[data-person="王芳"]').waitFor();
+  // Nothing is shown as recorded before it is: no one preset as present.
+  await att.getByText('尚未登记出席情况').waitFor();
+  assert.equal(await att.locator('.el-radio-button.is-active').count(), 0);
+  await att.getByRole('button', { name: '保存出席情况' }).click();
+  await att.locator('[data-person="王芳"] .row-error', { hasText: '请选择出席或缺席' }).waitFor();
+  await att.getByRole('button', { name: '全部出席' }).click();
   await att.getByRole('button', { name: '全部分享' }).click();
-  await att.locator('[data-person="王芳"] .el-switch').click();
+  await att.locator('[data-person="王芳"] .el-radio-button', { hasText: '缺席' }).click();
   await att.getByRole('button', { name: '保存出席情况' }).click();
   const err = att.locator('[data-person="王芳"] .el-form-item__error');
   await err.waitFor();
@@ -128,7 +140,9 @@ test('the clerk records a 三会一课 on the fixed day with attendance; an abse
   assert.equal(await page.getByLabel('王芳缺席原因').inputValue(), '外出参加县里集中培训');
   await shot(page, 'study-activity-detail');
 
-  await page.goto(srv.url + '/study/branches');
+  // This month is not over: it says so, and the branch that met the rule already is ✓.
+  await page.goto(srv.url + `/study/branches?month=${month}`);
+  await page.getByTestId('month-unfinished').getByText('本月尚未结束').waitFor();
   await branchRow(page).getByText('✓ 达标').waitFor();
   await shot(page, 'study-branches-after');
   await branchRow(page).getByRole('button', { name: '领学轮换' }).click();

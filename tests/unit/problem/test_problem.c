@@ -349,11 +349,23 @@ static void test_deadlines_overdue_and_extension(void **state)
     assert_int_equal(
         act(fx, &fx->op, id, "reject_extension", "{\"note\":\"已延期过\"}", NULL, 0, &pr, &why),
         E_OK);
-    /* 挂牌督办 */
-    assert_int_equal(
-        act(fx, &fx->leader, id, "supervise", "{\"leader\":\"张县长\"}", NULL, 0, &pr, &why), E_OK);
+    /* 挂牌督办 names a leader among the users who hold problem.lookback, and only once. */
+    principal sys = authz_system(fx->a);
+    store_grant g;
+    const char *bad;
+    assert_int_equal(access_grant(&fx->ap, fx->a, &sys, fx->leader.user_id, "leader", fx->town_a, &g, &bad),
+                     E_OK);
+    char sup[96];
+    snprintf(sup, sizeof sup, "{\"leader_id\":%lld}", (long long)fx->handler_a.user_id);
+    assert_int_equal(act(fx, &fx->leader, id, "supervise", sup, NULL, 0, &pr, &why),
+                     E_FIELD_INVALID);
+    assert_string_equal(why.field, "leader_id");
+    snprintf(sup, sizeof sup, "{\"leader_id\":%lld}", (long long)fx->leader.user_id);
+    assert_int_equal(act(fx, &fx->leader, id, "supervise", sup, NULL, 0, &pr, &why), E_OK);
     assert_int_equal(pr.supervised, 1);
-    assert_string_equal(pr.supervisor, "张县长");
+    assert_string_equal(pr.supervisor, "lead");
+    assert_int_equal(act(fx, &fx->leader, id, "supervise", sup, NULL, 0, &pr, &why), E_FLOW_STATE);
+    assert_non_null(strstr(why.message, "不能重复"));
 }
 
 static void test_register_validation(void **state)

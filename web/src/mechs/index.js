@@ -12,6 +12,8 @@
 //              width, below) or 'charts' (the end); cards share a per-visit store (inject
 //              'dashboard')
 //   itemPages  { <flow>: (id) => path }: the page a notification about an item of that flow opens
+//   audit      how the audit log reads its records: { actions, objects, keys, values } (see
+//              admin/audit.js), in ./<mech>/audit.js
 // The router, the menu, the dashboard and the notifications read only what this file exports:
 // a new mechanism is its folder and one line in `mechs`.
 import { defineAsyncComponent } from 'vue'
@@ -52,4 +54,13 @@ export const dashboardCards = (place) => cards.filter((c) => c.place === place &
 export function itemPage(n) {
   const page = n.item_id && mechs.find((m) => m.itemPages?.[n.flow])?.itemPages[n.flow]
   return page ? page(n.item_id) : null
+}
+
+// The audit log's vocabulary, every mechanism's merged: action code → { name, say }, object
+// kind → { title, names, page, perm }, detail key → Chinese name, detail value → Chinese.
+export const audit = {
+  actions: Object.assign({}, ...mechs.map((m) => m.audit?.actions || {})),
+  objects: Object.assign({}, ...mechs.map((m) => m.audit?.objects || {})),
+  keys: Object.assign({}, ...mechs.map((m) => m.audit?.keys || {})),
+  values: Object.assign({}, ...mechs.map((m) => m.audit?.values || {}))
 }

@@ -1,7 +1,10 @@
 // The foundation's administration in the UI: 组织架构, 用户管理, 角色权限, 授权管理 and the
 // 审计日志, listed in the menu's system part (after 消息通知). Registered in ../index.js.
+import audit from './audit.js'
+
 export default {
   name: 'admin',
+  audit,
   routes: [
     { path: 'admin/units', component: () => import('./views/Units.vue'), meta: { title: '组织架构', perm: 'unit.read' } },
     { path: 'admin/users', component: () => import('./views/Users.vue'), meta: { title: '用户管理', perm: 'user.read' } },

@@ -1,8 +1,11 @@
 // 问题清单 in the UI: the ledger (list, detail with the flow's actions, registration, import)
 // and the lookbacks: their pages, its menu, its dashboard cards (my tasks, the figures, the
 // charts) and the page a problem's notification opens. Registered in ../index.js.
+import audit from './audit.js'
+
 export default {
   name: 'problem',
+  audit,
   routes: [
     { path: 'problems', component: () => import('./views/ProblemList.vue'), meta: { title: '问题清单', perm: 'problem.read' } },
     { path: 'problems/new', component: () => import('./views/ProblemNew.vue'), meta: { title: '登记问题', perm: 'problem.register' } },

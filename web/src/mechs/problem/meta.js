@@ -10,10 +10,17 @@ export function loadFlow() {
   return flowPromise
 }
 
-// The title of a field of any action, e.g. "progress" → "进展情况".
-export function fieldTitle(flow, name) {
+// Titles of fields that older records carry but the flow no longer has (挂牌督办's free-text
+// leader, before the leader became a user).
+const FORMER_FIELDS = { leader: '督办领导' }
+
+// The title of a field as the action that took it names it ("note" is 交办意见 on 交办 and
+// 督办要求 on 挂牌督办), else as any action names it, e.g. "progress" → "进展情况".
+export function fieldTitle(flow, name, action) {
+  const own = flow?.actions?.find((a) => a.name === action)?.fields.find((f) => f.name === name)
+  if (own) return own.title
   for (const a of flow?.actions || []) for (const f of a.fields) if (f.name === name) return f.title
-  return name
+  return FORMER_FIELDS[name] || name
 }
 
 export async function loadVocabulary() {

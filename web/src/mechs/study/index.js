@@ -1,8 +1,11 @@
 // 学习宣讲 in the UI: activities (list, detail with attendance and observers' feedback, form),
 // plans, 三定一分享, outreach, feedback, figures and the persons roster: their pages, its
 // menu and its dashboard card. Registered in ../index.js.
+import audit from './audit.js'
+
 export default {
   name: 'study',
+  audit,
   routes: [
     { path: 'study/activities', component: () => import('./views/ActivityList.vue'), meta: { title: '学习活动', perm: 'study.read' } },
     { path: 'study/activities/new', component: () => import('./views/ActivityForm.vue'), meta: { title: '登记活动', perm: 'study.write' } },

@@ -4,6 +4,7 @@
 // outside the caller's scope takes its path from the caller's own grants (which end in its id).
 import { api } from '../../../api.js'
 import { session } from '../../../session.js'
+import { byTreeOrder } from '../../../units.js'
 
 export async function loadUnits() {
   const r = await api.get('/api/v1/units')
@@ -27,7 +28,16 @@ export function buildTree(items) {
     if (parent) parent.children.push(node)
     else roots.push(node)
   }
+  sortChildren(roots)
   return { items, byId, roots }
+}
+
+// Siblings in the order offices list them: departments, then townships, then the rest by
+// kind, each kind in the order its units were created (the API's order is by path, which
+// puts /1/16/ before /1/2/).
+function sortChildren(nodes) {
+  nodes.sort(byTreeOrder)
+  for (const n of nodes) sortChildren(n.children)
 }
 
 // Whether unitId lies in the subtree of ancestorId (or is it).
