@@ -2,6 +2,7 @@
 #include "access/access_int.h"
 
 #include "access/access.h"
+#include "core/store_fn.h"
 
 #include <stddef.h>
 
@@ -29,11 +30,7 @@ typedef struct {
     size_t n;
 } access_ctx;
 
-static err_code roles_fn(store_tx *tx, void *ctx)
-{
-    access_ctx *c = ctx;
-    return store_role_list(tx, c->a, &c->roles, &c->n);
-}
+STORE_FN(roles_fn, access_ctx *c, store_role_list(tx, c->a, &c->roles, &c->n));
 
 err_code api_roles_list(http_req *r)
 {
@@ -127,7 +124,7 @@ static err_code grants_fn(store_tx *tx, void *ctx)
 err_code api_grants_list(http_req *r)
 {
     access_ctx c = {.a = http_arena(r)};
-    err_code e = http_query_int(r, "user_id", 0, 0, INT64_MAX, &c.user_id);
+    err_code e = http_query_id(r, "user_id", &c.user_id);
     if (e != E_OK) return e;
     c.scope = authz_scope(http_principal(r), "grant.read", c.a);
     e = store_read(http_app(r)->st, grants_fn, &c);

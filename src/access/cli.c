@@ -2,6 +2,7 @@
 #include "access/access_int.h"
 
 #include "access/access.h"
+#include "core/store_fn.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -92,11 +93,7 @@ int cmd_revoke(int argc, char **argv)
     return grant_or_revoke(&revoke_spec, argc, argv);
 }
 
-static err_code roles_fn(store_tx *tx, void *ctx)
-{
-    access_ctx *x = ctx;
-    return store_role_list(tx, x->a, &x->roles, &x->n);
-}
+STORE_FN(roles_fn, access_ctx *x, store_role_list(tx, x->a, &x->roles, &x->n));
 
 static const cli_spec role_list_spec = {"role list", "", "Lists roles and their permissions.",
                                         NULL,        0,  0};

@@ -2,11 +2,11 @@
 #include "access/access_int.h"
 
 static const perm_info perms[] = {
-    {"role.read", "查看角色", CLASS_NONE},
-    {"role.write", "管理角色", CLASS_SECURITY},
-    {"grant.read", "查看授权", CLASS_NONE},
-    {"grant.write", "授予和撤销权限", CLASS_SECURITY},
-    {NULL, NULL, CLASS_NONE},
+    {"role.read", "查看角色", CLASS_NONE, 0},
+    {"role.write", "管理角色", CLASS_SECURITY, 0},
+    {"grant.read", "查看授权", CLASS_NONE, 0},
+    {"grant.write", "授予和撤销权限", CLASS_SECURITY, 0},
+    {NULL, NULL, CLASS_NONE, 0},
 };
 
 static const mech_cmd commands[] = {

@@ -6,7 +6,7 @@
 #include "access/access_int.h"
 
 const http_route access_routes[] = {
-    /* The catalogue of permission titles: every signed-in user reads it (个人中心 names theirs). */
+    /* the catalogue of permission titles: every profile page shows its own by title */
     {"GET", "/api/v1/permissions", NULL, ROUTE_SIGNED_IN, api_permissions_list},
     {"GET", "/api/v1/roles", "role.read", 0, api_roles_list},
     {"POST", "/api/v1/roles", "role.write", 0, api_roles_create},

@@ -4,6 +4,7 @@
 #include "auth/lockout.h"
 #include "auth/password.h"
 #include "base/clock.h"
+#include "core/store_fn.h"
 #include "org/org.h"
 
 #include <sodium.h>
@@ -104,11 +105,7 @@ typedef struct {
     store_user *u;
 } lookup;
 
-static err_code lookup_fn(store_tx *tx, void *ctx)
-{
-    lookup *l = ctx;
-    return store_user_by_login(tx, l->a, l->login, l->u);
-}
+STORE_FN(lookup_fn, lookup *l, store_user_by_login(tx, l->a, l->login, l->u));
 
 err_code account_login(app *ap, arena *a, const account_login_input *in,
                        account_login_result *out)

@@ -43,6 +43,21 @@ typedef struct {
 } api_column;
 /* 1 when the path ends in /export.xlsx: the list is wanted as a workbook. */
 int api_wants_xlsx(http_req *r);
+/*
+ * ?limit= and ?offset= of a list: limit def by default and at most 500, except on an export
+ * path, where the whole list (up to 100000 rows) is the default and the most.
+ */
+err_code api_list_page(http_req *r, int64_t def, int64_t *limit, int64_t *offset);
+/*
+ * Runs fn in a read transaction for a list filtered by ?unit_id=, through mech_read under the
+ * route's permission (so a permission marked audit_reads has every such read recorded):
+ * E_NOT_FOUND there means the unit does not exist, which is the argument's fault (bad_query on
+ * unit_id), not a missing list.
+ */
+err_code api_read_filtered(http_req *r, store_fn fn, void *ctx);
+/* ?unit_only= (the unit itself, not its subtree): a flag that needs ?unit_id= (else E_BAD_QUERY).
+ */
+err_code api_unit_only(http_req *r, int64_t unit_id, int *out);
 /* Replies {items,total} (items taken), or the items as an XLSX sheet on an export path. */
 err_code api_reply_list(http_req *r, json_t *items, int64_t total, const api_column *cols,
                         size_t ncols, const char *title);

@@ -10,6 +10,7 @@
 #include "attach/attach.h"
 #include "base/clock.h"
 #include "core/mech.h"
+#include "core/store_fn.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,10 @@ err_code api_attachment_upload(http_req *r, const char *flow, const char *object
 {
     app *ap = http_app(r);
     const principal *p = http_principal(r);
-    const char *name = http_query(r, "name");
-    if (!name || !*name) return http_fail(r, E_FIELD_REQUIRED, "name");
+    const char *name;
+    err_code e = http_query_text(r, "name", HTTP_QUERY_TEXT_MAX, &name);
+    if (e != E_OK) return e;
+    if (!name) return http_fail(r, E_FIELD_REQUIRED, "name");
     if (!attach_name_ok(name)) return http_fail(r, E_FIELD_INVALID, "name");
     size_t n = http_body_len(r);
     if (n == 0) return http_fail(r, E_FIELD_REQUIRED, "file");
@@ -64,18 +67,14 @@ err_code api_attachment_upload(http_req *r, const char *flow, const char *object
                            .item_id = item_id,
                            .created_by = p->user_id,
                            .created_at = clock_now()}};
-    err_code e = store_write(ap->st, insert_fn, &c);
+    e = store_write(ap->st, insert_fn, &c);
     if (e != E_OK) return e;
     json_t *body = json_pack("{sI ss ss sI}", "id", (json_int_t)c.at.id, "filename", name, "mime",
                              mime, "size", (json_int_t)n);
     return http_reply(r, 201, body);
 }
 
-static err_code get_fn(store_tx *tx, void *ctx)
-{
-    attach_ctx *c = ctx;
-    return store_attachment_get(tx, c->a, c->at.id, &c->at);
-}
+STORE_FN(get_fn, attach_ctx *c, store_attachment_get(tx, c->a, c->at.id, &c->at));
 
 err_code api_attachments_get(http_req *r)
 {

@@ -4,6 +4,8 @@
  */
 #include "api/api.h"
 
+#include "core/store_fn.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,11 +18,7 @@ typedef struct {
     json_t *out; /* the items as JSON, with their people and foundation objects named */
 } audit_ctx;
 
-static err_code root_fn(store_tx *tx, void *ctx)
-{
-    audit_ctx *c = ctx;
-    return store_unit_root(tx, c->a, &c->root);
-}
+STORE_FN(root_fn, audit_ctx *c, store_unit_root(tx, c->a, &c->root));
 
 static err_code require_auditor(http_req *r, audit_ctx *c)
 {
@@ -91,12 +89,6 @@ static err_code list_fn(store_tx *tx, void *ctx)
     return E_OK;
 }
 
-static const char *text_query(http_req *r, const char *name)
-{
-    const char *v = http_query(r, name);
-    return v && *v ? v : NULL;
-}
-
 err_code api_audit_list(http_req *r)
 {
     audit_ctx c = {0};
@@ -105,10 +97,10 @@ err_code api_audit_list(http_req *r)
     if (e == E_OK) e = http_query_int(r, "before", 0, 0, INT64_MAX, &c.f.before);
     if (e == E_OK) e = http_query_int(r, "from", 0, 0, INT64_MAX, &c.f.from);
     if (e == E_OK) e = http_query_int(r, "to", 0, 0, INT64_MAX, &c.f.to);
+    if (e == E_OK) e = http_query_text(r, "actor", HTTP_QUERY_TEXT_MAX, &c.f.actor);
+    if (e == E_OK) e = http_query_text(r, "action", HTTP_QUERY_TEXT_MAX, &c.f.action);
+    if (e == E_OK) e = http_query_text(r, "object", HTTP_QUERY_TEXT_MAX, &c.f.object);
     if (e != E_OK) return e;
-    c.f.actor = text_query(r, "actor");
-    c.f.action = text_query(r, "action");
-    c.f.object = text_query(r, "object");
     e = store_read(http_app(r)->st, list_fn, &c);
     if (e != E_OK) {
         json_decref(c.out);

@@ -6,6 +6,8 @@
  */
 #include "api/api.h"
 
+#include "core/mech.h"
+
 #include "io/xlsx.h"
 
 #include <stdio.h>
@@ -16,6 +18,28 @@ int api_wants_xlsx(http_req *r)
     const char *path = http_path(r);
     size_t n = strlen(path), k = strlen("/export.xlsx");
     return n > k && strcmp(path + n - k, "/export.xlsx") == 0;
+}
+
+err_code api_list_page(http_req *r, int64_t def, int64_t *limit, int64_t *offset)
+{
+    enum { PAGE_MAX = 500, EXPORT_MAX = 100000 };
+    int xlsx = api_wants_xlsx(r);
+    err_code e =
+        http_query_int(r, "limit", xlsx ? EXPORT_MAX : def, 1, xlsx ? EXPORT_MAX : PAGE_MAX, limit);
+    return e == E_OK ? http_query_int(r, "offset", 0, 0, INT64_MAX, offset) : e;
+}
+
+err_code api_read_filtered(http_req *r, store_fn fn, void *ctx)
+{
+    err_code e =
+        mech_read(http_app(r), http_principal(r), http_route_perm(r), http_path(r), fn, ctx);
+    return e == E_NOT_FOUND ? http_fail(r, E_BAD_QUERY, "unit_id") : e;
+}
+
+err_code api_unit_only(http_req *r, int64_t unit_id, int *out)
+{
+    err_code e = http_query_flag(r, "unit_only", 0, out);
+    return e == E_OK && *out && !unit_id ? http_fail(r, E_BAD_QUERY, "unit_only") : e;
 }
 
 /* A JSON value as the text of a cell. */
@@ -37,7 +61,8 @@ static err_code reply_xlsx(http_req *r, json_t *items, const api_column *cols, s
     if (!w) return E_INTERNAL;
     const char *cells[32];
     if (ncols > 32) ncols = 32;
-    for (size_t c = 0; c < ncols; c++) cells[c] = cols[c].title;
+    for (size_t c = 0; c < ncols; c++)
+        cells[c] = cols[c].title;
     int bad = xlsx_writer_header(w, cells, ncols);
     size_t i;
     json_t *item;
@@ -55,7 +80,8 @@ static err_code reply_xlsx(http_req *r, json_t *items, const api_column *cols, s
     xlsx_writer_free(w);
     json_decref(items);
     if (bad) return E_INTERNAL;
-    return http_reply_download(r, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return http_reply_download(r,
+                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                bytes, len, arena_sprintf(http_arena(r), "%s.xlsx", title));
 }
 
@@ -75,9 +101,9 @@ json_t *api_import_report_json(const sheet_report *rep)
         json_object_set_new(j, "column", f->column ? json_string(f->column) : json_null());
         json_array_append_new(faults, j);
     }
-    json_t *j = json_pack("{sI sI sI so}", "rows", (json_int_t)rep->rows, "imported",
-                          (json_int_t)rep->imported, "skipped", (json_int_t)rep->skipped,
-                          "faults", faults);
+    json_t *j =
+        json_pack("{sI sI sI so}", "rows", (json_int_t)rep->rows, "imported",
+                  (json_int_t)rep->imported, "skipped", (json_int_t)rep->skipped, "faults", faults);
     json_object_set_new(j, "fatal", rep->fatal[0] ? json_string(rep->fatal) : json_null());
     return j;
 }

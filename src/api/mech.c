@@ -9,8 +9,8 @@
 extern const http_route api_routes[];
 
 static const perm_info perms[] = {
-    {"audit.read", "查看和校验审计日志", CLASS_AUDIT},
-    {NULL, NULL, CLASS_NONE},
+    {"audit.read", "查看和校验审计日志", CLASS_AUDIT, 0},
+    {NULL, NULL, CLASS_NONE, 0},
 };
 
 const mech common_mech = {

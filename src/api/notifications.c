@@ -2,9 +2,9 @@
 #include "api/api.h"
 
 #include "base/clock.h"
+#include "core/store_fn.h"
 
 #include <stddef.h>
-#include <string.h>
 
 typedef struct {
     arena *a;
@@ -15,19 +15,15 @@ typedef struct {
     int64_t unread;
 } notes_ctx;
 
-static err_code list_fn(store_tx *tx, void *ctx)
-{
-    notes_ctx *c = ctx;
-    return store_notification_list(tx, c->a, c->user_id, c->unread_only, c->limit, c->offset,
-                                   &c->items, &c->n, &c->unread);
-}
+STORE_FN(list_fn, notes_ctx *c,
+         store_notification_list(tx, c->a, c->user_id, c->unread_only, c->limit, c->offset,
+                                 &c->items, &c->n, &c->unread));
 
 err_code api_notifications_list(http_req *r)
 {
     notes_ctx c = {.a = http_arena(r), .user_id = http_principal(r)->user_id};
-    const char *unread = http_query(r, "unread");
-    c.unread_only = unread && (strcmp(unread, "1") == 0 || strcmp(unread, "true") == 0);
-    err_code e = http_query_int(r, "limit", 20, 1, 200, &c.limit);
+    err_code e = http_query_flag(r, "unread", 0, &c.unread_only);
+    if (e == E_OK) e = http_query_int(r, "limit", 20, 1, 200, &c.limit);
     if (e == E_OK) e = http_query_int(r, "offset", 0, 0, INT64_MAX, &c.offset);
     if (e == E_OK) e = store_read(http_app(r)->st, list_fn, &c);
     if (e != E_OK) return e;
@@ -43,11 +39,7 @@ err_code api_notifications_list(http_req *r)
     return http_reply(r, 200, json_pack("{so sI}", "items", items, "unread", (json_int_t)c.unread));
 }
 
-static err_code read_fn(store_tx *tx, void *ctx)
-{
-    notes_ctx *c = ctx;
-    return store_notification_read(tx, c->user_id, c->id, clock_now());
-}
+STORE_FN(read_fn, notes_ctx *c, store_notification_read(tx, c->user_id, c->id, clock_now()));
 
 /* POST /notifications/{id}/read marks one; POST /notifications/read marks all. */
 err_code api_notifications_read(http_req *r)

@@ -3,6 +3,7 @@
 
 #include "account/account.h"
 #include "base/clock.h"
+#include "core/store_fn.h"
 
 #include <sodium.h>
 #include <stddef.h>
@@ -135,11 +136,7 @@ typedef struct {
     size_t n;
 } tokens_ctx;
 
-static err_code tokens_fn(store_tx *tx, void *ctx)
-{
-    tokens_ctx *t = ctx;
-    return store_token_list(tx, t->a, t->user_id, &t->items, &t->n);
-}
+STORE_FN(tokens_fn, tokens_ctx *t, store_token_list(tx, t->a, t->user_id, &t->items, &t->n));
 
 err_code api_tokens_list(http_req *r)
 {

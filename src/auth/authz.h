@@ -26,6 +26,7 @@ typedef struct {
     const char *name;  /* "unit.write" */
     const char *title; /* "管理组织架构" */
     perm_class cls;
+    int audit_reads; /* every read under this permission is recorded (sensitive records) */
 } perm_info;
 
 /*

@@ -3,59 +3,64 @@
  *
  * Every failure a user can meet has a code here, mapped to an HTTP status, a stable machine
  * name (the "code" of the JSON error) and a Chinese message the user can act on. Functions
- * return an err_code; handlers turn it into a reply through http's reply_error().
+ * return an err_code; handlers turn it into a reply through http's reply_error(). A
+ * mechanism's own codes are prefixed with its name (E_STUDY_…) and listed under its heading at
+ * the end, so the API's codes stay listed in one place.
  */
 #ifndef DUBAN_ERR_H
 #define DUBAN_ERR_H
 
-#define ERR_TABLE(X)                                                                              \
-    X(E_OK, 200, "ok", "成功")                                                                   \
-    X(E_BAD_REQUEST, 400, "bad_request", "请求无效")                                             \
-    X(E_BAD_JSON, 400, "bad_json", "请求正文不是有效的 JSON")                                    \
-    X(E_FIELD_REQUIRED, 400, "field_required", "此项为必填项")                                   \
-    X(E_FIELD_TYPE, 400, "field_type", "此项的类型不正确")                                       \
-    X(E_FIELD_INVALID, 400, "field_invalid", "此项的取值无效")                                   \
-    X(E_FIELD_TOO_LONG, 400, "field_too_long", "此项内容过长")                                   \
-    X(E_FIELD_UNKNOWN, 400, "field_unknown", "不支持此项")                                       \
-    X(E_BAD_QUERY, 400, "bad_query", "查询参数无效")                                             \
-    X(E_PASSWORD_WEAK, 400, "password_weak",                                                     \
-      "密码不符合要求：至少 8 位，包含大写字母、小写字母、数字、符号中的至少三类，且不能包含用户名") \
-    X(E_PASSWORD_WRONG, 400, "password_wrong", "原密码不正确")                                   \
-    X(E_PASSWORD_REUSED, 400, "password_reused", "新密码不能与原密码相同")                       \
-    X(E_DEADLINE_EARLY, 400, "deadline_before_found", "整改时限不能早于发现时间")                \
-    X(E_DATE_FUTURE, 400, "date_in_future", "日期不能晚于今天")                                 \
-    X(E_ATTENDEE_OUTSIDE, 400, "person_outside_unit", "此人员不属于该活动的单位")                \
-    X(E_ABSENCE_REASON, 400, "absence_reason_required", "缺席人员须填写缺席原因")                \
-    X(E_NOT_BRANCH, 400, "not_a_branch", "只有党支部可以设定固定学习日")                         \
-    X(E_UNIT_CYCLE, 400, "unit_cycle", "不能把单位移到它自己或它的下级单位之下")                 \
-    X(E_UNAUTHENTICATED, 401, "unauthenticated", "请先登录")                                     \
-    X(E_BAD_CREDENTIALS, 401, "bad_credentials", "用户名或密码错误")                             \
-    X(E_SESSION_EXPIRED, 401, "session_expired", "登录已超时，请重新登录")                       \
-    X(E_CSRF, 403, "csrf", "请求缺少有效的 CSRF 令牌，请刷新页面后重试")                         \
-    X(E_FORBIDDEN, 403, "forbidden", "没有执行此操作的权限")                                     \
-    X(E_PASSWORD_CHANGE_REQUIRED, 403, "password_change_required",                              \
-      "首次登录或密码已被重置，请先修改密码")                                                    \
-    X(E_ACCOUNT_DISABLED, 403, "account_disabled", "账户已停用，请联系系统管理员")               \
-    X(E_SELF_GRANT, 403, "self_grant", "不能修改自己的授权")                                     \
-    X(E_SELF_ACCOUNT, 403, "self_account",                                                       \
-      "不能以管理员身份锁定或重置自己的账户；修改本人密码请在个人设置中进行")                  \
-    X(E_SEPARATION, 403, "separation_of_duties",                                                 \
-      "违反三员分立：同一账户不能兼有系统管理、安全管理、审计管理中的两类权限")                  \
-    X(E_FLOW_OUTSIDE, 403, "flow_outside_unit", "此操作须由责任单位以外的人员办理")          \
-    X(E_FLOW_PERSON, 403, "flow_same_person", "此操作须由另一名人员办理")                      \
-    X(E_FLOW_EVIDENCE, 400, "flow_evidence", "请上传佐证材料")                                 \
-    X(E_FLOW_STATE, 409, "flow_state", "当前状态下不能执行此操作")                             \
-    X(E_NOT_FOUND, 404, "not_found", "要访问的记录不存在")                                       \
-    X(E_ROUTE_NOT_FOUND, 404, "route_not_found", "接口不存在")                                   \
-    X(E_METHOD_NOT_ALLOWED, 405, "method_not_allowed", "此接口不支持该请求方法")                 \
-    X(E_CONFLICT, 409, "conflict", "记录已被他人修改，请刷新后重试")                             \
-    X(E_DUPLICATE, 409, "duplicate", "已存在相同的记录")                                         \
-    X(E_PAYLOAD_TOO_LARGE, 413, "payload_too_large", "请求内容过大")                             \
-    X(E_UNSUPPORTED_MEDIA_TYPE, 415, "unsupported_media_type",                                   \
-      "请求内容类型不受支持，请使用 application/json")                                            \
-    X(E_ACCOUNT_LOCKED, 423, "account_locked", "密码错误次数过多，账户已临时锁定")               \
-    X(E_INTERNAL, 500, "internal", "服务器内部错误，请稍后重试或联系管理员")                     \
-    X(E_BUSY, 503, "busy", "系统繁忙，请稍后重试")
+#define ERR_TABLE(X)                                                                               \
+    X(E_OK, 200, "ok", "成功")                                                                     \
+    X(E_BAD_REQUEST, 400, "bad_request", "请求无效")                                               \
+    X(E_BAD_JSON, 400, "bad_json", "请求正文不是有效的 JSON")                                      \
+    X(E_FIELD_REQUIRED, 400, "field_required", "此项为必填项")                                     \
+    X(E_FIELD_TYPE, 400, "field_type", "此项的类型不正确")                                         \
+    X(E_FIELD_INVALID, 400, "field_invalid", "此项的取值无效")                                     \
+    X(E_FIELD_TOO_LONG, 400, "field_too_long", "此项内容过长")                                     \
+    X(E_FIELD_UNKNOWN, 400, "field_unknown", "不支持此项")                                         \
+    X(E_BAD_QUERY, 400, "bad_query", "查询参数无效")                                               \
+    X(E_PASSWORD_WEAK, 400, "password_weak",                                                       \
+      "密码不符合要求：至少 8 "                                                          \
+      "位，包含大写字母、小写字母、数字、符号中的至少三类，且不能包含用户名")                      \
+    X(E_PASSWORD_WRONG, 400, "password_wrong", "原密码不正确")                                     \
+    X(E_PASSWORD_REUSED, 400, "password_reused", "新密码不能与原密码相同")                         \
+    X(E_DATE_FUTURE, 400, "date_in_future", "日期不能晚于今天")                                    \
+    X(E_UNIT_CYCLE, 400, "unit_cycle", "不能把单位移到它自己或它的下级单位之下")                   \
+    X(E_UNAUTHENTICATED, 401, "unauthenticated", "请先登录")                                       \
+    X(E_BAD_CREDENTIALS, 401, "bad_credentials", "用户名或密码错误")                               \
+    X(E_SESSION_EXPIRED, 401, "session_expired", "登录已超时，请重新登录")                         \
+    X(E_CSRF, 403, "csrf", "请求缺少有效的 CSRF 令牌，请刷新页面后重试")                           \
+    X(E_FORBIDDEN, 403, "forbidden", "没有执行此操作的权限")                                       \
+    X(E_PASSWORD_CHANGE_REQUIRED, 403, "password_change_required",                                 \
+      "首次登录或密码已被重置，请先修改密码")                                                      \
+    X(E_ACCOUNT_DISABLED, 403, "account_disabled", "账户已停用，请联系系统管理员")                 \
+    X(E_SELF_GRANT, 403, "self_grant", "不能修改自己的授权")                                       \
+    X(E_SELF_ACCOUNT, 403, "self_account",                                                         \
+      "不能以管理员身份锁定或重置自己的账户；修改本人密码请在个人设置中进行")                      \
+    X(E_SEPARATION, 403, "separation_of_duties",                                                   \
+      "违反三员分立：同一账户不能兼有系统管理、安全管理、审计管理中的两类权限")                    \
+    X(E_FLOW_OUTSIDE, 403, "flow_outside_unit", "此操作须由责任单位以外的人员办理")                \
+    X(E_FLOW_PERSON, 403, "flow_same_person", "此操作须由另一名人员办理")                          \
+    X(E_FLOW_EVIDENCE, 400, "flow_evidence", "请上传佐证材料")                                     \
+    X(E_FLOW_STATE, 409, "flow_state", "当前状态下不能执行此操作")                                 \
+    X(E_NOT_FOUND, 404, "not_found", "要访问的记录不存在")                                         \
+    X(E_ROUTE_NOT_FOUND, 404, "route_not_found", "接口不存在")                                     \
+    X(E_METHOD_NOT_ALLOWED, 405, "method_not_allowed", "此接口不支持该请求方法")                   \
+    X(E_CONFLICT, 409, "conflict", "记录已被他人修改，请刷新后重试")                               \
+    X(E_DUPLICATE, 409, "duplicate", "已存在相同的记录")                                           \
+    X(E_PAYLOAD_TOO_LARGE, 413, "payload_too_large", "请求内容过大")                               \
+    X(E_UNSUPPORTED_MEDIA_TYPE, 415, "unsupported_media_type",                                     \
+      "请求内容类型不受支持，请使用 application/json")                                             \
+    X(E_ACCOUNT_LOCKED, 423, "account_locked", "密码错误次数过多，账户已临时锁定")                 \
+    X(E_INTERNAL, 500, "internal", "服务器内部错误，请稍后重试或联系管理员")                       \
+    X(E_BUSY, 503, "busy", "系统繁忙，请稍后重试")                                                 \
+    /* the problem list (src/problem/) */                                                          \
+    X(E_PROBLEM_DEADLINE_EARLY, 400, "deadline_before_found", "整改时限不能早于发现时间")          \
+    /* the study registry (src/study/) */                                                          \
+    X(E_STUDY_ATTENDEE_OUTSIDE, 400, "person_outside_unit", "此人员不属于该活动的单位")            \
+    X(E_STUDY_ABSENCE_REASON, 400, "absence_reason_required", "缺席人员须填写缺席原因")            \
+    X(E_STUDY_NOT_BRANCH, 400, "not_a_branch", "只有党支部可以设定固定学习日")
 
 typedef enum {
 #define ERR_ENUM(code, status, name, msg) code,

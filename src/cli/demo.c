@@ -1,6 +1,7 @@
 /* demo — `duban demo`: fills the database with the demo county (see src/demo/demo.h). */
 #include "cli/cli.h"
 
+#include "core/store_fn.h"
 #include "demo/demo.h"
 
 #include <stdio.h>
@@ -26,11 +27,7 @@ typedef struct {
     size_t n;
 } units_ctx;
 
-static err_code units_fn(store_tx *tx, void *ctx)
-{
-    units_ctx *u = ctx;
-    return store_unit_list(tx, u->a, NULL, 0, &u->units, &u->n);
-}
+STORE_FN(units_fn, units_ctx *u, store_unit_list(tx, u->a, NULL, 0, &u->units, &u->n));
 
 int cmd_demo(int argc, char **argv)
 {

@@ -3,6 +3,7 @@
 
 #include "base/log.h"
 #include "core/mech.h"
+#include "core/store_fn.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,11 +16,7 @@ typedef struct {
     size_t n;
 } years_ctx;
 
-static err_code years_fn(store_tx *tx, void *ctx)
-{
-    years_ctx *y = ctx;
-    return store_calendar_years(tx, y->a, &y->years, &y->n);
-}
+STORE_FN(years_fn, years_ctx *y, store_calendar_years(tx, y->a, &y->years, &y->n));
 
 static int load_calendar(app *ap, char *err, size_t errlen)
 {

@@ -5,6 +5,7 @@
 #include "core/mech.h"
 
 #include "auth/authz.h"
+#include "core/app.h"
 #include "base/log.h"
 
 #include <string.h>
@@ -64,4 +65,31 @@ err_code mech_tick_all(app *ap, int64_t now, char *line, size_t n, int *acted)
         }
     }
     return first;
+}
+
+typedef struct {
+    app *ap;
+    arena *a;
+    const principal *p;
+    const char *perm, *object;
+} read_record;
+
+static err_code read_record_fn(store_tx *tx, void *ctx)
+{
+    read_record *r = ctx;
+    return app_audit(r->ap, tx, r->a, r->p, "read", r->object,
+                     json_pack("{ss}", "permission", r->perm));
+}
+
+err_code mech_read(app *ap, const principal *p, const char *perm, const char *object, store_fn fn,
+                   void *ctx)
+{
+    err_code e = store_read(ap->st, fn, ctx);
+    const perm_info *info = mech_perm(perm);
+    if (e != E_OK || !info || !info->audit_reads) return e;
+    arena *a = arena_new();
+    read_record r = {ap, a, p, perm, object ? object : ""};
+    e = store_write(ap->st, read_record_fn, &r);
+    arena_free(a);
+    return e;
 }

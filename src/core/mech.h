@@ -70,6 +70,15 @@ typedef struct mech {
     mech_demo_fn demo;        /* its part of `duban demo`, or NULL */
 } mech;
 
+/*
+ * Reads a mechanism's records for p under perm: runs fn(ctx) in one read transaction and, when
+ * the permission is marked `audit_reads` (sensitive records, e.g. cadre supervision), appends
+ * an audit record "read" of object by p after a successful read — the one place where reads
+ * are audited. The caller has checked the scope (authz_can / authz_scope) as for any read.
+ */
+err_code mech_read(app *ap, const principal *p, const char *perm, const char *object, store_fn fn,
+                   void *ctx);
+
 /* Every mechanism, in order, ending with NULL (defined in src/mechs.c). */
 extern const mech *const duban_mechs[];
 

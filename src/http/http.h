@@ -68,6 +68,8 @@ const principal *http_principal(http_req *r);
 /* 1 when the caller is signed in (always on routes that are neither public nor optional). */
 int http_authed(http_req *r);
 const char *http_method(http_req *r);
+/* The permission the request's route names (NULL for a route that needs none). */
+const char *http_route_perm(http_req *r);
 const char *http_path(http_req *r);
 /* The client's address (from X-Forwarded-For only with trust_proxy). */
 const char *http_ip(http_req *r);
@@ -86,14 +88,50 @@ err_code http_reply_file(http_req *r, const char *path, const char *type, const 
 const char *http_param(http_req *r, const char *name);
 /* A {name} path parameter as a positive id; E_NOT_FOUND when it is not one. */
 err_code http_param_id(http_req *r, const char *name, int64_t *id);
-/* A query-string argument, or NULL. */
+/* A query-string argument as sent, or NULL; handlers read arguments through the readers below. */
 const char *http_query(http_req *r, const char *name);
+
 /*
- * An integer query argument in [min, max]; def when absent. E_BAD_QUERY (field named) when it
- * is not an integer or out of range.
+ * ---- query-string arguments: one meaning everywhere (query.c) ----
+ * An absent argument and an empty one (`?x=`) mean the same: the default. Anything a reader
+ * cannot read is E_BAD_QUERY naming the argument ({"error":{"code":"bad_query","field":name}}).
  */
+/* A decimal integer in [min, max] (an optional '-', digits: no blanks, no '+'); def when absent. */
 err_code http_query_int(http_req *r, const char *name, int64_t def, int64_t min, int64_t max,
                         int64_t *out);
+/* A positive id; 0 when absent (0 itself is refused: no row has it). */
+err_code http_query_id(http_req *r, const char *name, int64_t *out);
+/* Comma-separated positive ids ("3,5,8", no blanks), at most max of them, into an array in the
+ * request's arena; *n = 0 when absent. */
+err_code http_query_ids(http_req *r, const char *name, size_t max, int64_t **out, size_t *n);
+/* A flag: `1` or `true` → 1, `0` or `false` → 0; def when absent (def may be a third value,
+ * e.g. -1 for "either"). */
+err_code http_query_flag(http_req *r, const char *name, int def, int *out);
+/* A filter text, trimmed of ASCII and ideographic spaces (in the request's arena): well-formed
+ * UTF-8 without control characters, at most max_chars characters; NULL when absent or blank. */
+err_code http_query_text(http_req *r, const char *name, size_t max_chars, const char **out);
+/* The length limit of filter texts (search words, codes, names). */
+enum { HTTP_QUERY_TEXT_MAX = 200 };
+/* A date YYYY-MM-DD that exists (no 2025-02-30); NULL when absent. */
+err_code http_query_date(http_req *r, const char *name, const char **out);
+/* A month YYYY-MM; NULL when absent. */
+err_code http_query_month(http_req *r, const char *name, const char **out);
+/* One of names[0..n) (NULL entries are skipped) → its index; def when absent. */
+err_code http_query_choice(http_req *r, const char *name, const char *const *names, size_t n,
+                           int def, int *out);
+/*
+ * The same rules on an argument's text alone (s may be NULL: absent), for tests and for anyone
+ * reading arguments elsewhere: 0 with *out set, or -1 when s breaks the rule.
+ */
+int http_arg_int(const char *s, int64_t def, int64_t min, int64_t max, int64_t *out);
+int http_arg_id(const char *s, int64_t *out);
+int http_arg_ids(arena *a, const char *s, size_t max, int64_t **out, size_t *n);
+int http_arg_flag(const char *s, int def, int *out);
+int http_arg_text(arena *a, const char *s, size_t max_chars, const char **out);
+int http_arg_date(const char *s, const char **out);
+int http_arg_month(const char *s, const char **out);
+int http_arg_choice(const char *s, const char *const *names, size_t n, int def, int *out);
+
 const char *http_header(http_req *r, const char *name);
 const char *http_cookie(http_req *r, const char *name);
 /* Parses the JSON body by spec (see jsonx.h); on failure names the field for the reply. */

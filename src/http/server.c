@@ -160,21 +160,6 @@ const char *http_query(http_req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
-err_code http_query_int(http_req *r, const char *name, int64_t def, int64_t min, int64_t max,
-                        int64_t *out)
-{
-    const char *s = http_query(r, name);
-    if (!s) {
-        *out = def;
-        return E_OK;
-    }
-    char *end;
-    long long n = strtoll(s, &end, 10);
-    if (!*s || *end || n < min || n > max) return http_fail(r, E_BAD_QUERY, name);
-    *out = n;
-    return E_OK;
-}
-
 const char *http_header(http_req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
@@ -723,6 +708,11 @@ void http_stop(http_server *s, int grace_ms)
     MHD_stop_daemon(s->d);
     if (fd != MHD_INVALID_SOCKET) close(fd);
     free(s);
+}
+
+const char *http_route_perm(http_req *r)
+{
+    return r->route ? r->route->perm : NULL;
 }
 
 int http_route_guarded(const http_route *rt)

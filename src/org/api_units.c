@@ -1,6 +1,7 @@
 /* units — the org tree: list, read, add, rename, move, history. Scope: unit.read/unit.write. */
 #include "org/org_int.h"
 
+#include "core/store_fn.h"
 #include "org/org.h"
 
 #include <stddef.h>
@@ -23,16 +24,13 @@ typedef struct {
     size_t n;
 } units_ctx;
 
-static err_code list_fn(store_tx *tx, void *ctx)
-{
-    units_ctx *u = ctx;
-    return store_unit_list(tx, u->a, u->scope, u->parent_id, &u->items, &u->n);
-}
+STORE_FN(list_fn, units_ctx *u,
+         store_unit_list(tx, u->a, u->scope, u->parent_id, &u->items, &u->n));
 
 err_code api_units_list(http_req *r)
 {
     units_ctx u = {.a = http_arena(r)};
-    err_code e = http_query_int(r, "parent_id", 0, 0, INT64_MAX, &u.parent_id);
+    err_code e = http_query_id(r, "parent_id", &u.parent_id);
     if (e != E_OK) return e;
     u.scope = authz_scope(http_principal(r), "unit.read", u.a);
     e = store_read(http_app(r)->st, list_fn, &u);
@@ -43,11 +41,7 @@ err_code api_units_list(http_req *r)
     return http_reply(r, 200, json_pack("{so sI}", "items", items, "total", (json_int_t)u.n));
 }
 
-static err_code get_fn(store_tx *tx, void *ctx)
-{
-    units_ctx *u = ctx;
-    return store_unit_get(tx, u->a, u->id, &u->unit);
-}
+STORE_FN(get_fn, units_ctx *u, store_unit_get(tx, u->a, u->id, &u->unit));
 
 /* Reads the unit named by the path and checks unit.read over it. */
 static err_code read_unit(http_req *r, units_ctx *u)

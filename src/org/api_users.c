@@ -1,6 +1,7 @@
 /* users — list, read, add, lock, unlock, reset password. Scope: user.read/user.write. */
 #include "org/org_int.h"
 
+#include "core/store_fn.h"
 #include "org/org.h"
 
 #include <sodium.h>
@@ -15,24 +16,17 @@ typedef struct {
     store_user_filter f;
 } users_ctx;
 
-static err_code list_fn(store_tx *tx, void *ctx)
-{
-    users_ctx *u = ctx;
-    return store_user_list(tx, u->a, &u->f, &u->items, &u->n, &u->total);
-}
+STORE_FN(list_fn, users_ctx *u, store_user_list(tx, u->a, &u->f, &u->items, &u->n, &u->total));
 
 err_code api_users_list(http_req *r)
 {
     users_ctx u = {.a = http_arena(r)};
-    err_code e = http_query_int(r, "unit_id", 0, 0, INT64_MAX, &u.f.unit_id);
-    if (e == E_OK) e = http_query_int(r, "limit", 50, 1, 500, &u.f.limit);
-    if (e == E_OK) e = http_query_int(r, "offset", 0, 0, INT64_MAX, &u.f.offset);
+    err_code e = http_query_id(r, "unit_id", &u.f.unit_id);
+    if (e == E_OK) e = api_list_page(r, 50, &u.f.limit, &u.f.offset);
+    if (e == E_OK) e = http_query_text(r, "q", HTTP_QUERY_TEXT_MAX, &u.f.q);
     if (e != E_OK) return e;
-    const char *q = http_query(r, "q");
-    u.f.q = q && *q ? q : NULL;
     u.f.scope = authz_scope(http_principal(r), "user.read", u.a);
-    e = store_read(http_app(r)->st, list_fn, &u);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    e = api_read_filtered(r, list_fn, &u);
     if (e != E_OK) return e;
     json_t *items = json_array();
     for (size_t i = 0; i < u.n; i++)
@@ -40,11 +34,7 @@ err_code api_users_list(http_req *r)
     return http_reply(r, 200, json_pack("{so sI}", "items", items, "total", (json_int_t)u.total));
 }
 
-static err_code get_fn(store_tx *tx, void *ctx)
-{
-    users_ctx *u = ctx;
-    return store_user_get(tx, u->a, u->id, &u->user);
-}
+STORE_FN(get_fn, users_ctx *u, store_user_get(tx, u->a, u->id, &u->user));
 
 err_code api_users_get(http_req *r)
 {

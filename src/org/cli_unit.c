@@ -1,6 +1,7 @@
 /* unit — `duban unit add|list|move|rename`: the org tree from the command line. */
 #include "org/org_int.h"
 
+#include "core/store_fn.h"
 #include "org/org.h"
 
 #include <stdio.h>
@@ -152,11 +153,7 @@ static int unit_rename(int argc, char **argv)
 
 static const cli_spec list_spec = {"unit list", "", "Prints the org tree.", NULL, 0, 0};
 
-static err_code list_fn(store_tx *tx, void *ctx)
-{
-    unit_ctx *u = ctx;
-    return store_unit_list(tx, u->a, NULL, 0, &u->items, &u->n);
-}
+STORE_FN(list_fn, unit_ctx *u, store_unit_list(tx, u->a, NULL, 0, &u->items, &u->n));
 
 static int unit_list(int argc, char **argv)
 {

@@ -2,6 +2,7 @@
 #include "org/org_int.h"
 
 #include "base/clock.h"
+#include "core/store_fn.h"
 #include "org/org.h"
 
 #include <sodium.h>
@@ -18,17 +19,9 @@ typedef struct {
     store_user_filter f;
 } user_ctx;
 
-static err_code by_login_fn(store_tx *tx, void *ctx)
-{
-    user_ctx *u = ctx;
-    return store_user_by_login(tx, u->a, u->login, &u->user);
-}
+STORE_FN(by_login_fn, user_ctx *u, store_user_by_login(tx, u->a, u->login, &u->user));
 
-static err_code unit_fn(store_tx *tx, void *ctx)
-{
-    user_ctx *u = ctx;
-    return store_unit_by_code(tx, u->a, u->unit_code, &u->unit);
-}
+STORE_FN(unit_fn, user_ctx *u, store_unit_by_code(tx, u->a, u->unit_code, &u->unit));
 
 /* Reads a password from stdin when --password-stdin was given; NULL otherwise or on error. */
 static const char *password_from_stdin(const cli_spec *spec, cli_ctx *c, char *buf, size_t n,

@@ -3,11 +3,11 @@
 #include "org/org_int.h"
 
 static const perm_info perms[] = {
-    {"unit.read", "查看组织架构", CLASS_NONE},
-    {"unit.write", "管理组织架构", CLASS_SYSTEM},
-    {"user.read", "查看用户", CLASS_NONE},
-    {"user.write", "管理用户账户", CLASS_SYSTEM},
-    {NULL, NULL, CLASS_NONE},
+    {"unit.read", "查看组织架构", CLASS_NONE, 0},
+    {"unit.write", "管理组织架构", CLASS_SYSTEM, 0},
+    {"user.read", "查看用户", CLASS_NONE, 0},
+    {"user.write", "管理用户账户", CLASS_SYSTEM, 0},
+    {NULL, NULL, CLASS_NONE, 0},
 };
 
 static const mech_cmd commands[] = {

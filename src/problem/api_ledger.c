@@ -44,23 +44,29 @@ err_code api_problems_export_csv(http_req *r)
 }
 
 /* The format from ?format=, else from the bytes (an XLSX file is a zip). */
-static ledger_format format_of(http_req *r)
+static err_code format_of(http_req *r, ledger_format *out)
 {
-    const char *f = http_query(r, "format");
-    if (f && strcmp(f, "csv") == 0) return LEDGER_CSV;
-    if (f && strcmp(f, "xlsx") == 0) return LEDGER_XLSX;
+    static const char *const names[] = {[LEDGER_CSV] = "csv", [LEDGER_XLSX] = "xlsx"};
+    int f;
+    err_code e = http_query_choice(r, "format", names, sizeof names / sizeof *names, -1, &f);
     const unsigned char *b = http_body(r);
-    return http_body_len(r) >= 4 && memcmp(b, "PK\x03\x04", 4) == 0 ? LEDGER_XLSX : LEDGER_CSV;
+    if (f < 0)
+        f = http_body_len(r) >= 4 && memcmp(b, "PK\x03\x04", 4) == 0 ? LEDGER_XLSX : LEDGER_CSV;
+    *out = (ledger_format)f;
+    return e;
 }
 
 err_code api_problems_import(http_req *r)
 {
     if (!authz_has(http_principal(r), "problem.register")) return E_FORBIDDEN;
-    const char *skip = http_query(r, "skip_bad");
-    int skip_bad = skip && (strcmp(skip, "1") == 0 || strcmp(skip, "true") == 0);
+    int skip_bad;
+    ledger_format format;
+    err_code e = http_query_flag(r, "skip_bad", 0, &skip_bad);
+    if (e == E_OK) e = format_of(r, &format);
+    if (e != E_OK) return e;
     if (http_body_len(r) == 0) return http_fail(r, E_FIELD_REQUIRED, "file");
     ledger_report rep;
-    err_code e = ledger_import(http_app(r), http_arena(r), http_principal(r), http_body(r),
-                               http_body_len(r), format_of(r), skip_bad, &rep);
+    e = ledger_import(http_app(r), http_arena(r), http_principal(r), http_body(r), http_body_len(r),
+                      format, skip_bad, &rep);
     return api_reply_import(r, e, &rep);
 }

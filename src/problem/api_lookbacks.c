@@ -3,9 +3,7 @@
 #include "problem/problem_int.h"
 
 #include "base/clock.h"
-
-#include <stdio.h>
-#include <string.h>
+#include "core/store_fn.h"
 
 typedef struct {
     arena *a;
@@ -15,26 +13,15 @@ typedef struct {
     const char *month;
 } notes_ctx;
 
-static err_code tasks_fn(store_tx *tx, void *ctx)
-{
-    notes_ctx *c = ctx;
-    return store_lookback_list(tx, c->a, c->user_id, c->month, c->limit, c->offset, &c->tasks,
-                               &c->n);
-}
+STORE_FN(tasks_fn, notes_ctx *c,
+         store_lookback_list(tx, c->a, c->user_id, c->month, c->limit, c->offset, &c->tasks,
+                             &c->n));
 
 err_code api_lookbacks_list(http_req *r)
 {
     notes_ctx c = {.a = http_arena(r), .user_id = http_principal(r)->user_id};
-    const char *month = http_query(r, "month");
-    if (month && *month) {
-        cal_day d;
-        char first[11];
-        snprintf(first, sizeof first, "%.7s-01", month);
-        if (strlen(month) != 7 || cal_parse(first, &d)) return http_fail(r, E_BAD_QUERY, "month");
-        c.month = month;
-    }
-    err_code e = http_query_int(r, "limit", 100, 1, 500, &c.limit);
-    if (e == E_OK) e = http_query_int(r, "offset", 0, 0, INT64_MAX, &c.offset);
+    err_code e = http_query_month(r, "month", &c.month);
+    if (e == E_OK) e = api_list_page(r, 100, &c.limit, &c.offset);
     if (e == E_OK) e = store_read(http_app(r)->st, tasks_fn, &c);
     if (e != E_OK) return e;
     json_t *items = json_array();

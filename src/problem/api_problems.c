@@ -5,6 +5,7 @@
  */
 #include "problem/problem_int.h"
 
+#include "core/store_fn.h"
 #include "problem/problem.h"
 
 #include <stddef.h>
@@ -73,57 +74,26 @@ typedef struct {
     int64_t total;
 } list_ctx;
 
-static err_code list_fn(store_tx *tx, void *ctx)
-{
-    list_ctx *c = ctx;
-    return store_problem_list(tx, c->a, &c->f, &c->items, &c->n, &c->total);
-}
-
-static err_code flag_query(http_req *r, const char *name, int *out)
-{
-    const char *v = http_query(r, name);
-    *out = 0;
-    if (!v || !*v || strcmp(v, "0") == 0 || strcmp(v, "false") == 0) return E_OK;
-    if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0) return *out = 1, E_OK;
-    return http_fail(r, E_BAD_QUERY, name);
-}
-
-static err_code date_query(http_req *r, const char *name, const char **out)
-{
-    const char *v = http_query(r, name);
-    cal_day d;
-    *out = NULL;
-    if (!v || !*v) return E_OK;
-    if (cal_parse(v, &d)) return http_fail(r, E_BAD_QUERY, name);
-    *out = v;
-    return E_OK;
-}
-
-static const char *text_query(http_req *r, const char *name)
-{
-    const char *v = http_query(r, name);
-    return v && *v ? v : NULL;
-}
+STORE_FN(list_fn, list_ctx *c, store_problem_list(tx, c->a, &c->f, &c->items, &c->n, &c->total));
 
 /* Reads the list filters shared by the list, the export and the figures' drill-down. */
 err_code api_problem_filter(http_req *r, store_problem_filter *f)
 {
     memset(f, 0, sizeof *f);
-    err_code e = http_query_int(r, "unit_id", 0, 0, INT64_MAX, &f->unit_id);
-    if (e == E_OK) e = http_query_int(r, "leader_user_id", 0, 0, INT64_MAX, &f->leader_user_id);
-    if (e == E_OK) e = flag_query(r, "overdue", &f->overdue);
-    if (e == E_OK) e = flag_query(r, "supervised", &f->supervised);
-    if (e == E_OK) e = flag_query(r, "reopened", &f->reopened);
-    if (e == E_OK) e = flag_query(r, "open", &f->open_only);
-    if (e == E_OK) e = flag_query(r, "unit_only", &f->unit_only);
-    if (e == E_OK && f->unit_only && !f->unit_id) e = http_fail(r, E_BAD_QUERY, "unit_only");
-    if (e == E_OK) e = date_query(r, "found_from", &f->found_from);
-    if (e == E_OK) e = date_query(r, "found_to", &f->found_to);
+    err_code e = http_query_id(r, "unit_id", &f->unit_id);
+    if (e == E_OK) e = http_query_id(r, "leader_user_id", &f->leader_user_id);
+    if (e == E_OK) e = http_query_flag(r, "overdue", 0, &f->overdue);
+    if (e == E_OK) e = http_query_flag(r, "supervised", 0, &f->supervised);
+    if (e == E_OK) e = http_query_flag(r, "reopened", 0, &f->reopened);
+    if (e == E_OK) e = http_query_flag(r, "open", 0, &f->open_only);
+    if (e == E_OK) e = api_unit_only(r, f->unit_id, &f->unit_only);
+    if (e == E_OK) e = http_query_date(r, "found_from", &f->found_from);
+    if (e == E_OK) e = http_query_date(r, "found_to", &f->found_to);
+    if (e == E_OK) e = http_query_text(r, "source", HTTP_QUERY_TEXT_MAX, &f->source);
+    if (e == E_OK) e = http_query_text(r, "category", HTTP_QUERY_TEXT_MAX, &f->category);
+    if (e == E_OK) e = http_query_text(r, "q", HTTP_QUERY_TEXT_MAX, &f->q);
+    if (e == E_OK) e = http_query_text(r, "state", HTTP_QUERY_TEXT_MAX, &f->state);
     if (e != E_OK) return e;
-    f->source = text_query(r, "source");
-    f->category = text_query(r, "category");
-    f->q = text_query(r, "q");
-    f->state = text_query(r, "state");
     if (f->state && !flow_state_named(problem_flow(r), f->state))
         return http_fail(r, E_BAD_QUERY, "state");
     f->scope = authz_scope(http_principal(r), "problem.read", http_arena(r));
@@ -134,11 +104,9 @@ err_code api_problems_list(http_req *r)
 {
     list_ctx c = {.a = http_arena(r)};
     err_code e = api_problem_filter(r, &c.f);
-    if (e == E_OK) e = http_query_int(r, "limit", 20, 1, 500, &c.f.limit);
-    if (e == E_OK) e = http_query_int(r, "offset", 0, 0, INT64_MAX, &c.f.offset);
+    if (e == E_OK) e = api_list_page(r, 20, &c.f.limit, &c.f.offset);
     if (e != E_OK) return e;
-    e = store_read(http_app(r)->st, list_fn, &c);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    e = api_read_filtered(r, list_fn, &c);
     if (e != E_OK) return e;
     json_t *items = json_array();
     for (size_t i = 0; i < c.n; i++)

@@ -6,6 +6,7 @@
  */
 #include "problem/problem_int.h"
 
+#include "core/store_fn.h"
 #include "problem/problem.h"
 
 #include <stdio.h>
@@ -204,12 +205,10 @@ static err_code grouping(http_req *r, problem_grouping *g)
                                   [PG_CATEGORY] = "category",
                                   [PG_SOURCE] = "source",
                                   [PG_MONTH] = "month"};
-    const char *v = http_query(r, "group");
-    *g = PG_UNIT;
-    if (!v || !*v) return E_OK;
-    for (int i = 0; i < 4; i++)
-        if (strcmp(v, names[i]) == 0) return *g = (problem_grouping)i, E_OK;
-    return http_fail(r, E_BAD_QUERY, "group");
+    int i;
+    err_code e = http_query_choice(r, "group", names, sizeof names / sizeof *names, PG_UNIT, &i);
+    *g = (problem_grouping)i;
+    return e;
 }
 
 err_code api_problems_stats(http_req *r)
@@ -220,8 +219,7 @@ err_code api_problems_stats(http_req *r)
     if (e == E_OK) e = grouping(r, &c.g);
     if (e != E_OK) return e;
     if (!authz_has(http_principal(r), "problem.read")) return E_FORBIDDEN;
-    e = store_read(c.ap->st, stats_fn, &c);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    e = api_read_filtered(r, stats_fn, &c);
     if (e != E_OK) return e;
     json_t *groups = json_array();
     for (size_t i = 0; i < c.nrows; i++)
@@ -229,11 +227,8 @@ err_code api_problems_stats(http_req *r)
     return http_reply(r, 200, json_pack("{so so}", "groups", groups, "total", totals_json(&c)));
 }
 
-static err_code recurring_fn(store_tx *tx, void *ctx)
-{
-    stats_ctx *c = ctx;
-    return store_problem_recurring(tx, c->a, c->f, c->min_units, &c->recurring, &c->nrows);
-}
+STORE_FN(recurring_fn, stats_ctx *c,
+         store_problem_recurring(tx, c->a, c->f, c->min_units, &c->recurring, &c->nrows));
 
 err_code api_problems_recurring(http_req *r)
 {

@@ -46,8 +46,9 @@ static void apply_task(http_req *r, const problem_task *t, store_problem_filter 
 
 err_code api_problem_task_filter(http_req *r, store_problem_filter *f)
 {
-    const char *name = http_query(r, "task");
-    if (!name || !*name) return E_OK;
+    const char *name;
+    err_code e = http_query_text(r, "task", HTTP_QUERY_TEXT_MAX, &name);
+    if (e != E_OK || !name) return e;
     const problem_task *t = task_named(name);
     if (!t) return http_fail(r, E_BAD_QUERY, "task");
     apply_task(r, t, f);

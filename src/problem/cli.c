@@ -7,6 +7,7 @@
 #include "problem/problem_int.h"
 
 #include "base/clock.h"
+#include "core/store_fn.h"
 #include "problem/problem.h"
 
 #include <stdio.h>
@@ -45,11 +46,7 @@ static const cli_spec list_spec = {"problem list",
                                    0,
                                    0};
 
-static err_code list_fn(store_tx *tx, void *ctx)
-{
-    problem_ctx *c = ctx;
-    return store_problem_list(tx, c->a, &c->f, &c->items, &c->n, &c->total);
-}
+STORE_FN(list_fn, problem_ctx *c, store_problem_list(tx, c->a, &c->f, &c->items, &c->n, &c->total));
 
 static int problem_list(int argc, char **argv)
 {
@@ -146,23 +143,14 @@ static const cli_spec act_spec = {"problem act",
                                   2,
                                   2};
 
-static err_code user_fn(store_tx *tx, void *ctx)
-{
-    problem_ctx *c = ctx;
-    err_code e = store_user_by_login(tx, c->a, c->login, &c->user);
-    return e;
-}
+STORE_FN(user_fn, problem_ctx *c, store_user_by_login(tx, c->a, c->login, &c->user));
 
 typedef struct {
     arena *a;
     principal *p;
 } grants_ctx;
 
-static err_code grants_fn(store_tx *tx, void *ctx)
-{
-    grants_ctx *g = ctx;
-    return authz_load(tx, g->a, g->p);
-}
+STORE_FN(grants_fn, grants_ctx *g, authz_load(tx, g->a, g->p));
 
 /* The user named by --as as a principal with their grants; E_NOT_FOUND when there is none. */
 static err_code load_as(app *ap, problem_ctx *pc, principal *p)

@@ -5,6 +5,7 @@
  */
 #include "problem/problem_int.h"
 
+#include "core/store_fn.h"
 #include "problem/ledger.h"
 
 #include <stdio.h>
@@ -49,11 +50,7 @@ typedef struct {
     store_unit unit;
 } unit_ctx;
 
-static err_code unit_fn(store_tx *tx, void *ctx)
-{
-    unit_ctx *u = ctx;
-    return store_unit_by_code(tx, u->a, u->code, &u->unit);
-}
+STORE_FN(unit_fn, unit_ctx *u, store_unit_by_code(tx, u->a, u->code, &u->unit));
 
 static int export_problems(int argc, char **argv)
 {

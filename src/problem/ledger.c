@@ -3,6 +3,7 @@
 
 #include "base/clock.h"
 #include "base/text.h"
+#include "core/store_fn.h"
 #include "io/csv.h"
 #include "io/sheet.h"
 #include "io/xlsx.h"
@@ -55,11 +56,7 @@ typedef struct {
     int64_t total;
 } units_ctx;
 
-static err_code units_fn(store_tx *tx, void *ctx)
-{
-    units_ctx *u = ctx;
-    return store_unit_list(tx, u->a, NULL, 0, &u->units, &u->n);
-}
+STORE_FN(units_fn, units_ctx *u, store_unit_list(tx, u->a, NULL, 0, &u->units, &u->n));
 
 static const store_unit *unit_by_id(const units_ctx *u, int64_t id)
 {

@@ -15,6 +15,7 @@
 
 #include "core/app.h"
 #include "io/sheet.h"
+#include "problem/problem_store.h"
 
 typedef enum { LEDGER_XLSX, LEDGER_CSV } ledger_format;
 

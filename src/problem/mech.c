@@ -11,14 +11,14 @@
 extern const char flow_builtin_problem[];
 
 static const perm_info perms[] = {
-    {"problem.read", "查看问题清单", CLASS_NONE},
-    {"problem.register", "登记问题", CLASS_NONE},
-    {"problem.assign", "交办问题、审批延期", CLASS_NONE},
-    {"problem.handle", "办理问题（签收、报送进展、申请销号、申请延期）", CLASS_NONE},
-    {"problem.verify", "核查销号", CLASS_NONE},
-    {"problem.supervise", "挂牌督办", CLASS_NONE},
-    {"problem.lookback", "回头看", CLASS_NONE},
-    {NULL, NULL, CLASS_NONE},
+    {"problem.read", "查看问题清单", CLASS_NONE, 0},
+    {"problem.register", "登记问题", CLASS_NONE, 0},
+    {"problem.assign", "交办问题、审批延期", CLASS_NONE, 0},
+    {"problem.handle", "办理问题（签收、报送进展、申请销号、申请延期）", CLASS_NONE, 0},
+    {"problem.verify", "核查销号", CLASS_NONE, 0},
+    {"problem.supervise", "挂牌督办", CLASS_NONE, 0},
+    {"problem.lookback", "回头看", CLASS_NONE, 0},
+    {NULL, NULL, CLASS_NONE, 0},
 };
 
 static const mech_flow flows[] = {

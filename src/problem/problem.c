@@ -106,7 +106,7 @@ static err_code compute_deadline(const app *ap, arena *a, const problem_input *i
         if (in->deadline_workdays > 2500) return *bad_field = "deadline_workdays", E_FIELD_INVALID;
         due = calendar_add_workdays(ap->cal, found, (int)in->deadline_workdays, estimated);
     }
-    if (due < found) return *bad_field = "deadline", E_DEADLINE_EARLY;
+    if (due < found) return *bad_field = "deadline", E_PROBLEM_DEADLINE_EARLY;
     *deadline = day_text(a, due);
     return E_OK;
 }

@@ -13,6 +13,7 @@
 
 #include "core/app.h"
 #include "flow/flow.h"
+#include "problem/problem_store.h"
 
 extern const char *const problem_modes[2];       /* "immediate", "ongoing" */
 extern const char *const problem_mode_titles[2]; /* "立行立改", "持续推进" */

@@ -29,10 +29,12 @@ static int64_t parent_of(const char *path)
 {
     const char *end = path + strlen(path) - 1; /* the trailing '/' */
     const char *p = end - 1;
-    while (p > path && *p != '/') p--;        /* the '/' before the last id */
+    while (p > path && *p != '/')
+        p--; /* the '/' before the last id */
     if (p <= path) return 0;
     const char *q = p - 1;
-    while (q > path && *q != '/') q--;
+    while (q > path && *q != '/')
+        q--;
     return strtoll(q + 1, NULL, 10);
 }
 
@@ -74,14 +76,18 @@ static err_code notify(tick_ctx *t, store_tx *tx, const store_problem *pr, const
     size_t n;
     err_code e = holders_of(t, tx, perm, pr->unit_path, member_of, &ids, &n);
     for (size_t i = 0; e == E_OK && i < n; i++) {
-        store_notification note = {.user_id = ids[i], .kind = kind, .flow = "problem",
-                                   .item_id = pr->id, .title = title, .body = body,
+        store_notification note = {.user_id = ids[i],
+                                   .kind = kind,
+                                   .flow = "problem",
+                                   .item_id = pr->id,
+                                   .title = title,
+                                   .body = body,
                                    .created_at = t->now};
         int added;
-        e = store_notification_add(tx, &note, arena_sprintf(t->a, "%s:%lld:%s:%lld", kind,
-                                                             (long long)pr->id, key,
-                                                             (long long)ids[i]),
-                                   &added);
+        e = store_notification_add(
+            tx, &note,
+            arena_sprintf(t->a, "%s:%lld:%s:%lld", kind, (long long)pr->id, key, (long long)ids[i]),
+            &added);
         t->rep->notifications += added;
     }
     return e;
@@ -96,8 +102,8 @@ static err_code overdue_sweep(tick_ctx *t, store_tx *tx)
     for (size_t i = 0; e == E_OK && i < n; i++) {
         const store_problem *pr = &ps[i];
         const char *title = arena_sprintf(t->a, "问题已逾期：%s", pr->title);
-        const char *body = arena_sprintf(t->a, "完成时限为 %s，已逾期，请尽快整改并报送进展。",
-                                         pr->deadline);
+        const char *body =
+            arena_sprintf(t->a, "完成时限为 %s，已逾期，请尽快整改并报送进展。", pr->deadline);
         e = notify(t, tx, pr, "problem.handle", 0, "overdue", title, body, pr->deadline);
         const char *up = arena_sprintf(t->a, "下级单位问题逾期：%s", pr->title);
         int64_t parent = parent_of(pr->unit_path);
@@ -132,8 +138,7 @@ static err_code unsigned_sweep(tick_ctx *t, store_tx *tx)
     for (size_t i = 0; e == E_OK && i < n; i++) {
         const char *title = arena_sprintf(t->a, "问题未按时签收：%s", ps[i].title);
         const char *body = arena_sprintf(t->a, "应于 %s 前签收。", ps[i].sign_by);
-        e = notify(t, tx, &ps[i], "problem.handle", 0, "unsigned", title, body,
-                   ps[i].sign_by);
+        e = notify(t, tx, &ps[i], "problem.handle", 0, "unsigned", title, body, ps[i].sign_by);
         if (e == E_OK)
             e = notify(t, tx, &ps[i], "problem.assign", 0, "unsigned", title, body, ps[i].sign_by);
     }
@@ -148,10 +153,9 @@ static err_code staged_sweep(tick_ctx *t, store_tx *tx)
     t->rep->staged = (int)n;
     for (size_t i = 0; e == E_OK && i < n; i++) {
         const char *title = arena_sprintf(t->a, "未报送阶段性成效：%s", ps[i].title);
-        const char *body = arena_sprintf(t->a, "持续推进问题应于 %s 前取得阶段性成效。",
-                                         ps[i].staged_due);
-        e = notify(t, tx, &ps[i], "problem.handle", 0, "staged", title, body,
-                   ps[i].staged_due);
+        const char *body =
+            arena_sprintf(t->a, "持续推进问题应于 %s 前取得阶段性成效。", ps[i].staged_due);
+        e = notify(t, tx, &ps[i], "problem.handle", 0, "staged", title, body, ps[i].staged_due);
         if (e == E_OK)
             e = notify(t, tx, &ps[i], "problem.assign", 0, "staged", title, body, ps[i].staged_due);
     }
@@ -177,15 +181,17 @@ static err_code lookback_sweep(tick_ctx *t, store_tx *tx)
         e = store_lookback_add(tx, ps[i].leader_user_id, t->month, ps[i].id, t->now, &added);
         t->rep->lookbacks += added;
         if (e != E_OK || !added) continue;
-        store_notification note = {.user_id = ps[i].leader_user_id, .kind = "lookback",
-                                   .flow = "problem", .item_id = ps[i].id,
+        store_notification note = {.user_id = ps[i].leader_user_id,
+                                   .kind = "lookback",
+                                   .flow = "problem",
+                                   .item_id = ps[i].id,
                                    .title = arena_sprintf(t->a, "%s 回头看任务", t->month),
                                    .body = "请对调研对象和已解决问题开展本月“回头看”。",
                                    .created_at = t->now};
-        e = store_notification_add(tx, &note, arena_sprintf(t->a, "lookback:%lld:%s",
-                                                             (long long)ps[i].leader_user_id,
-                                                             t->month),
-                                   &added);
+        e = store_notification_add(
+            tx, &note,
+            arena_sprintf(t->a, "lookback:%lld:%s", (long long)ps[i].leader_user_id, t->month),
+            &added);
         t->rep->notifications += added;
     }
     return e;

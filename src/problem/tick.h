@@ -14,6 +14,7 @@
 #define DUBAN_TICK_H
 
 #include "core/app.h"
+#include "problem/problem_store.h"
 
 typedef struct {
     int overdue;       /* problems newly flagged overdue */

@@ -1,63 +1,60 @@
 /* store_audit — SQL for the audit chain: append, walk in order, and filtered pages. */
-#include "store/store_int.h"
+#include "store/sq.h"
 
 err_code store_audit_last(store_tx *tx, arena *a, int64_t *seq, const char **mac)
 {
     static const char sql[] = "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1";
-    sqlite3_stmt *st = sq_prep(tx, sql);
-    int rc = sqlite3_step(st);
+    sq_stmt *st = sq_prep(tx, sql);
+    int rc = sq_step(st);
     *seq = 0;
     *mac = "";
-    if (rc == SQLITE_ROW) {
-        *seq = sqlite3_column_int64(st, 0);
+    if (rc == SQ_ROW) {
+        *seq = sq_int(st, 0);
         *mac = sq_text(a, st, 1);
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    sq_reset(st);
+    return rc == SQ_ROW ? E_OK : (err_code)rc;
 }
 
 err_code store_audit_insert(store_tx *tx, const store_audit *r)
 {
     static const char sql[] = "INSERT INTO audit(seq, at, actor_id, actor, action, object, detail,"
                               " prev, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    sqlite3_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "iiisssss", r->seq, r->at, r->actor_id, r->actor, r->action, r->object, r->detail,
-            r->prev);
-    sqlite3_bind_text(st, 9, r->mac, -1, SQLITE_TRANSIENT);
-    if (!r->actor_id) sqlite3_bind_null(st, 3);
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "iiissssss", r->seq, r->at, r->actor_id, r->actor, r->action, r->object, r->detail,
+            r->prev, r->mac);
+    sq_bind_ref(st, 3, r->actor_id); /* 0 binds NULL: no user account */
     return sq_exec(tx, st);
 }
 
 #define AUDIT_COLS "seq, at, coalesce(actor_id, 0), actor, action, object, detail, prev, mac"
 
 /* Reads a row without copying: the pointers live until the next step. */
-static void read_audit_view(sqlite3_stmt *st, store_audit *r)
+static void read_audit_view(sq_stmt *st, store_audit *r)
 {
-    r->seq = sqlite3_column_int64(st, 0);
-    r->at = sqlite3_column_int64(st, 1);
-    r->actor_id = sqlite3_column_int64(st, 2);
+    r->seq = sq_int(st, 0);
+    r->at = sq_int(st, 1);
+    r->actor_id = sq_int(st, 2);
     const char **f[] = {&r->actor, &r->action, &r->object, &r->detail, &r->prev, &r->mac};
-    for (int i = 0; i < 6; i++) {
-        const unsigned char *s = sqlite3_column_text(st, 3 + i);
-        *f[i] = s ? (const char *)s : "";
-    }
+    for (int i = 0; i < 6; i++)
+        *f[i] = sq_text_peek(st, 3 + i);
 }
 
 err_code store_audit_each(store_tx *tx, int (*fn)(const store_audit *r, void *ctx), void *ctx)
 {
     static const char sql[] = "SELECT " AUDIT_COLS " FROM audit ORDER BY seq";
-    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_stmt *st = sq_prep(tx, sql);
     int rc;
     store_audit r;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sq_step(st)) == SQ_ROW) {
         read_audit_view(st, &r);
         if (fn(&r, ctx)) {
-            rc = SQLITE_DONE;
+            rc = SQ_DONE;
             break;
         }
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    sq_reset(st);
+    return (err_code)rc;
 }
 
 err_code store_audit_list(store_tx *tx, arena *a, const store_audit_filter *f, store_audit **out,
@@ -68,13 +65,13 @@ err_code store_audit_list(store_tx *tx, arena *a, const store_audit_filter *f, s
         " AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR substr(object, 1, length(?3)) = ?3)"
         " AND (?4 = 0 OR at >= ?4) AND (?5 = 0 OR at < ?5) AND (?6 = 0 OR seq < ?6)"
         " ORDER BY seq DESC LIMIT ?7";
-    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sssiiii", f->actor, f->action, f->object, f->from, f->to, f->before, f->limit);
     size_t cap = 0;
     *n = 0;
     *out = NULL;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sq_step(st)) == SQ_ROW) {
         store_audit view, *r = sq_push(a, (void **)out, n, &cap, sizeof *r);
         read_audit_view(st, &view);
         *r = view;
@@ -85,6 +82,6 @@ err_code store_audit_list(store_tx *tx, arena *a, const store_audit_filter *f, s
         r->prev = arena_strdup(a, view.prev);
         r->mac = arena_strdup(a, view.mac);
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    sq_reset(st);
+    return (err_code)rc;
 }

@@ -1,11 +1,11 @@
 /* store_calendar — holiday years added to the built-in calendar by `duban calendar import`. */
-#include "store/store_int.h"
+#include "store/sq.h"
 
 /* One row of store_calendar_years. */
-static void read_calendar_years(arena *a, sqlite3_stmt *st, void *row)
+static void read_calendar_years(arena *a, sq_stmt *st, void *row)
 {
     store_calendar_year *y = row;
-    y->year = sqlite3_column_int64(st, 0);
+    y->year = sq_int(st, 0);
     y->notice = sq_text(a, st, 1);
     y->source = sq_text(a, st, 2);
 }
@@ -13,7 +13,7 @@ static void read_calendar_years(arena *a, sqlite3_stmt *st, void *row)
 err_code store_calendar_years(store_tx *tx, arena *a, store_calendar_year **out, size_t *n)
 {
     static const char sql[] = "SELECT year, notice, source FROM calendar_year ORDER BY year";
-    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_stmt *st = sq_prep(tx, sql);
     return sq_collect(tx, a, st, sizeof(store_calendar_year), read_calendar_years, (void **)out, n);
 }
 
@@ -21,7 +21,7 @@ err_code store_calendar_year_insert(store_tx *tx, int64_t year, const char *noti
                                     const char *source)
 {
     static const char sql[] = "INSERT INTO calendar_year(year, notice, source) VALUES (?, ?, ?)";
-    sqlite3_stmt *st = sq_prep(tx, sql);
+    sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "iss", year, notice, source);
     return sq_exec(tx, st);
 }

@@ -1,5 +1,9 @@
 /*
- * store_sqlite — connections, the reader pool, transactions and the statement cache.
+ * store_sqlite — the SQLite driver: connections, the reader pool, transactions, migrations,
+ * backup, and the statement primitives of sq.h (prepare with the cache, bind, step, columns).
+ * This is the one file that includes <sqlite3.h>; every operation file reaches SQLite only
+ * through sq.h. A sq_stmt here is an sqlite3_stmt (the pointer is only cast, never wrapped,
+ * so the layer costs no allocation and no indirection).
  *
  * SQLite allows one writer at a time, so duban keeps exactly one writer connection behind a
  * mutex (no SQLITE_BUSY between its own threads) and a pool of readers that see committed
@@ -13,10 +17,12 @@
  * and one COMMIT — one fsync — makes all of them durable together. Each caller returns only
  * after that commit, with its own result; if the commit fails, every one of them fails.
  */
-#include "store/store_int.h"
+#include "store/sq.h"
 
 #include "base/log.h"
 #include "store/migrate.h"
+
+#include <sqlite3.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,7 +48,7 @@ struct store_tx {
     struct {
         void (*fn)(void *);
         void *arg;
-    } *hooks; /* grown as needed: a bulk write registers one per audit record */
+    } * hooks; /* grown as needed: a bulk write registers one per audit record */
     int nhooks, hooks_cap;
     int writer;
 };
@@ -69,6 +75,85 @@ struct store {
     pthread_mutex_t pool_lock;
     pthread_cond_t pool_cond;
 };
+
+/* Maps an SQLite result to an err_code; unexpected ones are logged with the database's message. */
+static err_code map_rc(sqlite3 *db, int rc)
+{
+    switch (rc) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return E_OK;
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+        return E_DUPLICATE;
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+    case SQLITE_CONSTRAINT_CHECK:
+        return E_FIELD_INVALID;
+    case SQLITE_BUSY:
+    case SQLITE_BUSY_SNAPSHOT:
+    case SQLITE_LOCKED:
+        return E_BUSY;
+    default:
+        log_error("database error %d: %s", rc, sqlite3_errmsg(db));
+        return E_INTERNAL;
+    }
+}
+
+/* ---- migrations: PRAGMA user_version is the number of the last one applied ---- */
+
+static int user_version(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int apply_migration(sqlite3 *db, const migration_file *m, char *err, size_t errlen)
+{
+    char *msg = NULL;
+    char *sql = sqlite3_mprintf("BEGIN IMMEDIATE; %s\n; PRAGMA user_version = %d; COMMIT;", m->sql,
+                                migrate_number(m));
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "migration %s failed: %s", m->name, msg ? msg : "?");
+        sqlite3_free(msg);
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    log_info("applied migration %s", m->name);
+    return 0;
+}
+
+/*
+ * Brings db up to migrate_latest(), each migration in its own transaction. Refuses (returns -1
+ * with a message in err) a database whose version is newer than this binary knows.
+ */
+static int apply_migrations(sqlite3 *db, char *err, size_t errlen)
+{
+    int have = user_version(db), latest = migrate_latest();
+    if (have < 0) {
+        snprintf(err, errlen, "cannot read the schema version: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    if (have > latest) {
+        snprintf(err, errlen,
+                 "the database has schema version %d, newer than this duban knows (%d): "
+                 "use a newer duban with this database (数据库版本比本程序新，请升级 duban)",
+                 have, latest);
+        return -1;
+    }
+    for (const migration_file *m = migrate_files; m->name; m++)
+        if (migrate_number(m) > have && apply_migration(db, m, err, errlen)) return -1;
+    return 0;
+}
+
+/* ---- connections ---- */
 
 static int open_conn(const char *path, int flags, store_tx *tx, char *err, size_t errlen)
 {
@@ -122,7 +207,7 @@ store *store_open(const char *path, int readers, int create, char *err, size_t e
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
     if (open_conn(path, flags, &st->writer, err, errlen)) goto fail;
     st->writer.writer = 1;
-    if (migrate_apply(st->writer.db, err, errlen)) goto fail;
+    if (apply_migrations(st->writer.db, err, errlen)) goto fail;
     st->readers = xcalloc((size_t)readers, sizeof(store_tx));
     st->free_readers = xcalloc((size_t)readers, sizeof(int));
     for (int i = 0; i < readers; i++) {
@@ -140,9 +225,10 @@ fail:
 void store_close(store *st)
 {
     if (!st) return;
-    for (int i = 0; i < st->nreaders; i++) close_conn(&st->readers[i]);
-    if (st->writer.db) sqlite3_wal_checkpoint_v2(st->writer.db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
-                                                  NULL, NULL);
+    for (int i = 0; i < st->nreaders; i++)
+        close_conn(&st->readers[i]);
+    if (st->writer.db)
+        sqlite3_wal_checkpoint_v2(st->writer.db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
     close_conn(&st->writer);
     free(st->readers);
     free(st->free_readers);
@@ -156,13 +242,8 @@ void store_close(store *st)
 
 int store_schema_version(store *st)
 {
-    sqlite3_stmt *s;
-    int v = -1;
     pthread_mutex_lock(&st->write_lock);
-    if (sqlite3_prepare_v2(st->writer.db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
+    int v = user_version(st->writer.db);
     pthread_mutex_unlock(&st->write_lock);
     return v;
 }
@@ -177,7 +258,7 @@ static void reset_all(store_tx *tx)
 static err_code exec_simple(store_tx *tx, const char *sql)
 {
     int rc = sqlite3_exec(tx->db, sql, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? E_OK : sq_err(tx, rc);
+    return rc == SQLITE_OK ? E_OK : map_rc(tx->db, rc);
 }
 
 /* Runs one caller's function under a savepoint of the open transaction; a failure undoes
@@ -225,7 +306,8 @@ static void run_batch(store *st, write_req *batch)
         if (!sqlite3_get_autocommit(tx->db)) exec_simple(tx, "ROLLBACK");
         fail_batch(batch, rc);
     } else {
-        for (int i = 0; i < tx->nhooks; i++) tx->hooks[i].fn(tx->hooks[i].arg);
+        for (int i = 0; i < tx->nhooks; i++)
+            tx->hooks[i].fn(tx->hooks[i].arg);
     }
     tx->nhooks = 0;
     pthread_mutex_unlock(&st->write_lock);
@@ -250,7 +332,8 @@ err_code store_write(store *st, store_fn fn, void *ctx)
         pthread_mutex_unlock(&st->queue_lock);
         run_batch(st, batch);
         pthread_mutex_lock(&st->queue_lock);
-        for (write_req *w = batch; w; w = w->next) w->done = 1;
+        for (write_req *w = batch; w; w = w->next)
+            w->done = 1;
         st->leading = 0;
         pthread_cond_broadcast(&st->queue_cond);
     }
@@ -269,7 +352,8 @@ err_code store_write_if_idle(store *st, store_fn fn, void *ctx)
 err_code store_read(store *st, store_fn fn, void *ctx)
 {
     pthread_mutex_lock(&st->pool_lock);
-    while (st->nfree == 0) pthread_cond_wait(&st->pool_cond, &st->pool_lock);
+    while (st->nfree == 0)
+        pthread_cond_wait(&st->pool_cond, &st->pool_lock);
     int idx = st->free_readers[--st->nfree];
     pthread_mutex_unlock(&st->pool_lock);
 
@@ -335,14 +419,28 @@ err_code store_backup(store *st, const char *path, char *err, size_t errlen)
     return E_OK;
 }
 
-/* ---- helpers for the operation files ---- */
+/* ---- statements (sq.h) ---- */
 
-sqlite3 *sq_db(store_tx *tx)
+static sqlite3_stmt *S(sq_stmt *st)
 {
-    return tx->db;
+    return (sqlite3_stmt *)st;
 }
 
-sqlite3_stmt *sq_prep(store_tx *tx, const char *sql)
+/* Prepares sql, with its dialect fragments replaced, or aborts: our own SQL being wrong is a
+ * bug, not an input error. */
+static sqlite3_stmt *prepare(store_tx *tx, const char *sql, unsigned flags)
+{
+    char *text = sq_dialect_sql(SQ_SQLITE, sql);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v3(tx->db, text ? text : sql, -1, flags, &st, NULL) != SQLITE_OK) {
+        log_error("cannot prepare statement: %s: %s", sqlite3_errmsg(tx->db), text ? text : sql);
+        abort();
+    }
+    free(text);
+    return st;
+}
+
+sq_stmt *sq_prep(store_tx *tx, const char *sql)
 {
     size_t h = ((uintptr_t)sql >> 3) % CACHE_SLOTS;
     for (size_t i = 0; i < CACHE_SLOTS; i++) {
@@ -350,168 +448,118 @@ sqlite3_stmt *sq_prep(store_tx *tx, const char *sql)
         if (c->sql == sql) {
             sqlite3_reset(c->st);
             sqlite3_clear_bindings(c->st);
-            return c->st;
+            return (sq_stmt *)c->st;
         }
         if (!c->sql) {
-            if (sqlite3_prepare_v3(tx->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->st, NULL) !=
-                SQLITE_OK) {
-                log_error("cannot prepare statement: %s: %s", sqlite3_errmsg(tx->db), sql);
-                abort(); /* our own SQL is wrong: a bug, not an input error */
-            }
+            c->st = prepare(tx, sql, SQLITE_PREPARE_PERSISTENT);
             c->sql = sql;
-            return c->st;
+            return (sq_stmt *)c->st;
         }
     }
     log_error("statement cache full");
     abort();
 }
 
-sqlite3_stmt *sq_prep_once(store_tx *tx, const char *sql)
+sq_stmt *sq_prep_once(store_tx *tx, const char *sql)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(tx->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        log_error("cannot prepare statement: %s: %s", sqlite3_errmsg(tx->db), sql);
-        abort(); /* our own SQL is wrong: a bug, not an input error */
-    }
-    return st;
+    return (sq_stmt *)prepare(tx, sql, 0);
 }
 
-int sq_bind(sqlite3_stmt *st, const char *fmt, ...)
+void sq_finalize(sq_stmt *st)
 {
-    /* More values than the statement has parameters is always a bug in the caller. */
-    if (strlen(fmt) > (size_t)sqlite3_bind_parameter_count(st)) {
-        log_error("sq_bind: %zu values for %d parameters: %s", strlen(fmt),
-                  sqlite3_bind_parameter_count(st), sqlite3_sql(st));
-        abort();
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = SQLITE_OK;
-    for (int i = 1; *fmt && rc == SQLITE_OK; fmt++, i++) {
-        switch (*fmt) {
-        case 'i':
-            rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
-            break;
-        case 's': {
-            const char *s = va_arg(ap, const char *);
-            rc = s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
-            break;
-        }
-        case 'b': {
-            const void *p = va_arg(ap, const void *);
-            int n = va_arg(ap, int);
-            rc = sqlite3_bind_blob(st, i, p, n, SQLITE_TRANSIENT);
-            break;
-        }
-        case 'n':
-            rc = sqlite3_bind_null(st, i);
-            break;
-        default:
-            abort();
-        }
-    }
-    va_end(ap);
-    return rc;
+    sqlite3_finalize(S(st));
 }
 
-err_code sq_err(store_tx *tx, int rc)
+void sq_reset(sq_stmt *st)
 {
-    switch (rc) {
-    case SQLITE_OK:
-    case SQLITE_DONE:
-    case SQLITE_ROW:
-        return E_OK;
-    case SQLITE_CONSTRAINT_UNIQUE:
-    case SQLITE_CONSTRAINT_PRIMARYKEY:
-        return E_DUPLICATE;
-    case SQLITE_CONSTRAINT_FOREIGNKEY:
-    case SQLITE_CONSTRAINT_CHECK:
-        return E_FIELD_INVALID;
-    case SQLITE_BUSY:
-    case SQLITE_BUSY_SNAPSHOT:
-    case SQLITE_LOCKED:
-        return E_BUSY;
-    default:
-        log_error("database error %d: %s", rc, sqlite3_errmsg(tx->db));
-        return E_INTERNAL;
-    }
+    sqlite3_reset(S(st));
 }
 
-err_code sq_exec(store_tx *tx, sqlite3_stmt *st)
+int sq_params(sq_stmt *st)
 {
-    int rc = sqlite3_step(st);
-    err_code e = sq_err(tx, rc);
-    sqlite3_reset(st);
-    return e;
+    return sqlite3_bind_parameter_count(S(st));
 }
 
-const char *sq_text(arena *a, sqlite3_stmt *st, int i)
+const char *sq_sql(sq_stmt *st)
 {
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? arena_strndup(a, (const char *)s, (size_t)sqlite3_column_bytes(st, i)) : "";
+    return sqlite3_sql(S(st));
 }
 
-void *sq_push(arena *a, void **rows, size_t *n, size_t *cap, size_t size)
+/* A bind's result is not checked: past the statement's parameters is SQLITE_RANGE, which
+ * sq.h documents as ignored, and running out of memory surfaces again at the step. */
+void sq_bind_int(sq_stmt *st, int i, int64_t v)
 {
-    if (*n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 16;
-        void *grown = arena_alloc(a, ncap * size);
-        if (*n) memcpy(grown, *rows, *n * size);
-        *rows = grown;
-        *cap = ncap;
-    }
-    void *slot = (char *)*rows + (*n)++ * size;
-    memset(slot, 0, size);
-    return slot;
+    sqlite3_bind_int64(S(st), i, v);
 }
 
-err_code sq_collect(store_tx *tx, arena *a, sqlite3_stmt *st, size_t size, sq_read_fn read,
-                    void **out, size_t *n)
+void sq_bind_text(sq_stmt *st, int i, const char *s)
 {
-    size_t cap = 0;
-    *n = 0;
-    *out = NULL;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) read(a, st, sq_push(a, out, n, &cap, size));
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? E_OK : sq_err(tx, rc);
+    if (s)
+        sqlite3_bind_text(S(st), i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(S(st), i);
 }
 
-err_code sq_count(store_tx *tx, sqlite3_stmt *st, int64_t *total)
+void sq_bind_blob(sq_stmt *st, int i, const void *p, size_t n)
 {
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) return sq_err(tx, rc);
-    *total = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return E_OK;
+    sqlite3_bind_blob64(S(st), i, p, n, SQLITE_TRANSIENT);
 }
 
-err_code sq_one(store_tx *tx, arena *a, sqlite3_stmt *st, sq_read_fn read, void *row)
+void sq_bind_null(sq_stmt *st, int i)
 {
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) read(a, st, row);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? E_OK : rc == SQLITE_DONE ? E_NOT_FOUND : sq_err(tx, rc);
+    sqlite3_bind_null(S(st), i);
 }
 
-err_code sq_insert(store_tx *tx, sqlite3_stmt *st, int64_t *id)
+int sq_step(sq_stmt *st)
+{
+    int rc = sqlite3_step(S(st));
+    if (rc == SQLITE_ROW) return SQ_ROW;
+    return rc == SQLITE_DONE ? SQ_DONE : (int)map_rc(sqlite3_db_handle(S(st)), rc);
+}
+
+int64_t sq_int(sq_stmt *st, int i)
+{
+    return sqlite3_column_int64(S(st), i);
+}
+
+int sq_is_null(sq_stmt *st, int i)
+{
+    return sqlite3_column_type(S(st), i) == SQLITE_NULL;
+}
+
+const char *sq_text_peek(sq_stmt *st, int i)
+{
+    const unsigned char *s = sqlite3_column_text(S(st), i);
+    return s ? (const char *)s : "";
+}
+
+const char *sq_text_or_null(arena *a, sq_stmt *st, int i)
+{
+    const unsigned char *s = sqlite3_column_text(S(st), i);
+    return s ? arena_strndup(a, (const char *)s, (size_t)sqlite3_column_bytes(S(st), i)) : NULL;
+}
+
+const char *sq_text(arena *a, sq_stmt *st, int i)
+{
+    const char *s = sq_text_or_null(a, st, i);
+    return s ? s : "";
+}
+
+const void *sq_blob(sq_stmt *st, int i, size_t *n)
+{
+    const void *p = sqlite3_column_blob(S(st), i);
+    *n = (size_t)sqlite3_column_bytes(S(st), i);
+    return p;
+}
+
+int64_t sq_changes(store_tx *tx)
+{
+    return sqlite3_changes64(tx->db);
+}
+
+err_code sq_insert(store_tx *tx, sq_stmt *st, int64_t *id)
 {
     err_code e = sq_exec(tx, st);
-    if (e == E_OK) *id = sqlite3_last_insert_rowid(sq_db(tx));
+    if (e == E_OK) *id = sqlite3_last_insert_rowid(tx->db);
     return e;
-}
-
-err_code sq_versioned(store_tx *tx, sqlite3_stmt *st, int64_t *version)
-{
-    err_code e = sq_exec(tx, st);
-    if (e != E_OK) return e;
-    if (sqlite3_changes(sq_db(tx)) != 1) return E_CONFLICT;
-    ++*version;
-    return E_OK;
-}
-
-void sq_bind_ref(sqlite3_stmt *st, int i, int64_t id)
-{
-    if (id) sqlite3_bind_int64(st, i, id);
-    else sqlite3_bind_null(st, i);
 }

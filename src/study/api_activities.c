@@ -51,31 +51,22 @@ static err_code list_fn(store_tx *tx, void *ctx)
     return e == E_OK ? store_activity_list(tx, c->a, &c->f, &c->items, &c->n, &c->total) : e;
 }
 
-static const char *opt_query(http_req *r, const char *name)
-{
-    const char *v = http_query(r, name);
-    return v && *v ? v : NULL;
-}
-
 err_code api_study_activity_filter(http_req *r, store_activity_filter *f, int64_t *unit_id)
 {
     memset(f, 0, sizeof *f);
     f->scope = api_study_scope(r);
-    f->kind = opt_query(r, "kind");
-    f->category = opt_query(r, "category");
-    f->q = opt_query(r, "q");
-    int64_t member = 0;
-    err_code e = http_query_int(r, "unit_id", 0, 0, INT64_MAX, unit_id);
-    if (e == E_OK) e = http_query_int(r, "brand_id", 0, 0, INT64_MAX, &f->brand_id);
-    if (e == E_OK) e = http_query_int(r, "team_id", 0, 0, INT64_MAX, &f->team_id);
-    if (e == E_OK) e = http_query_int(r, "member_lecture", 0, 0, 1, &member);
-    int64_t unit_only = 0;
-    if (e == E_OK) e = http_query_int(r, "unit_only", 0, 0, 1, &unit_only);
-    if (e == E_OK && unit_only && !*unit_id) e = http_fail(r, E_BAD_QUERY, "unit_only");
+    int unit_only = 0;
+    err_code e = http_query_text(r, "kind", HTTP_QUERY_TEXT_MAX, &f->kind);
+    if (e == E_OK) e = http_query_text(r, "category", HTTP_QUERY_TEXT_MAX, &f->category);
+    if (e == E_OK) e = http_query_text(r, "q", HTTP_QUERY_TEXT_MAX, &f->q);
+    if (e == E_OK) e = http_query_id(r, "unit_id", unit_id);
+    if (e == E_OK) e = http_query_id(r, "brand_id", &f->brand_id);
+    if (e == E_OK) e = http_query_id(r, "team_id", &f->team_id);
+    if (e == E_OK) e = http_query_flag(r, "member_lecture", 0, &f->member_lecture);
+    if (e == E_OK) e = api_unit_only(r, *unit_id, &unit_only);
     f->unit_only = unit_only ? *unit_id : 0;
-    if (e == E_OK) e = api_study_date_query(r, "from", &f->from);
-    if (e == E_OK) e = api_study_date_query(r, "to", &f->to);
-    f->member_lecture = (int)member;
+    if (e == E_OK) e = http_query_date(r, "from", &f->from);
+    if (e == E_OK) e = http_query_date(r, "to", &f->to);
     return e;
 }
 
@@ -90,12 +81,8 @@ err_code api_study_activities_list(http_req *r)
 {
     list_ctx c = {.a = http_arena(r)};
     err_code e = api_study_activity_filter(r, &c.f, &c.unit_id);
-    int xlsx = api_wants_xlsx(r);
-    if (e == E_OK)
-        e = http_query_int(r, "limit", xlsx ? 100000 : 20, 1, xlsx ? 100000 : 500, &c.f.limit);
-    if (e == E_OK) e = http_query_int(r, "offset", 0, 0, INT64_MAX, &c.f.offset);
-    if (e == E_OK) e = store_read(http_app(r)->st, list_fn, &c);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    if (e == E_OK) e = api_list_page(r, 20, &c.f.limit, &c.f.offset);
+    if (e == E_OK) e = api_read_filtered(r, list_fn, &c);
     if (e != E_OK) return e;
     json_t *items = json_array();
     for (size_t i = 0; i < c.n; i++)
@@ -423,16 +410,12 @@ static const api_column output_columns[] = {
 err_code api_study_outputs_list(http_req *r)
 {
     outputs_ctx c = {.a = http_arena(r), .f = {.scope = api_study_scope(r)}};
-    int xlsx = api_wants_xlsx(r);
-    err_code e = http_query_int(r, "unit_id", 0, 0, INT64_MAX, &c.unit_id);
-    if (e == E_OK) e = http_query_int(r, "activity_id", 0, 0, INT64_MAX, &c.f.activity_id);
-    if (e == E_OK) e = api_study_date_query(r, "from", &c.f.from);
-    if (e == E_OK) e = api_study_date_query(r, "to", &c.f.to);
-    if (e == E_OK)
-        e = http_query_int(r, "limit", xlsx ? 100000 : 50, 1, xlsx ? 100000 : 500, &c.f.limit);
-    if (e == E_OK) e = http_query_int(r, "offset", 0, 0, INT64_MAX, &c.f.offset);
-    if (e == E_OK) e = store_read(http_app(r)->st, outputs_fn, &c);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    err_code e = http_query_id(r, "unit_id", &c.unit_id);
+    if (e == E_OK) e = http_query_id(r, "activity_id", &c.f.activity_id);
+    if (e == E_OK) e = http_query_date(r, "from", &c.f.from);
+    if (e == E_OK) e = http_query_date(r, "to", &c.f.to);
+    if (e == E_OK) e = api_list_page(r, 50, &c.f.limit, &c.f.offset);
+    if (e == E_OK) e = api_read_filtered(r, outputs_fn, &c);
     if (e != E_OK) return e;
     json_t *items = json_array();
     for (size_t i = 0; i < c.n; i++)

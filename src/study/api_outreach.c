@@ -167,8 +167,8 @@ static err_code list(http_req *r, const char *table, const api_column *cols, siz
                      const char *title)
 {
     registry_ctx c = {.a = http_arena(r), .table = table, .scope = api_study_scope(r)};
-    err_code e = api_study_date_query(r, "from", &c.from);
-    if (e == E_OK) e = api_study_date_query(r, "to", &c.to);
+    err_code e = http_query_date(r, "from", &c.from);
+    if (e == E_OK) e = http_query_date(r, "to", &c.to);
     if (e == E_OK) e = store_read(http_app(r)->st, registry_fn, &c);
     if (e != E_OK) return e;
     json_t *items = json_array();

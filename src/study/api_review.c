@@ -123,10 +123,9 @@ static json_t *plan_json(const store_plan *p)
 err_code api_study_plans_list(http_req *r)
 {
     plans_ctx c = {.a = http_arena(r), .scope = api_study_scope(r)};
-    err_code e = http_query_int(r, "unit_id", 0, 0, INT64_MAX, &c.unit_id);
+    err_code e = http_query_id(r, "unit_id", &c.unit_id);
     if (e == E_OK) e = http_query_int(r, "year", 0, 0, 2100, &c.year);
-    if (e == E_OK) e = store_read(http_app(r)->st, plans_fn, &c);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    if (e == E_OK) e = api_read_filtered(r, plans_fn, &c);
     if (e != E_OK) return e;
     json_t *items = json_array();
     for (size_t i = 0; i < c.nplans; i++)
@@ -248,22 +247,14 @@ static const api_column feedback_columns[] = {
 err_code api_study_feedback_list(http_req *r)
 {
     feedback_ctx c = {.a = http_arena(r), .f = {.scope = api_study_scope(r)}};
-    const char *state = http_query(r, "state");
-    if (state && *state) {
-        if (strcmp(state, "open") != 0 && strcmp(state, "answered") != 0)
-            return http_fail(r, E_BAD_QUERY, "state");
-        c.f.state = state;
-    }
-    int64_t overdue = 0;
-    int xlsx = api_wants_xlsx(r);
-    err_code e = http_query_int(r, "unit_id", 0, 0, INT64_MAX, &c.unit_id);
-    if (e == E_OK) e = http_query_int(r, "overdue", 0, 0, 1, &overdue);
-    if (e == E_OK)
-        e = http_query_int(r, "limit", xlsx ? 100000 : 50, 1, xlsx ? 100000 : 500, &c.f.limit);
-    if (e == E_OK) e = http_query_int(r, "offset", 0, 0, INT64_MAX, &c.f.offset);
-    c.f.overdue = (int)overdue;
-    if (e == E_OK) e = store_read(http_app(r)->st, feedback_fn, &c);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    static const char *const states[] = {"open", "answered"};
+    int state = -1;
+    err_code e = http_query_choice(r, "state", states, 2, -1, &state);
+    c.f.state = state < 0 ? NULL : states[state];
+    if (e == E_OK) e = http_query_id(r, "unit_id", &c.unit_id);
+    if (e == E_OK) e = http_query_flag(r, "overdue", 0, &c.f.overdue);
+    if (e == E_OK) e = api_list_page(r, 50, &c.f.limit, &c.f.offset);
+    if (e == E_OK) e = api_read_filtered(r, feedback_fn, &c);
     if (e != E_OK) return e;
     json_t *items = json_array();
     for (size_t i = 0; i < c.n; i++)
@@ -362,14 +353,13 @@ static json_t *compliance_json(const compliance_ctx *c, const store_branch *b, i
 err_code api_study_compliance(http_req *r)
 {
     compliance_ctx c = {.a = http_arena(r), .scope = api_study_scope(r)};
-    const char *month = http_query(r, "month");
+    const char *month;
+    err_code e = http_query_month(r, "month", &month);
+    if (e != E_OK) return e;
     cal_day first;
     int y, m, d;
-    if (month && *month) {
-        char day1[11];
-        snprintf(day1, sizeof day1, "%.7s-01", month);
-        if (strlen(month) != 7 || cal_parse(day1, &first))
-            return http_fail(r, E_BAD_QUERY, "month");
+    if (month) {
+        cal_parse(arena_sprintf(c.a, "%s-01", month), &first); /* a month the reader checked */
     } else {
         cal_to_ymd(cal_local_day(clock_now()), &y, &m, &d);
         first = cal_from_ymd(y, m, 1);
@@ -380,9 +370,8 @@ err_code api_study_compliance(http_req *r)
     cal_format(cal_add_months(first, 1) - 1, to);
     c.from = from;
     c.to = to;
-    err_code e = http_query_int(r, "unit_id", 0, 0, INT64_MAX, &c.unit_id);
-    if (e == E_OK) e = store_read(http_app(r)->st, compliance_fn, &c);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    e = http_query_id(r, "unit_id", &c.unit_id);
+    if (e == E_OK) e = api_read_filtered(r, compliance_fn, &c);
     if (e != E_OK) return e;
     json_t *items = json_array();
     int64_t compliant = 0;
@@ -425,10 +414,9 @@ static err_code rotation_fn(store_tx *tx, void *ctx)
 err_code api_study_rotation(http_req *r)
 {
     rotation_ctx c = {.a = http_arena(r)};
-    err_code e = http_query_int(r, "unit_id", 0, 1, INT64_MAX, &c.branch_id);
+    err_code e = http_query_id(r, "unit_id", &c.branch_id);
     if (e == E_OK && !c.branch_id) e = http_fail(r, E_FIELD_REQUIRED, "unit_id");
-    if (e == E_OK) e = store_read(http_app(r)->st, rotation_fn, &c);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    if (e == E_OK) e = api_read_filtered(r, rotation_fn, &c);
     if (e != E_OK) return e;
     if (!authz_can(http_principal(r), "study.read", c.unit.path)) return E_FORBIDDEN;
     char today[11];

@@ -142,25 +142,19 @@ static err_code read_stats(http_req *r, stats_ctx *c)
     if (e != E_OK) return e;
     c->unit_id = unit_id;
     c->f.unit_only = 0;
-    e = store_read(http_app(r)->st, stats_fn, c);
-    return e == E_NOT_FOUND ? http_fail(r, E_BAD_QUERY, "unit_id") : e;
+    return api_read_filtered(r, stats_fn, c);
 }
 
 err_code api_study_stats(http_req *r)
 {
     stats_ctx c = {.a = http_arena(r), .g = SG_TOTAL};
-    const char *group = http_query(r, "group");
-    if (group && *group) {
-        if (strcmp(group, "kind") == 0)
-            c.g = SG_KIND;
-        else if (strcmp(group, "unit") == 0)
-            c.g = SG_UNIT;
-        else if (strcmp(group, "month") == 0)
-            c.g = SG_MONTH;
-        else
-            return http_fail(r, E_BAD_QUERY, "group");
-    }
-    err_code e = read_stats(r, &c);
+    static const char *const names[] = {
+        [SG_KIND] = "kind", [SG_UNIT] = "unit", [SG_MONTH] = "month", [SG_TOTAL] = NULL};
+    int group;
+    err_code e =
+        http_query_choice(r, "group", names, sizeof names / sizeof *names, SG_TOTAL, &group);
+    c.g = (study_grouping)group;
+    if (e == E_OK) e = read_stats(r, &c);
     if (e != E_OK) return e;
     json_t *groups = json_array();
     for (size_t i = 0; i < c.ngroups; i++) {

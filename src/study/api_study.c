@@ -7,11 +7,11 @@
 #include "study/study_int.h"
 
 #include "base/clock.h"
+#include "core/store_fn.h"
 #include "study/roster.h"
 #include "study/study.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 /* ---- shared by the study handlers ---- */
 
@@ -30,35 +30,10 @@ err_code api_study_subtree(store_tx *tx, arena *a, int64_t unit_id, const char *
     return e;
 }
 
-err_code api_study_date_query(http_req *r, const char *name, const char **out)
-{
-    const char *v = http_query(r, name);
-    cal_day d;
-    *out = NULL;
-    if (!v || !*v) return E_OK;
-    if (cal_parse(v, &d)) return http_fail(r, E_BAD_QUERY, name);
-    *out = v;
-    return E_OK;
-}
-
 err_code api_study_reply_change(http_req *r, err_code e, const char *bad_field)
 {
     if (e == E_NOT_FOUND && bad_field) e = E_FIELD_INVALID;
     return http_fail(r, e, bad_field);
-}
-
-static const char *opt_query(http_req *r, const char *name)
-{
-    const char *v = http_query(r, name);
-    return v && *v ? v : NULL;
-}
-
-/* limit and offset of a list; exports take up to 100000 rows at once. */
-static err_code page_query(http_req *r, int64_t def, int64_t *limit, int64_t *offset)
-{
-    int xlsx = api_wants_xlsx(r);
-    err_code e = http_query_int(r, "limit", xlsx ? 100000 : def, 1, xlsx ? 100000 : 500, limit);
-    return e == E_OK ? http_query_int(r, "offset", 0, 0, INT64_MAX, offset) : e;
 }
 
 typedef struct {
@@ -125,18 +100,15 @@ static const api_column person_columns[] = {
 err_code api_study_persons_list(http_req *r)
 {
     persons_ctx c = {.a = http_arena(r), .f = {.scope = api_study_scope(r), .party_member = -1}};
-    const char *pm = opt_query(r, "party_member");
-    if (pm && strcmp(pm, "1") != 0 && strcmp(pm, "0") != 0)
-        return http_fail(r, E_BAD_QUERY, "party_member");
-    if (pm) c.f.party_member = pm[0] == '1';
-    c.f.q = opt_query(r, "q");
-    c.f.rank = opt_query(r, "rank");
-    err_code e = http_query_int(r, "unit_id", 0, 0, INT64_MAX, &c.unit_id);
-    if (e == E_OK) e = http_query_int(r, "unit_only", 0, 0, 1, &c.f.unit_only);
-    if (e == E_OK && c.f.unit_only) c.f.unit_only = c.unit_id;
-    if (e == E_OK) e = page_query(r, 50, &c.f.limit, &c.f.offset);
-    if (e == E_OK) e = store_read(http_app(r)->st, persons_fn, &c);
-    if (e == E_NOT_FOUND) return http_fail(r, E_BAD_QUERY, "unit_id");
+    int unit_only = 0;
+    err_code e = http_query_flag(r, "party_member", -1, &c.f.party_member);
+    if (e == E_OK) e = http_query_text(r, "q", HTTP_QUERY_TEXT_MAX, &c.f.q);
+    if (e == E_OK) e = http_query_text(r, "rank", HTTP_QUERY_TEXT_MAX, &c.f.rank);
+    if (e == E_OK) e = http_query_id(r, "unit_id", &c.unit_id);
+    if (e == E_OK) e = api_unit_only(r, c.unit_id, &unit_only);
+    c.f.unit_only = unit_only ? c.unit_id : 0;
+    if (e == E_OK) e = api_list_page(r, 50, &c.f.limit, &c.f.offset);
+    if (e == E_OK) e = api_read_filtered(r, persons_fn, &c);
     if (e != E_OK) return e;
     json_t *items = json_array();
     for (size_t i = 0; i < c.n; i++)
@@ -204,11 +176,7 @@ typedef struct {
     size_t n;
 } kinds_ctx;
 
-static err_code kinds_fn(store_tx *tx, void *ctx)
-{
-    kinds_ctx *c = ctx;
-    return store_activity_kinds(tx, c->a, &c->items, &c->n);
-}
+STORE_FN(kinds_fn, kinds_ctx *c, store_activity_kinds(tx, c->a, &c->items, &c->n));
 
 err_code api_study_kinds_list(http_req *r)
 {
@@ -246,12 +214,14 @@ err_code api_study_kinds_create(http_req *r)
 err_code api_study_persons_import(http_req *r)
 {
     if (!authz_has(http_principal(r), "study.write")) return E_FORBIDDEN;
-    const char *skip = http_query(r, "skip_bad"), *format = http_query(r, "format");
-    int skip_bad = skip && (strcmp(skip, "1") == 0 || strcmp(skip, "true") == 0);
+    static const char *const formats[] = {"csv", "xlsx"};
+    int skip_bad, xlsx;
+    err_code e = http_query_flag(r, "skip_bad", 0, &skip_bad);
+    if (e == E_OK) e = http_query_choice(r, "format", formats, 2, 0, &xlsx);
+    if (e != E_OK) return e;
     if (http_body_len(r) == 0) return http_fail(r, E_FIELD_REQUIRED, "file");
     sheet_report rep;
-    err_code e = study_persons_import(http_app(r), http_arena(r), http_principal(r), http_body(r),
-                                      http_body_len(r), format && strcmp(format, "xlsx") == 0,
-                                      skip_bad, &rep);
+    e = study_persons_import(http_app(r), http_arena(r), http_principal(r), http_body(r),
+                             http_body_len(r), xlsx, skip_bad, &rep);
     return api_reply_import(r, e, &rep);
 }

@@ -10,11 +10,11 @@
 extern const char flow_builtin_feedback[];
 
 static const perm_info perms[] = {
-    {"study.read", "查看学习宣讲记录", CLASS_NONE},
-    {"study.write", "登记学习计划、活动、人员和宣讲", CLASS_NONE},
-    {"study.observe", "列席旁听并反馈", CLASS_NONE},
-    {"study.answer", "答复列席旁听反馈", CLASS_NONE},
-    {NULL, NULL, CLASS_NONE},
+    {"study.read", "查看学习宣讲记录", CLASS_NONE, 0},
+    {"study.write", "登记学习计划、活动、人员和宣讲", CLASS_NONE, 0},
+    {"study.observe", "列席旁听并反馈", CLASS_NONE, 0},
+    {"study.answer", "答复列席旁听反馈", CLASS_NONE, 0},
+    {NULL, NULL, CLASS_NONE, 0},
 };
 
 static const mech_flow flows[] = {

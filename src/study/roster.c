@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "base/text.h"
+#include "core/store_fn.h"
 #include "org/org.h"
 #include "study/study.h"
 
@@ -31,11 +32,7 @@ typedef struct {
     int64_t first_id, last_id;
 } roster_ctx;
 
-static err_code units_fn(store_tx *tx, void *ctx)
-{
-    roster_ctx *c = ctx;
-    return store_unit_list(tx, c->a, NULL, 0, &c->units, &c->nunits);
-}
+STORE_FN(units_fn, roster_ctx *c, store_unit_list(tx, c->a, NULL, 0, &c->units, &c->nunits));
 
 static int fault(roster_ctx *c, const sheet *t, size_t i, int col, const char *reason)
 {

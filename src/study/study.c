@@ -276,7 +276,7 @@ static err_code attendance_row(study_op *op, store_tx *tx, const store_activity 
     store_person who;
     err_code e = store_person_get(tx, op->a, r->person_id, &who);
     if (e == E_NOT_FOUND || (e == E_OK && !authz_within(x->unit_path, who.unit_path)))
-        return fail(op, E_ATTENDEE_OUTSIDE, arena_sprintf(op->a, "%s.person_id", at));
+        return fail(op, E_STUDY_ATTENDEE_OUTSIDE, arena_sprintf(op->a, "%s.person_id", at));
     if (e != E_OK) return e;
     for (size_t k = 0; k < i; k++)
         if (in->rows[k].person_id == r->person_id)
@@ -284,7 +284,7 @@ static err_code attendance_row(study_op *op, store_tx *tx, const store_activity 
     if (r->present != 0 && r->present != 1) return fail(op, E_FIELD_INVALID, at);
     if (!r->present) {
         e = text_check_field(r->absence_reason, 100, 1);
-        if (e == E_FIELD_REQUIRED) e = E_ABSENCE_REASON;
+        if (e == E_FIELD_REQUIRED) e = E_STUDY_ABSENCE_REASON;
         if (e != E_OK) return fail(op, e, arena_sprintf(op->a, "%s.absence_reason", at));
         if (r->shared) return fail(op, E_FIELD_INVALID, arena_sprintf(op->a, "%s.shared", at));
     }
@@ -328,7 +328,7 @@ static err_code reflection_fn(store_tx *tx, void *ctx)
     if (e != E_OK) return e;
     e = store_person_get(tx, op->a, r->person_id, &who);
     if (e == E_NOT_FOUND || (e == E_OK && !authz_within(x.unit_path, who.unit_path)))
-        return fail(op, E_ATTENDEE_OUTSIDE, "person_id");
+        return fail(op, E_STUDY_ATTENDEE_OUTSIDE, "person_id");
     r->created_by = op->p->user_id;
     r->created_at = clock_now();
     if (e == E_OK) e = store_reflection_insert(tx, r);
@@ -518,7 +518,7 @@ static err_code branch_fn(store_tx *tx, void *ctx)
     err_code e = check_range(op, in->fixed_day, 1, 31, "fixed_day");
     if (e == E_OK) e = unit_for(op, tx, in->unit_id, "study.write", "unit_id", &u);
     if (e != E_OK) return e;
-    if (strcmp(u.kind, "branch") != 0) return fail(op, E_NOT_BRANCH, "unit_id");
+    if (strcmp(u.kind, "branch") != 0) return fail(op, E_STUDY_NOT_BRANCH, "unit_id");
     e = store_branch_rule_set(tx, in->unit_id, in->fixed_day, clock_now());
     if (e != E_OK) return e;
     return audit_change(op, tx, "study.branch.fixed_day", "unit", in->unit_id,

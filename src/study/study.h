@@ -13,7 +13,7 @@
 #define DUBAN_STUDY_H
 
 #include "core/app.h"
-#include "store/store_study.h"
+#include "study/study_store.h"
 
 /* ---- rules ---- */
 

@@ -7,15 +7,13 @@
 
 #include "api/api.h"
 #include "core/mech.h"
-#include "store/store_study.h"
+#include "study/study_store.h"
 #include "study/study.h"
 
 /* The subtrees where the caller may read study records (authz_scope of study.read). */
 const char *api_study_scope(http_req *r);
 /* The path of unit_id (NULL for 0); E_NOT_FOUND when there is no such unit. */
 err_code api_study_subtree(store_tx *tx, arena *a, int64_t unit_id, const char **path);
-/* A YYYY-MM-DD query argument, or NULL when absent; E_BAD_QUERY naming it when malformed. */
-err_code api_study_date_query(http_req *r, const char *name, const char **out);
 /* The reply for a refused change of src/study/ (the field named). */
 err_code api_study_reply_change(http_req *r, err_code e, const char *bad_field);
 json_t *api_person_json(const store_person *p);

@@ -178,6 +178,17 @@ describe('field errors name the field', () => {
     assertError(await admin.get('/api/v1/units?parent_id=x'), 400, 'bad_query', 'parent_id');
     assertError(await auditor.get('/api/v1/audit?limit=-1'), 400, 'bad_query', 'limit');
   });
+
+  test('query arguments mean the same in every list (http/query.c)', async () => {
+    for (const v of ['1', 'true', '0', 'false', ''])
+      assert.equal((await admin.get(`/api/v1/notifications?unread=${v}`)).status, 200, `unread=${v}`);
+    assertError(await admin.get('/api/v1/notifications?unread=yes'), 400, 'bad_query', 'unread');
+    assert.equal((await admin.get('/api/v1/users?limit=&unit_id=&q=%20')).status, 200);
+    assertError(await admin.get('/api/v1/users?limit=%2B5'), 400, 'bad_query', 'limit');
+    assertError(await admin.get('/api/v1/users?unit_id=0'), 400, 'bad_query', 'unit_id');
+    assertError(await admin.get('/api/v1/users?q=a%01b'), 400, 'bad_query', 'q');
+    assertError(await auditor.get(`/api/v1/audit?actor=${'甲'.repeat(201)}`), 400, 'bad_query', 'actor');
+  });
 });
 
 describe('transport errors', () => {

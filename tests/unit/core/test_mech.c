@@ -4,8 +4,9 @@
  * command, lists it in a registration table of its own (this binary links the library
  * without src/mechs.c), and uses each part end to end — a role made of the new permission, a
  * real HTTP request through the server with an API token (200 with the permission, 403
- * without), the scheduler's tick, and `duban drill` through the CLI's dispatcher — with no
- * other file of duban changed.
+ * without, and a read under a permission marked audit_reads recorded in the audit chain), the
+ * scheduler's tick, and `duban drill` through the CLI's dispatcher — with no other file of
+ * duban changed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include "testutil.h"
 
 #include "access/access.h"
+#include "api/api.h"
 #include "account/account.h"
 #include "base/clock.h"
 #include "cli/cli.h"
@@ -40,13 +42,34 @@ static err_code drill_ping(http_req *r)
     return http_reply(r, 200, json_pack("{si}", "pong", pings));
 }
 
+/* A read of sensitive records: through mech_read (here via api_read_filtered), so audited. */
+static int64_t units_seen;
+static err_code count_units(store_tx *tx, void *ctx)
+{
+    (void)ctx;
+    store_unit root;
+    arena *a = arena_new();
+    err_code e = store_unit_root(tx, a, &root);
+    arena_free(a);
+    units_seen += e == E_OK;
+    return e;
+}
+
+static err_code drill_secret(http_req *r)
+{
+    err_code e = api_read_filtered(r, count_units, NULL);
+    return e == E_OK ? http_reply(r, 200, json_pack("{sI}", "seen", (json_int_t)units_seen)) : e;
+}
+
 static const perm_info drill_perms[] = {
-    {"drill.run", "参加演练", CLASS_NONE},
-    {NULL, NULL, CLASS_NONE},
+    {"drill.run", "参加演练", CLASS_NONE, 0},
+    {"drill.secret", "查看演练档案", CLASS_NONE, 1},
+    {NULL, NULL, CLASS_NONE, 0},
 };
 
 static const http_route drill_routes[] = {
     {"GET", "/api/v1/drill/ping", "drill.run", 0, drill_ping},
+    {"GET", "/api/v1/drill/secret", "drill.secret", 0, drill_secret},
     {NULL, NULL, NULL, 0, NULL},
 };
 
@@ -143,10 +166,10 @@ static void test_a_new_mechanism_works_end_to_end(void **state)
 
     /* its permission is in the catalogue, so a role can be made of it and granted */
     assert_non_null(authz_perm("drill.run"));
-    const char *perms[] = {"drill.run"};
+    const char *perms[] = {"drill.run", "drill.secret"};
     store_role role;
     const char *bad = NULL;
-    assert_err(access_role_add(&e->ap, e->a, &e->sys, "driller", "演练员", perms, 1, &role, &bad),
+    assert_err(access_role_add(&e->ap, e->a, &e->sys, "driller", "演练员", perms, 2, &role, &bad),
                E_OK);
     int64_t town = tu_unit(e, "town", "township", 1);
     int64_t with = tu_user(e, "driller1", town), without = tu_user(e, "bystander", town);
@@ -165,6 +188,18 @@ static void test_a_new_mechanism_works_end_to_end(void **state)
                      403);
     assert_non_null(strstr(body, "forbidden"));
     assert_int_equal(pings, 1);
+
+    /* a read under a permission marked audit_reads is recorded; an ordinary one is not */
+    sqlite3 *raw = tu_raw(e);
+    int64_t before = tu_query_int(raw, "SELECT count(*) FROM audit WHERE action = 'read'");
+    assert_int_equal(get(port, "/api/v1/drill/secret", s1, body, sizeof body), 200);
+    assert_int_equal(get(port, "/api/v1/drill/ping", s1, body, sizeof body), 200);
+    assert_int_equal(tu_query_int(raw, "SELECT count(*) FROM audit WHERE action = 'read'"),
+                     before + 1);
+    assert_int_equal(tu_query_int(raw, "SELECT count(*) FROM audit WHERE action = 'read' AND"
+                                       " object = '/api/v1/drill/secret' AND actor = 'driller1'"),
+                     1);
+    sqlite3_close(raw);
     http_stop(srv, 1000);
 
     /* its tick runs with everyone else's */

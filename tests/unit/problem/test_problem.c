@@ -374,7 +374,7 @@ static void test_register_validation(void **state)
     const char *field;
     store_problem pr;
     problem_input in = sample(fx, "2030-03-01", "2030-02-01");
-    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &pr, &field), E_DEADLINE_EARLY);
+    assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &pr, &field), E_PROBLEM_DEADLINE_EARLY);
     assert_string_equal(field, "deadline");
     in = sample(fx, "2030-13-01", "2030-06-01");
     assert_int_equal(problem_register(&fx->ap, fx->a, &fx->op, &in, &pr, &field), E_FIELD_INVALID);

@@ -1,12 +1,13 @@
 /*
- * store_study — the SQL of the study and outreach registry (理论学习与宣讲): persons, activity
- * kinds, study plans, activities with attendance, reflections and outputs, observations and
- * their feedback, branches' fixed days, outreach brands, teams, sites and visits, and the
- * figures over them. Part of the store (see store.h for transactions); `scope` arguments are a
- * principal's JSON array of unit paths (NULL: everywhere), `subtree` a unit path or NULL.
+ * study_store — the records and store operations of the study and outreach registry
+ * (理论学习与宣讲): persons, activity kinds, study plans, activities with attendance,
+ * reflections and outputs, observations and their feedback, branches' fixed days, outreach
+ * brands, teams, sites and visits, and the figures over them (study/sql.c, study/sql_review.c),
+ * each run inside a transaction of store.h; `scope` arguments are a principal's JSON array of
+ * unit paths (NULL: everywhere), `subtree` a unit path or NULL.
  */
-#ifndef DUBAN_STORE_STUDY_H
-#define DUBAN_STORE_STUDY_H
+#ifndef DUBAN_STUDY_STORE_H
+#define DUBAN_STUDY_STORE_H
 
 #include "store/store.h"
 
@@ -19,7 +20,7 @@ typedef struct {
 
 typedef struct {
     const char *scope, *subtree, *q, *rank;
-    int party_member; /* -1 any, 0 no, 1 yes */
+    int party_member;  /* -1 any, 0 no, 1 yes */
     int64_t unit_only; /* a unit id: its own persons only (0: the subtree) */
     int64_t limit, offset;
 } store_person_filter;
@@ -28,8 +29,8 @@ err_code store_person_insert(store_tx *tx, store_person *p); /* sets id; E_DUPLI
 err_code store_person_get(store_tx *tx, arena *a, int64_t id, store_person *out);
 /* Writes name, position, rank, party_member, unit_id when p->version matches (E_CONFLICT). */
 err_code store_person_update(store_tx *tx, store_person *p);
-err_code store_person_list(store_tx *tx, arena *a, const store_person_filter *f,
-                           store_person **out, size_t *n, int64_t *total);
+err_code store_person_list(store_tx *tx, arena *a, const store_person_filter *f, store_person **out,
+                           size_t *n, int64_t *total);
 
 /* ---- activity kinds ---- */
 typedef struct {
@@ -38,7 +39,8 @@ typedef struct {
 } store_activity_kind;
 
 err_code store_activity_kinds(store_tx *tx, arena *a, store_activity_kind **out, size_t *n);
-err_code store_activity_kind_get(store_tx *tx, arena *a, const char *name, store_activity_kind *out);
+err_code store_activity_kind_get(store_tx *tx, arena *a, const char *name,
+                                 store_activity_kind *out);
 err_code store_activity_kind_insert(store_tx *tx, const store_activity_kind *k);
 
 /* ---- study plans ---- */
@@ -98,8 +100,8 @@ typedef struct {
 /* Replaces the activity's attendance with rows[0..n). */
 err_code store_attendance_set(store_tx *tx, int64_t activity_id, const store_attendance *rows,
                               size_t n);
-err_code store_attendance_list(store_tx *tx, arena *a, int64_t activity_id,
-                               store_attendance **out, size_t *n);
+err_code store_attendance_list(store_tx *tx, arena *a, int64_t activity_id, store_attendance **out,
+                               size_t *n);
 
 typedef struct {
     int64_t id, activity_id, person_id, created_by, created_at;
@@ -107,8 +109,8 @@ typedef struct {
 } store_reflection;
 
 err_code store_reflection_insert(store_tx *tx, store_reflection *r);
-err_code store_reflection_list(store_tx *tx, arena *a, int64_t activity_id,
-                               store_reflection **out, size_t *n);
+err_code store_reflection_list(store_tx *tx, arena *a, int64_t activity_id, store_reflection **out,
+                               size_t *n);
 
 typedef struct {
     int64_t id, unit_id, activity_id, created_at;
@@ -121,8 +123,8 @@ typedef struct {
 } store_output_filter;
 
 err_code store_output_insert(store_tx *tx, store_output *o);
-err_code store_output_list(store_tx *tx, arena *a, const store_output_filter *f,
-                           store_output **out, size_t *n, int64_t *total);
+err_code store_output_list(store_tx *tx, arena *a, const store_output_filter *f, store_output **out,
+                           size_t *n, int64_t *total);
 
 /* ---- observations (列席旁听) and feedback ---- */
 typedef struct {
@@ -203,8 +205,7 @@ err_code store_team_insert(store_tx *tx, store_outreach_row *t, const int64_t *m
                            size_t nmembers);
 err_code store_team_list(store_tx *tx, arena *a, const char *scope, store_outreach_row **out,
                          size_t *n);
-err_code store_team_members(store_tx *tx, arena *a, int64_t team_id, store_person **out,
-                            size_t *n);
+err_code store_team_members(store_tx *tx, arena *a, int64_t team_id, store_person **out, size_t *n);
 err_code store_site_insert(store_tx *tx, store_outreach_row *s);
 err_code store_site_list(store_tx *tx, arena *a, const char *scope, store_outreach_row **out,
                          size_t *n);
@@ -229,8 +230,7 @@ typedef struct {
  * g; for SG_UNIT, by the child of `parent_path` each unit lies under. Outputs and site visits
  * are counted by their own dates and units.
  */
-err_code store_study_stats(store_tx *tx, arena *a, const store_activity_filter *f,
-                           study_grouping g, const char *parent_path, store_study_group **out,
-                           size_t *n);
+err_code store_study_stats(store_tx *tx, arena *a, const store_activity_filter *f, study_grouping g,
+                           const char *parent_path, store_study_group **out, size_t *n);
 
 #endif
