@@ -38,8 +38,7 @@ const NEVER = new Promise(() => {})
 
 async function handleFailure(status, body) {
   const err = new ApiError(status, body?.error)
-  if (status === 401 && err.code !== 'bad_credentials' && session.user) {
-    onSessionLost(err)
+  if (status === 401 && err.code !== 'bad_credentials' && onSessionLost(err)) {
     return NEVER
   }
   if (status === 403 && err.code === 'password_change_required') {

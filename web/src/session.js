@@ -40,20 +40,24 @@ const EXPIRED = '登录已超时，请重新登录'
 
 // A session that timed out is deleted by the first request that notices; requests sent at the
 // same moment then hear "unauthenticated". Whichever reply comes first, the timeout is what
-// happened, so a later session_expired still corrects the message.
+// happened, so a later session_expired still corrects the message. Returns whether the reply
+// belonged to a lost session (the signed-in one, or a straggler of it): the caller's page is
+// then going away and must not handle the error itself.
 export function onSessionLost(err) {
   const expired = err.code === 'session_expired'
   if (!session.user) {
-    if (expired && lostCode && lostCode !== err.code) {
+    if (!lostCode) return false
+    if (expired && lostCode !== err.code) {
       lostCode = err.code
       session.lostMessage = EXPIRED
     }
-    return
+    return true
   }
   clearSession()
   lostCode = err.code
   session.lostMessage = expired ? EXPIRED : '登录状态已失效，请重新登录'
   hooks.lost()
+  return true
 }
 
 export function onPasswordChangeRequired() {
