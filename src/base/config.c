@@ -25,7 +25,8 @@ typedef struct {
 #define O(m) offsetof(config, m)
 static const setting settings[] = {
     {"config", S_STR, O(config), "", 0, 0, "config file of key = value lines"},
-    {"db", S_STR, O(db), "data/duban.db", 0, 0, "SQLite database file"},
+    {"db", S_STR, O(db), "data/duban.db", 0, 0,
+     "SQLite database file, or a PostgreSQL URI (postgresql://user@host/db)"},
     {"listen", S_ADDR, O(listen), "127.0.0.1:8080", 0, 0, "address and port to serve on"},
     {"key_file", S_STR, O(key_file), "", 0, 0, "audit key file (default: <db>.key)"},
     {"county", S_STR, O(county), "示范县", 0, 0, "name of the root unit that init creates"},
@@ -35,7 +36,10 @@ static const setting settings[] = {
     {"upload_limit", S_INT, O(upload_limit), "20971520", 1024, 1073741824,
      "largest evidence file in bytes"},
     {"threads", S_INT, O(threads), "4", 1, 256, "HTTP worker threads"},
-    {"readers", S_INT, O(readers), "4", 1, 256, "reader connections to the database"},
+    {"readers", S_INT, O(readers), "4", 1, 256, "reader connections to a SQLite database"},
+    {"pg_pool", S_INT, O(pg_pool), "8", 1, 256, "connections to a PostgreSQL database"},
+    {"pg_statement_timeout", S_INT, O(pg_statement_timeout), "30000", 100, 3600000,
+     "milliseconds before a PostgreSQL statement is cancelled"},
     {"body_limit", S_INT, O(body_limit), "1048576", 1024, 1073741824,
      "largest request body in bytes"},
     {"session_idle", S_INT, O(session_idle), "1800", 1, 86400, "idle session timeout, seconds"},
@@ -226,15 +230,61 @@ int config_load_env(config *c, char *err, size_t errlen)
     return 0;
 }
 
+int config_db_postgres(const char *db)
+{
+    static const char *const prefixes[] = {"postgres://", "postgresql://", "host=", "dbname=",
+                                           "service=", "user="};
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (strncmp(db, prefixes[i], strlen(prefixes[i])) == 0) return 1;
+    return 0;
+}
+
+/* Appends s to out (capacity n, *o used), as much as fits. */
+static void put_text(char *out, size_t n, size_t *o, const char *s)
+{
+    while (*s && *o + 1 < n)
+        out[(*o)++] = *s++;
+}
+
+void config_db_label(const char *db, char *out, size_t n)
+{
+    int pg = config_db_postgres(db);
+    /* postgresql://user:secret@host/db: the password lies between the ':' after the user and
+     * the '@' before the host. */
+    const char *scheme = pg ? strstr(db, "://") : NULL, *pw = NULL, *pw_end = NULL;
+    if (scheme) {
+        const char *at = strchr(scheme + 3, '@'), *colon = strchr(scheme + 3, ':'),
+                   *slash = strchr(scheme + 3, '/');
+        if (at && colon && colon < at && (!slash || at < slash)) pw = colon + 1, pw_end = at;
+    }
+    size_t o = 0;
+    for (const char *p = db; *p && o + 1 < n;) {
+        if (p == pw) {
+            put_text(out, n, &o, "***");
+            p = pw_end;
+        } else if (pg && strncmp(p, "password=", 9) == 0 &&
+                   (p == db || strchr(" &?", p[-1]))) {
+            put_text(out, n, &o, "password=***");
+            p += 9;
+            p += strcspn(p, " &");
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    if (n) out[o] = 0;
+}
+
 char *config_key_path(const config *c)
 {
     if (c->key_file && *c->key_file) return xstrdup(c->key_file);
+    if (config_db_postgres(c->db)) return NULL;
     return xasprintf("%s.key", c->db);
 }
 
 char *config_files_dir(const config *c)
 {
     if (c->files_dir && *c->files_dir) return xstrdup(c->files_dir);
+    if (config_db_postgres(c->db)) return NULL;
     return xasprintf("%s.files", c->db);
 }
 

@@ -19,7 +19,9 @@ typedef struct config {
     char *flows_dir;      /* directory of flow definitions; empty: the built-in ones */
     char *files_dir;      /* evidence files; default: <db>.files */
     int64_t threads;      /* HTTP worker threads */
-    int64_t readers;      /* reader connections in the store pool */
+    int64_t readers;      /* reader connections in the store pool (SQLite) */
+    int64_t pg_pool;      /* connections per instance (PostgreSQL) */
+    int64_t pg_statement_timeout; /* milliseconds before a statement is cancelled */
     int64_t body_limit;   /* largest accepted request body, bytes */
     int64_t upload_limit; /* largest evidence file, bytes */
     int64_t session_idle; /* seconds without a request before a session ends */
@@ -48,9 +50,16 @@ int config_is_setting(const char *name);
 int config_load_file(config *c, const char *path, char *err, size_t errlen);
 /* Applies every DUBAN_* variable of the environment that names a setting. */
 int config_load_env(config *c, char *err, size_t errlen);
-/* The audit key path: key_file if set, else "<db>.key" (heap string). */
+/* Whether a db setting names a PostgreSQL database (a postgres:// or postgresql:// URI, or
+ * libpq's key=value form) rather than a SQLite file. */
+int config_db_postgres(const char *db);
+/* The db setting as it may be shown or logged: a URI's or key=value password masked. */
+void config_db_label(const char *db, char *out, size_t n);
+/* The audit key path: key_file if set, else "<db>.key" (heap string); NULL for PostgreSQL
+ * without key_file (every instance must read the same key: it is never made up). */
 char *config_key_path(const config *c);
-/* The evidence directory: files_dir if set, else "<db>.files" (heap string). */
+/* The evidence directory: files_dir if set, else "<db>.files" (heap string); NULL for
+ * PostgreSQL without files_dir: the files then live in the database. */
 char *config_files_dir(const config *c);
 /* Writes the list of settings with defaults and help to f, for --help. */
 void config_help(FILE *f);

@@ -34,6 +34,7 @@ static const cli_spec spec = {
 /* mkdir -p of the directory that will hold path. */
 static int ensure_parent_dir(const char *path)
 {
+    if (config_db_postgres(path)) return 0; /* a server, not a file */
     char *dir = xstrdup(path);
     char *slash = strrchr(dir, '/');
     int rc = 0;
@@ -61,7 +62,12 @@ int cmd_serve(int argc, char **argv)
     app ap;
     http_server *srv = NULL;
     rc = 1;
-    if (access(c.cfg.db, F_OK) != 0) {
+    int initialised = setup_initialised(&c.cfg, err, sizeof err);
+    if (initialised < 0) {
+        fprintf(stderr, "duban serve: %s\n", err);
+        goto out;
+    }
+    if (!initialised) {
         ensure_parent_dir(c.cfg.db);
         if (setup_init(&c.cfg, stdout, err, sizeof err)) {
             fprintf(stderr, "duban serve: %s\n", err);
@@ -86,7 +92,9 @@ int cmd_serve(int argc, char **argv)
     }
     scheduler *sched = scheduler_start(&ap);
     if (!sched) log_warn("cannot start the scheduler thread: run 'duban tick' from cron");
-    log_info("duban %s serving http://%s (database %s)", DUBAN_VERSION, c.cfg.listen, c.cfg.db);
+    char label[512];
+    config_db_label(c.cfg.db, label, sizeof label);
+    log_info("duban %s serving http://%s (database %s)", DUBAN_VERSION, c.cfg.listen, label);
     printf("duban: serving http://%s\n", c.cfg.listen);
     fflush(stdout);
     int sig = 0;

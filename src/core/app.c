@@ -85,21 +85,36 @@ const flow_def *app_flow(const app *ap, const char *name)
     return NULL;
 }
 
+store *app_store_open(const config *cfg, int create, char *err, size_t errlen)
+{
+    store_options o = {.readers = (int)cfg->readers,
+                       .pool = (int)cfg->pg_pool,
+                       .statement_timeout_ms = (int)cfg->pg_statement_timeout,
+                       .create = create,
+                       .migrate = 1};
+    return store_open_opts(cfg->db, &o, err, errlen);
+}
+
 int app_open(app *ap, const config *cfg, char *err, size_t errlen)
 {
     memset(ap, 0, sizeof *ap);
     ap->cfg = *cfg;
-    if (access(cfg->db, F_OK) != 0) {
+    if (!config_db_postgres(cfg->db) && access(cfg->db, F_OK) != 0) {
         snprintf(err, errlen, "database %s does not exist (run 'duban init' or 'duban serve')",
                  cfg->db);
         return -1;
     }
     char *key = config_key_path(cfg);
+    if (!key) {
+        snprintf(err, errlen, "with a PostgreSQL database, key_file must name the audit key "
+                              "(the same file on every instance)");
+        return -1;
+    }
     ap->au = audit_open(key, err, errlen);
     free(key);
     if (!ap->au) return -1;
     ap->files_dir = config_files_dir(cfg);
-    ap->st = store_open(cfg->db, (int)cfg->readers, 0, err, errlen);
+    ap->st = app_store_open(cfg, 0, err, errlen);
     if (!ap->st || load_calendar(ap, err, errlen) || load_flows(ap, err, errlen)) {
         app_close(ap);
         return -1;

@@ -34,6 +34,8 @@ typedef struct app {
  * the flow definitions, checking each; on failure err names the file and the fault.
  */
 int app_open(app *ap, const config *cfg, char *err, size_t errlen);
+/* The store cfg names, opened with its settings (pool sizes, timeouts) and migrated. */
+store *app_store_open(const config *cfg, int create, char *err, size_t errlen);
 void app_close(app *ap);
 
 /* The flow a mechanism registered under name ("problem"); NULL when none is. */

@@ -106,9 +106,10 @@ static int prepare_admins(admin_account *admins, size_t n, char *err, size_t err
     return 0;
 }
 
-static void print_admins(FILE *out, const config *cfg, admin_account *admins, size_t n)
+static void print_admins(FILE *out, const char *label, const char *county, admin_account *admins,
+                         size_t n)
 {
-    fprintf(out, "duban: initialised %s for %s\n", cfg->db, cfg->county);
+    fprintf(out, "duban: initialised %s for %s\n", label, county);
     fprintf(out, "三员分立 administrator accounts (系统管理员 / 安全管理员 / 审计管理员):\n");
     for (size_t i = 0; i < n; i++) {
         if (admins[i].must_change)
@@ -122,10 +123,39 @@ static void print_admins(FILE *out, const config *cfg, admin_account *admins, si
     fflush(out);
 }
 
+static err_code root_fn(store_tx *tx, void *ctx)
+{
+    store_unit u;
+    arena *a = arena_new();
+    err_code e = store_unit_root(tx, a, &u);
+    arena_free(a);
+    *(int *)ctx = e == E_OK;
+    return e == E_NOT_FOUND ? E_OK : e;
+}
+
+int setup_initialised(const config *cfg, char *err, size_t errlen)
+{
+    if (!config_db_postgres(cfg->db)) return access(cfg->db, F_OK) == 0;
+    store *st = app_store_open(cfg, 0, err, errlen);
+    if (!st) return -1;
+    int has_root = 0;
+    err_code e = store_read(st, root_fn, &has_root);
+    store_close(st);
+    if (e != E_OK) {
+        snprintf(err, errlen, "cannot read the database: %s", err_message(e));
+        return -1;
+    }
+    return has_root;
+}
+
 int setup_init(const config *cfg, FILE *out, char *err, size_t errlen)
 {
-    if (access(cfg->db, F_OK) == 0) {
-        snprintf(err, errlen, "%s already exists: init only creates a new database", cfg->db);
+    char label[512];
+    config_db_label(cfg->db, label, sizeof label);
+    int done = setup_initialised(cfg, err, errlen);
+    if (done < 0) return -1;
+    if (done) {
+        snprintf(err, errlen, "%s already exists: init only creates a new database", label);
         return -1;
     }
     admin_account admins[] = {
@@ -137,6 +167,11 @@ int setup_init(const config *cfg, FILE *out, char *err, size_t errlen)
     if (prepare_admins(admins, nadmins, err, errlen)) return -1;
 
     char *key = config_key_path(cfg);
+    if (!key) {
+        snprintf(err, errlen, "with a PostgreSQL database, key_file must name the audit key "
+                              "(the same file on every instance)");
+        return -1;
+    }
     char *head = xasprintf("%s.head", key);
     int rc = -1;
     /* A head file means this key already vouches for a log: starting a new database under it
@@ -151,16 +186,16 @@ int setup_init(const config *cfg, FILE *out, char *err, size_t errlen)
     seed_ctx s = {.a = arena_new(), .cfg = cfg, .admins = admins, .nadmins = nadmins};
     s.ap.cfg = *cfg;
     s.ap.au = audit_open(key, err, errlen);
-    if (s.ap.au) s.ap.st = store_open(cfg->db, 1, 1, err, errlen);
+    if (s.ap.au) s.ap.st = app_store_open(cfg, 1, err, errlen);
     if (s.ap.st) {
         err_code e = store_write(s.ap.st, seed_fn, &s);
         if (e == E_OK) rc = 0;
-        else snprintf(err, errlen, "cannot initialise %s: %s", cfg->db, err_message(e));
+        else snprintf(err, errlen, "cannot initialise %s: %s", label, err_message(e));
     }
     app_close(&s.ap);
     arena_free(s.a);
-    if (rc == 0) print_admins(out, cfg, admins, nadmins);
-    else if (access(cfg->db, F_OK) == 0) {
+    if (rc == 0) print_admins(out, label, cfg->county, admins, nadmins);
+    else if (!config_db_postgres(cfg->db) && access(cfg->db, F_OK) == 0) {
         /* Leave nothing half-made behind. */
         unlink(cfg->db);
         char *wal = xasprintf("%s-wal", cfg->db), *shm = xasprintf("%s-shm", cfg->db);

@@ -16,5 +16,8 @@
  * printed to out, and must be changed at first login. Returns 0, or -1 with err.
  */
 int setup_init(const config *cfg, FILE *out, char *err, size_t errlen);
+/* 1 when cfg->db holds an initialised database (SQLite: the file exists; PostgreSQL: the
+ * schema and its root unit are there), 0 when not, -1 with err when it cannot be told. */
+int setup_initialised(const config *cfg, char *err, size_t errlen);
 
 #endif

@@ -7,6 +7,7 @@
 #include "store/sq.h"
 
 #include "base/log.h"
+#include "store/driver.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -160,6 +161,59 @@ char *sq_dialect_sql(sq_dialect d, const char *sql)
     put_dollar_params(&pg, b.s);
     free(b.s);
     return pg.s;
+}
+
+/* ---- the driver's primitives, reached through the statement's or transaction's table ---- */
+
+sq_stmt *sq_prep(store_tx *tx, const char *sql) { return tx->ops->prep(tx, sql); }
+sq_stmt *sq_prep_once(store_tx *tx, const char *sql) { return tx->ops->prep_once(tx, sql); }
+void sq_finalize(sq_stmt *st) { st->ops->finalize(st); }
+void sq_reset(sq_stmt *st) { st->ops->reset(st); }
+void sq_bind_int(sq_stmt *st, int i, int64_t v) { st->ops->bind_int(st, i, v); }
+void sq_bind_blob(sq_stmt *st, int i, const void *p, size_t n) { st->ops->bind_blob(st, i, p, n); }
+void sq_bind_null(sq_stmt *st, int i) { st->ops->bind_null(st, i); }
+int sq_params(sq_stmt *st) { return st->ops->params(st); }
+const char *sq_sql(sq_stmt *st) { return st->ops->sql(st); }
+int sq_step(sq_stmt *st) { return st->ops->step(st); }
+int64_t sq_int(sq_stmt *st, int i) { return st->ops->col_int(st, i); }
+int sq_is_null(sq_stmt *st, int i) { return st->ops->col_null(st, i); }
+const void *sq_blob(sq_stmt *st, int i, size_t *n) { return st->ops->col_blob(st, i, n); }
+int64_t sq_changes(store_tx *tx) { return tx->ops->changes(tx); }
+err_code sq_insert(store_tx *tx, sq_stmt *st, int64_t *id) { return tx->ops->insert(tx, st, id); }
+err_code sq_lock(store_tx *tx, int64_t key) { return tx->ops->lock(tx, key); }
+sq_dialect sq_tx_dialect(store_tx *tx) { return tx->ops->dialect; }
+
+void store_after_commit(store_tx *tx, void (*fn)(void *), void *arg)
+{
+    tx->ops->after_commit(tx, fn, arg);
+}
+
+void sq_bind_text(sq_stmt *st, int i, const char *s)
+{
+    if (s)
+        st->ops->bind_text(st, i, s, strlen(s));
+    else
+        st->ops->bind_null(st, i);
+}
+
+const char *sq_text_peek(sq_stmt *st, int i)
+{
+    size_t n;
+    const char *s = st->ops->col_text(st, i, &n);
+    return s ? s : "";
+}
+
+const char *sq_text_or_null(arena *a, sq_stmt *st, int i)
+{
+    size_t n;
+    const char *s = st->ops->col_text(st, i, &n);
+    return s ? arena_strndup(a, s, n) : NULL;
+}
+
+const char *sq_text(arena *a, sq_stmt *st, int i)
+{
+    const char *s = sq_text_or_null(a, st, i);
+    return s ? s : "";
 }
 
 /* ---- binding ---- */

@@ -3,9 +3,9 @@
  *
  * An operation (store_*.c, later each mechanism's sql.c) prepares a static SQL string, binds
  * its parameters, steps it and reads columns, all through this header; none of it names a
- * database engine. The engine lives in one driver file (store_sqlite.c today; a PostgreSQL
- * driver is one more file implementing the same functions), which owns the connections, the
- * transactions and the statement cache.
+ * database engine. The engine lives in one driver file (store_sqlite.c, store_pg.c), which owns
+ * the connections, the transactions and the statement cache; each function here reaches the
+ * driver of the statement or transaction it is given (driver.h).
  *
  * SQL is written once for every dialect: the subset SQLite and PostgreSQL both run, plus the
  * few fragments below ({in_scope col}, {instr a, b}, …) that the driver replaces with its
@@ -113,6 +113,14 @@ const void *sq_blob(sq_stmt *st, int i, size_t *n);
 int64_t sq_changes(store_tx *tx);
 /* Executes an insert ending in {returning_id} and reports the new row's id; resets st. */
 err_code sq_insert(store_tx *tx, sq_stmt *st, int64_t *id);
+/*
+ * Serialises the rest of this write transaction with every other transaction that takes key,
+ * until it commits or rolls back (the audit chain's append: one chain per database). SQLite has
+ * one writer already; PostgreSQL takes a transaction advisory lock.
+ */
+err_code sq_lock(store_tx *tx, int64_t key);
+/* The dialect of the engine tx runs on. */
+sq_dialect sq_tx_dialect(store_tx *tx);
 
 /* ---- helpers every operation file uses (portable, sq.c) ---- */
 

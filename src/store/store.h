@@ -1,13 +1,16 @@
 /*
  * store — the only place that knows SQL.
  *
- * A store is one SQLite database in WAL mode: one writer connection (behind a mutex) and a
- * pool of reader connections. The rest of duban sees operations, never SQL: every operation
- * takes a store_tx (a connection inside a transaction) and binds all its parameters.
+ * A store is one database: an embedded SQLite file (WAL mode, one writer connection behind a
+ * mutex, a pool of readers) or a PostgreSQL database (a pool of connections shared by reads and
+ * writes, several duban instances in front of it). The `db` setting picks one: a path, or a
+ * postgres:// / postgresql:// URI (or libpq's "key=value" form starting with "host=" or
+ * "dbname="). The rest of duban sees operations, never SQL: every operation takes a store_tx (a
+ * connection inside a transaction) and binds all its parameters.
  *
- *   store_write(st, fn, ctx)  runs fn in BEGIN IMMEDIATE … COMMIT on the writer: the change and
- *                             its audit record commit together exactly once, or not at all.
- *   store_read(st, fn, ctx)   runs fn on a reader in one read transaction (a consistent snapshot).
+ *   store_write(st, fn, ctx)  runs fn in one write transaction: the change and its audit record
+ *                             commit together exactly once, or not at all.
+ *   store_read(st, fn, ctx)   runs fn in one read transaction (a consistent snapshot).
  *
  * Rows come back in caller-owned structs whose strings live in the caller's arena.
  */
@@ -24,14 +27,29 @@ typedef struct store store;
 typedef struct store_tx store_tx;
 typedef err_code (*store_fn)(store_tx *tx, void *ctx);
 
+/* How to open a store; zero fields take their defaults. */
+typedef struct {
+    int readers;              /* SQLite: reader connections (default 4) */
+    int pool;                 /* PostgreSQL: connections for reads and writes (default 8) */
+    int statement_timeout_ms; /* PostgreSQL: a statement running longer fails (default 30000) */
+    int create;               /* SQLite: create the file if it is missing */
+    int migrate;              /* apply pending migrations (a store never runs on an old schema;
+                               * 0 only for `duban migrate --check`, which reads the version) */
+} store_options;
+
 /*
- * Opens (and with create, creates) the database at path, applies pending migrations and opens
- * `readers` reader connections. Refuses a database newer than this binary. On failure returns
- * NULL with the reason in err.
+ * Opens the database `db` names, applies pending migrations (o->migrate) and opens its
+ * connections. Refuses a database newer than this binary. On failure returns NULL with the
+ * reason in err (never the password of a URI).
  */
+store *store_open_opts(const char *db, const store_options *o, char *err, size_t errlen);
+/* store_open_opts with `readers` readers and migrations applied. */
 store *store_open(const char *path, int readers, int create, char *err, size_t errlen);
-/* Waits for no transaction, checkpoints the WAL and closes every connection; accepts NULL. */
+/* Waits for no transaction and closes every connection (SQLite: checkpoints the WAL); accepts
+ * NULL. */
 void store_close(store *st);
+/* "sqlite" or "postgres". */
+const char *store_engine(store *st);
 
 err_code store_write(store *st, store_fn fn, void *ctx);
 err_code store_read(store *st, store_fn fn, void *ctx);
@@ -40,10 +58,20 @@ err_code store_read(store *st, store_fn fn, void *ctx);
 err_code store_write_if_idle(store *st, store_fn fn, void *ctx);
 /* Registers fn(arg) to run after this write transaction commits (not on rollback). */
 void store_after_commit(store_tx *tx, void (*fn)(void *), void *arg);
-/* Online, consistent copy of the database to path (SQLite backup API). */
+/* Online, consistent copy of the database to path (SQLite backup API; PostgreSQL refuses
+ * with E_INTERNAL and says why: pg_dump and pg_basebackup do it there). */
 err_code store_backup(store *st, const char *path, char *err, size_t errlen);
-/* Schema version of the open database. */
+/* Schema version of the open database; -1 when it cannot be read. */
 int store_schema_version(store *st);
+/* The highest schema version this binary brings. */
+int store_schema_latest(void);
+/*
+ * Whether this process holds the database-wide role `key` (the scheduler's: exactly one of
+ * several instances ticks). SQLite: always (one process serves a file). PostgreSQL: a session
+ * advisory lock on a connection of its own, taken when free and kept while that connection
+ * lives; an instance that dies lets another take it.
+ */
+int store_leader(store *st, int64_t key);
 
 /* ---- meta: small named values ---- */
 err_code store_meta_get(store_tx *tx, arena *a, const char *key, const char **value);

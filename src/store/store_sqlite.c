@@ -2,8 +2,8 @@
  * store_sqlite — the SQLite driver: connections, the reader pool, transactions, migrations,
  * backup, and the statement primitives of sq.h (prepare with the cache, bind, step, columns).
  * This is the one file that includes <sqlite3.h>; every operation file reaches SQLite only
- * through sq.h. A sq_stmt here is an sqlite3_stmt (the pointer is only cast, never wrapped,
- * so the layer costs no allocation and no indirection).
+ * through sq.h (driver.h: the tables below). A statement is a slot of the connection's cache
+ * (the table pointer beside the sqlite3_stmt), so the layer costs no allocation per call.
  *
  * SQLite allows one writer at a time, so duban keeps exactly one writer connection behind a
  * mutex (no SQLITE_BUSY between its own threads) and a pool of readers that see committed
@@ -17,7 +17,7 @@
  * and one COMMIT — one fsync — makes all of them durable together. Each caller returns only
  * after that commit, with its own result; if the commit fails, every one of them fails.
  */
-#include "store/sq.h"
+#include "store/driver.h"
 
 #include "base/log.h"
 #include "store/migrate.h"
@@ -37,12 +37,18 @@
  * mistake that the unit tests would hit first, so it still aborts loudly. */
 enum { CACHE_SLOTS = 1024 };
 
+static const sq_ops lite_ops;
+static const store_driver lite_driver;
+
+/* A statement: a slot of the cache (sql set), or one prepared for one use (sql NULL). */
 typedef struct {
+    sq_stmt base;
     const char *sql;
     sqlite3_stmt *st;
 } cached;
 
-struct store_tx {
+typedef struct lite_tx {
+    store_tx base;
     sqlite3 *db;
     cached cache[CACHE_SLOTS];
     struct {
@@ -51,7 +57,7 @@ struct store_tx {
     } * hooks; /* grown as needed: a bulk write registers one per audit record */
     int nhooks, hooks_cap;
     int writer;
-};
+} lite_tx;
 
 /* A caller of store_write waiting in the group-commit queue. */
 typedef struct write_req {
@@ -62,19 +68,32 @@ typedef struct write_req {
     struct write_req *next;
 } write_req;
 
-struct store {
-    store_tx writer;
+typedef struct lite_store {
+    store base;
+    lite_tx writer;
     pthread_mutex_t write_lock; /* the writer connection */
     pthread_mutex_t queue_lock; /* the queue and `leading` */
     pthread_cond_t queue_cond;
     write_req *queue, **queue_tail;
     int leading; /* a caller is running a batch */
-    store_tx *readers;
+    lite_tx *readers;
     int nreaders;
     int *free_readers, nfree;
     pthread_mutex_t pool_lock;
     pthread_cond_t pool_cond;
-};
+} lite_store;
+
+static void lite_close(store *s);
+
+static lite_store *L(store *st)
+{
+    return (lite_store *)st;
+}
+
+static lite_tx *T(store_tx *tx)
+{
+    return (lite_tx *)tx;
+}
 
 /* Maps an SQLite result to an err_code; unexpected ones are logged with the database's message. */
 static err_code map_rc(sqlite3 *db, int rc)
@@ -136,7 +155,7 @@ static int apply_migration(sqlite3 *db, const migration_file *m, char *err, size
  */
 static int apply_migrations(sqlite3 *db, char *err, size_t errlen)
 {
-    int have = user_version(db), latest = migrate_latest();
+    int have = user_version(db), latest = migrate_latest_in(migrate_sqlite);
     if (have < 0) {
         snprintf(err, errlen, "cannot read the schema version: %s", sqlite3_errmsg(db));
         return -1;
@@ -148,16 +167,17 @@ static int apply_migrations(sqlite3 *db, char *err, size_t errlen)
                  have, latest);
         return -1;
     }
-    for (const migration_file *m = migrate_files; m->name; m++)
+    for (const migration_file *m = migrate_sqlite; m->name; m++)
         if (migrate_number(m) > have && apply_migration(db, m, err, errlen)) return -1;
     return 0;
 }
 
 /* ---- connections ---- */
 
-static int open_conn(const char *path, int flags, store_tx *tx, char *err, size_t errlen)
+static int open_conn(const char *path, int flags, lite_tx *tx, char *err, size_t errlen)
 {
     memset(tx, 0, sizeof *tx);
+    tx->base.ops = &lite_ops;
     int rc = sqlite3_open_v2(path, &tx->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "cannot open database %s: %s", path,
@@ -183,7 +203,7 @@ static int open_conn(const char *path, int flags, store_tx *tx, char *err, size_
     return 0;
 }
 
-static void close_conn(store_tx *tx)
+static void close_conn(lite_tx *tx)
 {
     if (!tx->db) return;
     free(tx->hooks);
@@ -195,9 +215,11 @@ static void close_conn(store_tx *tx)
     tx->db = NULL;
 }
 
-store *store_open(const char *path, int readers, int create, char *err, size_t errlen)
+store *store_sqlite_open(const char *path, const store_options *o, char *err, size_t errlen)
 {
-    store *st = xcalloc(1, sizeof *st);
+    int readers = o->readers, create = o->create;
+    lite_store *st = xcalloc(1, sizeof *st);
+    st->base.drv = &lite_driver;
     pthread_mutex_init(&st->write_lock, NULL);
     pthread_mutex_init(&st->queue_lock, NULL);
     pthread_cond_init(&st->queue_cond, NULL);
@@ -207,8 +229,8 @@ store *store_open(const char *path, int readers, int create, char *err, size_t e
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
     if (open_conn(path, flags, &st->writer, err, errlen)) goto fail;
     st->writer.writer = 1;
-    if (apply_migrations(st->writer.db, err, errlen)) goto fail;
-    st->readers = xcalloc((size_t)readers, sizeof(store_tx));
+    if (o->migrate && apply_migrations(st->writer.db, err, errlen)) goto fail;
+    st->readers = xcalloc((size_t)readers, sizeof(lite_tx));
     st->free_readers = xcalloc((size_t)readers, sizeof(int));
     for (int i = 0; i < readers; i++) {
         if (open_conn(path, SQLITE_OPEN_READWRITE, &st->readers[i], err, errlen)) goto fail;
@@ -216,15 +238,15 @@ store *store_open(const char *path, int readers, int create, char *err, size_t e
         st->nreaders++;
         st->free_readers[st->nfree++] = i;
     }
-    return st;
+    return &st->base;
 fail:
-    store_close(st);
+    lite_close(&st->base);
     return NULL;
 }
 
-void store_close(store *st)
+static void lite_close(store *s)
 {
-    if (!st) return;
+    lite_store *st = L(s);
     for (int i = 0; i < st->nreaders; i++)
         close_conn(&st->readers[i]);
     if (st->writer.db)
@@ -240,8 +262,9 @@ void store_close(store *st)
     free(st);
 }
 
-int store_schema_version(store *st)
+static int lite_schema_version(store *s)
 {
+    lite_store *st = L(s);
     pthread_mutex_lock(&st->write_lock);
     int v = user_version(st->writer.db);
     pthread_mutex_unlock(&st->write_lock);
@@ -249,13 +272,13 @@ int store_schema_version(store *st)
 }
 
 /* Resets every statement still open on the connection, so the transaction can end. */
-static void reset_all(store_tx *tx)
+static void reset_all(lite_tx *tx)
 {
     for (sqlite3_stmt *s = sqlite3_next_stmt(tx->db, NULL); s; s = sqlite3_next_stmt(tx->db, s))
         if (sqlite3_stmt_busy(s)) sqlite3_reset(s);
 }
 
-static err_code exec_simple(store_tx *tx, const char *sql)
+static err_code exec_simple(lite_tx *tx, const char *sql)
 {
     int rc = sqlite3_exec(tx->db, sql, NULL, NULL, NULL);
     return rc == SQLITE_OK ? E_OK : map_rc(tx->db, rc);
@@ -263,12 +286,12 @@ static err_code exec_simple(store_tx *tx, const char *sql)
 
 /* Runs one caller's function under a savepoint of the open transaction; a failure undoes
  * only its own changes and forgets the hooks it registered. */
-static void run_one(store_tx *tx, write_req *w)
+static void run_one(lite_tx *tx, write_req *w)
 {
     int hooks_before = tx->nhooks;
     w->rc = exec_simple(tx, "SAVEPOINT w");
     if (w->rc != E_OK) return;
-    w->rc = w->fn(tx, w->ctx);
+    w->rc = w->fn(&tx->base, w->ctx);
     reset_all(tx);
     if (w->rc != E_OK) {
         exec_simple(tx, "ROLLBACK TO w");
@@ -285,10 +308,10 @@ static void fail_batch(write_req *batch, err_code rc)
 }
 
 /* One transaction for the whole batch, committed once; then the hooks of those it kept. */
-static void run_batch(store *st, write_req *batch)
+static void run_batch(lite_store *st, write_req *batch)
 {
     pthread_mutex_lock(&st->write_lock);
-    store_tx *tx = &st->writer;
+    lite_tx *tx = &st->writer;
     tx->nhooks = 0;
     err_code rc = exec_simple(tx, "BEGIN IMMEDIATE");
     for (write_req *w = batch; w; w = w->next) {
@@ -313,8 +336,9 @@ static void run_batch(store *st, write_req *batch)
     pthread_mutex_unlock(&st->write_lock);
 }
 
-err_code store_write(store *st, store_fn fn, void *ctx)
+static err_code lite_write(store *s, store_fn fn, void *ctx)
 {
+    lite_store *st = L(s);
     write_req me = {.fn = fn, .ctx = ctx};
     pthread_mutex_lock(&st->queue_lock);
     *st->queue_tail = &me;
@@ -341,26 +365,28 @@ err_code store_write(store *st, store_fn fn, void *ctx)
     return me.rc;
 }
 
-err_code store_write_if_idle(store *st, store_fn fn, void *ctx)
+static err_code lite_write_if_idle(store *s, store_fn fn, void *ctx)
 {
+    lite_store *st = L(s);
     pthread_mutex_lock(&st->queue_lock);
     int busy = st->leading || st->queue;
     pthread_mutex_unlock(&st->queue_lock);
-    return busy ? E_BUSY : store_write(st, fn, ctx);
+    return busy ? E_BUSY : lite_write(s, fn, ctx);
 }
 
-err_code store_read(store *st, store_fn fn, void *ctx)
+static err_code lite_read(store *s, store_fn fn, void *ctx)
 {
+    lite_store *st = L(s);
     pthread_mutex_lock(&st->pool_lock);
     while (st->nfree == 0)
         pthread_cond_wait(&st->pool_cond, &st->pool_lock);
     int idx = st->free_readers[--st->nfree];
     pthread_mutex_unlock(&st->pool_lock);
 
-    store_tx *tx = &st->readers[idx];
+    lite_tx *tx = &st->readers[idx];
     err_code rc = exec_simple(tx, "BEGIN");
     if (rc == E_OK) {
-        rc = fn(tx, ctx);
+        rc = fn(&tx->base, ctx);
         reset_all(tx);
         /* A reader left inside a transaction would pin the WAL for ever. */
         if (exec_simple(tx, "COMMIT") != E_OK && !sqlite3_get_autocommit(tx->db))
@@ -374,8 +400,9 @@ err_code store_read(store *st, store_fn fn, void *ctx)
     return rc;
 }
 
-void store_after_commit(store_tx *tx, void (*fn)(void *), void *arg)
+static void lite_after_commit(store_tx *t, void (*fn)(void *), void *arg)
 {
+    lite_tx *tx = T(t);
     if (!tx->writer) abort(); /* a programming error */
     if (tx->nhooks == tx->hooks_cap) {
         tx->hooks_cap = tx->hooks_cap ? 2 * tx->hooks_cap : 8;
@@ -386,8 +413,9 @@ void store_after_commit(store_tx *tx, void (*fn)(void *), void *arg)
     tx->nhooks++;
 }
 
-err_code store_backup(store *st, const char *path, char *err, size_t errlen)
+static err_code lite_backup(store *s, const char *path, char *err, size_t errlen)
 {
+    lite_store *st = L(s);
     /* The copy holds password and session hashes: create it readable by the owner only. */
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
     if (fd < 0) {
@@ -419,16 +447,16 @@ err_code store_backup(store *st, const char *path, char *err, size_t errlen)
     return E_OK;
 }
 
-/* ---- statements (sq.h) ---- */
+/* ---- statements (driver.h) ---- */
 
 static sqlite3_stmt *S(sq_stmt *st)
 {
-    return (sqlite3_stmt *)st;
+    return ((cached *)st)->st;
 }
 
 /* Prepares sql, with its dialect fragments replaced, or aborts: our own SQL being wrong is a
  * bug, not an input error. */
-static sqlite3_stmt *prepare(store_tx *tx, const char *sql, unsigned flags)
+static sqlite3_stmt *prepare(lite_tx *tx, const char *sql, unsigned flags)
 {
     char *text = sq_dialect_sql(SQ_SQLITE, sql);
     sqlite3_stmt *st;
@@ -440,126 +468,176 @@ static sqlite3_stmt *prepare(store_tx *tx, const char *sql, unsigned flags)
     return st;
 }
 
-sq_stmt *sq_prep(store_tx *tx, const char *sql)
+static sq_stmt *lite_prep(store_tx *t, const char *sql)
 {
+    lite_tx *tx = T(t);
     size_t h = ((uintptr_t)sql >> 3) % CACHE_SLOTS;
     for (size_t i = 0; i < CACHE_SLOTS; i++) {
         cached *c = &tx->cache[(h + i) % CACHE_SLOTS];
         if (c->sql == sql) {
             sqlite3_reset(c->st);
             sqlite3_clear_bindings(c->st);
-            return (sq_stmt *)c->st;
+            return &c->base;
         }
         if (!c->sql) {
+            c->base.ops = &lite_ops;
             c->st = prepare(tx, sql, SQLITE_PREPARE_PERSISTENT);
             c->sql = sql;
-            return (sq_stmt *)c->st;
+            return &c->base;
         }
     }
     log_error("statement cache full");
     abort();
 }
 
-sq_stmt *sq_prep_once(store_tx *tx, const char *sql)
+static sq_stmt *lite_prep_once(store_tx *t, const char *sql)
 {
-    return (sq_stmt *)prepare(tx, sql, 0);
+    cached *c = xcalloc(1, sizeof *c);
+    c->base.ops = &lite_ops;
+    c->st = prepare(T(t), sql, 0);
+    return &c->base;
 }
 
-void sq_finalize(sq_stmt *st)
+static void lite_finalize(sq_stmt *st)
 {
-    sqlite3_finalize(S(st));
+    cached *c = (cached *)st;
+    if (c->sql) return; /* the cache's own */
+    sqlite3_finalize(c->st);
+    free(c);
 }
 
-void sq_reset(sq_stmt *st)
+static void lite_reset(sq_stmt *st)
 {
     sqlite3_reset(S(st));
 }
 
-int sq_params(sq_stmt *st)
+static void lite_clear(sq_stmt *st)
+{
+    sqlite3_clear_bindings(S(st));
+}
+
+static int lite_params(sq_stmt *st)
 {
     return sqlite3_bind_parameter_count(S(st));
 }
 
-const char *sq_sql(sq_stmt *st)
+static const char *lite_sql(sq_stmt *st)
 {
     return sqlite3_sql(S(st));
 }
 
 /* A bind's result is not checked: past the statement's parameters is SQLITE_RANGE, which
  * sq.h documents as ignored, and running out of memory surfaces again at the step. */
-void sq_bind_int(sq_stmt *st, int i, int64_t v)
+static void lite_bind_int(sq_stmt *st, int i, int64_t v)
 {
     sqlite3_bind_int64(S(st), i, v);
 }
 
-void sq_bind_text(sq_stmt *st, int i, const char *s)
+static void lite_bind_text(sq_stmt *st, int i, const char *s, size_t n)
 {
-    if (s)
-        sqlite3_bind_text(S(st), i, s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(S(st), i);
+    sqlite3_bind_text64(S(st), i, s, n, SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
-void sq_bind_blob(sq_stmt *st, int i, const void *p, size_t n)
+static void lite_bind_blob(sq_stmt *st, int i, const void *p, size_t n)
 {
     sqlite3_bind_blob64(S(st), i, p, n, SQLITE_TRANSIENT);
 }
 
-void sq_bind_null(sq_stmt *st, int i)
+static void lite_bind_null(sq_stmt *st, int i)
 {
     sqlite3_bind_null(S(st), i);
 }
 
-int sq_step(sq_stmt *st)
+static int lite_step(sq_stmt *st)
 {
     int rc = sqlite3_step(S(st));
     if (rc == SQLITE_ROW) return SQ_ROW;
     return rc == SQLITE_DONE ? SQ_DONE : (int)map_rc(sqlite3_db_handle(S(st)), rc);
 }
 
-int64_t sq_int(sq_stmt *st, int i)
+static int64_t lite_col_int(sq_stmt *st, int i)
 {
     return sqlite3_column_int64(S(st), i);
 }
 
-int sq_is_null(sq_stmt *st, int i)
+static int lite_col_null(sq_stmt *st, int i)
 {
     return sqlite3_column_type(S(st), i) == SQLITE_NULL;
 }
 
-const char *sq_text_peek(sq_stmt *st, int i)
+static const char *lite_col_text(sq_stmt *st, int i, size_t *n)
 {
     const unsigned char *s = sqlite3_column_text(S(st), i);
-    return s ? (const char *)s : "";
+    *n = s ? (size_t)sqlite3_column_bytes(S(st), i) : 0;
+    return (const char *)s;
 }
 
-const char *sq_text_or_null(arena *a, sq_stmt *st, int i)
-{
-    const unsigned char *s = sqlite3_column_text(S(st), i);
-    return s ? arena_strndup(a, (const char *)s, (size_t)sqlite3_column_bytes(S(st), i)) : NULL;
-}
-
-const char *sq_text(arena *a, sq_stmt *st, int i)
-{
-    const char *s = sq_text_or_null(a, st, i);
-    return s ? s : "";
-}
-
-const void *sq_blob(sq_stmt *st, int i, size_t *n)
+static const void *lite_col_blob(sq_stmt *st, int i, size_t *n)
 {
     const void *p = sqlite3_column_blob(S(st), i);
     *n = (size_t)sqlite3_column_bytes(S(st), i);
     return p;
 }
 
-int64_t sq_changes(store_tx *tx)
+static int64_t lite_changes(store_tx *tx)
 {
-    return sqlite3_changes64(tx->db);
+    return sqlite3_changes64(T(tx)->db);
 }
 
-err_code sq_insert(store_tx *tx, sq_stmt *st, int64_t *id)
+static err_code lite_insert(store_tx *tx, sq_stmt *st, int64_t *id)
 {
     err_code e = sq_exec(tx, st);
-    if (e == E_OK) *id = sqlite3_last_insert_rowid(tx->db);
+    if (e == E_OK) *id = sqlite3_last_insert_rowid(T(tx)->db);
     return e;
 }
+
+/* One writer connection behind a mutex: every write transaction is serialised already. */
+static err_code lite_lock(store_tx *tx, int64_t key)
+{
+    (void)tx;
+    (void)key;
+    return E_OK;
+}
+
+/* One process serves a file: it leads. */
+static int lite_leader(store *st, int64_t key)
+{
+    (void)st;
+    (void)key;
+    return 1;
+}
+
+static const sq_ops lite_ops = {
+    .dialect = SQ_SQLITE,
+    .prep = lite_prep,
+    .prep_once = lite_prep_once,
+    .finalize = lite_finalize,
+    .reset = lite_reset,
+    .clear = lite_clear,
+    .bind_int = lite_bind_int,
+    .bind_text = lite_bind_text,
+    .bind_blob = lite_bind_blob,
+    .bind_null = lite_bind_null,
+    .params = lite_params,
+    .sql = lite_sql,
+    .step = lite_step,
+    .col_int = lite_col_int,
+    .col_null = lite_col_null,
+    .col_text = lite_col_text,
+    .col_blob = lite_col_blob,
+    .changes = lite_changes,
+    .insert = lite_insert,
+    .after_commit = lite_after_commit,
+    .lock = lite_lock,
+};
+
+static const store_driver lite_driver = {
+    .name = "sqlite",
+    .close = lite_close,
+    .write = lite_write,
+    .write_if_idle = lite_write_if_idle,
+    .read = lite_read,
+    .backup = lite_backup,
+    .schema_version = lite_schema_version,
+    .leader = lite_leader,
+};
