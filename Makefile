@@ -11,12 +11,15 @@ BENCH_BUILD  ?= build-bench
 SCALE        ?= 1
 SEED         ?= 1
 
-.PHONY: all deps web build asan run test test-unit test-asan fuzz bench soak robust clean format
+.PHONY: all deps test-deps web build asan run test test-unit test-asan fuzz bench soak robust clean format
 
 all: build
 
 deps:
 	@scripts/install-deps
+
+test-deps:
+	@scripts/install-deps test
 
 # The browser UI: rebuilt by Vite when a file under web/ changed since the last build; the
 # stamp tells CMake to embed the new files.
@@ -40,8 +43,9 @@ run: build
 	@mkdir -p $(dir $(DB))
 	$(BUILD)/duban serve --listen $(LISTEN) --db $(DB)
 
-# Every suite, in the normal build and again under ASan+UBSan.
-test: build asan
+# Every suite, in the normal build and again under ASan+UBSan; with PostgreSQL's server
+# installed (install-deps test), the API, browser and durability suites run on it too.
+test: test-deps build asan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 

@@ -207,7 +207,8 @@ typedef struct {
     const char *actor, *action, *object, *detail, *prev, *mac;
 } store_audit;
 
-/* The last record's seq and mac (seq 0 and mac "" when the log is empty). */
+/* The last record's seq and mac (seq 0 and mac "" when the log is empty), read under the
+ * chain's append lock (sq_lock): only inside the write transaction that appends. */
 err_code store_audit_last(store_tx *tx, arena *a, int64_t *seq, const char **mac);
 err_code store_audit_insert(store_tx *tx, const store_audit *r);
 /* Calls fn for each record in seq order; stops early when fn returns non-zero. */

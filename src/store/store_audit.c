@@ -1,9 +1,16 @@
 /* store_audit — SQL for the audit chain: append, walk in order, and filtered pages. */
 #include "store/sq.h"
 
+/* The chain's append lock: one chain per database, however many instances write to it. */
+enum { AUDIT_CHAIN_LOCK = 0x64756261 /* "duba" */ };
+
 err_code store_audit_last(store_tx *tx, arena *a, int64_t *seq, const char **mac)
 {
     static const char sql[] = "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1";
+    /* Held until the transaction ends, so the record appended on this head is the next one;
+     * taken only now, just before the append, so the lock is held as briefly as it can be. */
+    err_code e = sq_lock(tx, AUDIT_CHAIN_LOCK);
+    if (e != E_OK) return e;
     sq_stmt *st = sq_prep(tx, sql);
     int rc = sq_step(st);
     *seq = 0;

@@ -65,6 +65,7 @@ typedef struct {
     int nparams;
     char **vals; /* bound values (NULL: SQL NULL), owned */
     int *lens, *fmts;
+    char *ints; /* which parameters were bound as integers */
     variant var[MAX_VARIANTS];
     int nvar;
     PGresult *res; /* the executed statement's rows, until reset */
@@ -189,6 +190,7 @@ static pg_stmt *stmt_new(pg_conn *c, const char *sql)
     st->vals = xcalloc((size_t)n, sizeof *st->vals);
     st->lens = xcalloc((size_t)n, sizeof *st->lens);
     st->fmts = xcalloc((size_t)n, sizeof *st->fmts);
+    st->ints = xcalloc((size_t)n, 1);
     st->row = -1;
     return st;
 }
@@ -221,6 +223,7 @@ static void pg_clear(sq_stmt *s)
         free(st->vals[i]);
         st->vals[i] = NULL;
         st->lens[i] = st->fmts[i] = 0;
+        st->ints[i] = 0;
     }
 }
 
@@ -231,6 +234,7 @@ static void stmt_free(pg_stmt *st)
     free(st->vals);
     free(st->lens);
     free(st->fmts);
+    free(st->ints);
     free(st->text);
     free(st);
 }
@@ -294,12 +298,14 @@ static void bind_value(pg_stmt *st, int i, char *v, int len, int fmt)
     st->vals[i - 1] = v;
     st->lens[i - 1] = len;
     st->fmts[i - 1] = fmt;
+    st->ints[i - 1] = 0;
 }
 
 static void pg_bind_int(sq_stmt *st, int i, int64_t v)
 {
     char *s = xasprintf("%lld", (long long)v);
     bind_value(S(st), i, s, (int)strlen(s), 0);
+    if (i >= 1 && i <= S(st)->nparams) S(st)->ints[i - 1] = 1;
 }
 
 static void pg_bind_text(sq_stmt *st, int i, const char *s, size_t n)
@@ -351,25 +357,31 @@ static const variant *prepared(pg_stmt *st)
     unsigned *types = xcalloc((size_t)(n ? n : 1), sizeof *types);
     for (int i = 0; i < n; i++)
         if (i < 64 && (blobs >> i & 1)) types[i] = BYTEA_OID;
+    /* A failed PREPARE aborts the transaction it is sent in: guard it with a savepoint (once
+     * per statement and connection, so the cost is paid at the first use only). */
+    PGconn *conn = st->c->conn;
+    int in_tx = PQtransactionStatus(conn) == PQTRANS_INTRANS;
     for (int attempt = 0; attempt < 2; attempt++) {
-        PGresult *res = PQprepare(st->c->conn, v->name, st->text, n, types);
+        if (in_tx) PQclear(PQexec(conn, "SAVEPOINT sq_prepare"));
+        PGresult *res = PQprepare(conn, v->name, st->text, n, types);
         int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
         const char *state = ok ? NULL : PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        if (in_tx)
+            PQclear(PQexec(conn, ok ? "RELEASE SAVEPOINT sq_prepare"
+                                    : "ROLLBACK TO SAVEPOINT sq_prepare"));
         if (ok) {
             PQclear(res);
             free(types);
             st->nvar++;
             return v;
         }
-        if (attempt == 0 && state && strcmp(state, "42P18") == 0) {
+        if (attempt == 0 && state && (!strcmp(state, "42P08") || !strcmp(state, "42P18"))) {
             PQclear(res);
             for (int i = 0; i < n; i++)
-                if (!types[i]) types[i] = st->vals[i] && !strchr("0123456789-", st->vals[i][0])
-                                              ? TEXT_OID
-                                              : st->vals[i] ? INT8_OID : TEXT_OID;
+                if (!types[i]) types[i] = st->ints[i] ? INT8_OID : TEXT_OID;
             continue;
         }
-        if (PQstatus(st->c->conn) != CONNECTION_OK || (state && strncmp(state, "08", 2) == 0)) {
+        if (PQstatus(conn) != CONNECTION_OK || (state && strncmp(state, "08", 2) == 0)) {
             PQclear(res);
             free(types);
             return NULL; /* the connection is gone: the step fails, the pool reconnects */
@@ -522,9 +534,10 @@ static PGconn *connect_db(const pg_store *st, char *err, size_t errlen)
         PQfinish(conn);
         return NULL;
     }
-    char set[160];
+    char set[256];
     snprintf(set, sizeof set,
-             "SET statement_timeout = %d; SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'",
+             "SET statement_timeout = %d; SET client_encoding = 'UTF8'; SET TimeZone = 'UTC';"
+             " SET client_min_messages = warning",
              st->statement_timeout_ms);
     PGresult *res = PQexec(conn, set);
     int ok = PQresultStatus(res) == PGRES_COMMAND_OK;

@@ -586,6 +586,13 @@ static int64_t lite_changes(store_tx *tx)
 
 static err_code lite_insert(store_tx *tx, sq_stmt *st, int64_t *id)
 {
+    /* SQLite needs no RETURNING, PostgreSQL does: catch the omission here, where every test
+     * runs, rather than on the other engine only. */
+    const char *src = ((cached *)st)->sql;
+    if (src && !strstr(src, "{returning_id}")) {
+        log_error("sq_insert on a statement without {returning_id}: %s", src);
+        abort();
+    }
     err_code e = sq_exec(tx, st);
     if (e == E_OK) *id = sqlite3_last_insert_rowid(T(tx)->db);
     return e;

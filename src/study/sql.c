@@ -38,7 +38,7 @@ static void read_person(arena *a, sq_stmt *st, void *row)
 err_code store_person_insert(store_tx *tx, store_person *p)
 {
     static const char sql[] = "INSERT INTO person(unit_id, name, position, rank, party_member,"
-                              " created_at) VALUES (?, ?, ?, ?, ?, ?)";
+                              " created_at) VALUES (?, ?, ?, ?, ?, ?) {returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "isssii", p->unit_id, p->name, p->position, p->rank, p->party_member,
             p->created_at);
@@ -144,7 +144,7 @@ static void read_plan(arena *a, sq_stmt *st, void *row)
 err_code store_plan_insert(store_tx *tx, store_plan *p)
 {
     static const char sql[] = "INSERT INTO study_plan(unit_id, year, title, created_at)"
-                              " VALUES (?, ?, ?, ?)";
+                              " VALUES (?, ?, ?, ?) {returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "iisi", p->unit_id, p->year, p->title, p->created_at);
     return sq_insert(tx, st, &p->id);
@@ -273,7 +273,7 @@ err_code store_activity_insert(store_tx *tx, store_activity *x)
         "INSERT INTO activity(kind, unit_id, held_on, topic, lead_name, place,"
         " minutes, audience, created_at, lead_person_id, plan_id, brand_id,"
         " team_id, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?)";
+        " ?, ?) {returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sisssssii", x->kind, x->unit_id, x->held_on, x->topic, x->lead_name, x->place,
             x->minutes, x->audience, x->created_at);
@@ -383,7 +383,7 @@ err_code store_attendance_list(store_tx *tx, arena *a, int64_t activity_id, stor
 err_code store_reflection_insert(store_tx *tx, store_reflection *r)
 {
     static const char sql[] = "INSERT INTO reflection(activity_id, person_id, text, created_at,"
-                              " created_by) VALUES (?, ?, ?, ?, ?)";
+                              " created_by) VALUES (?, ?, ?, ?, ?) {returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "iisi", r->activity_id, r->person_id, r->text, r->created_at);
     sq_bind_ref(st, 5, r->created_by);
@@ -421,7 +421,7 @@ err_code store_reflection_list(store_tx *tx, arena *a, int64_t activity_id, stor
 err_code store_output_insert(store_tx *tx, store_output *o)
 {
     static const char sql[] = "INSERT INTO study_output(unit_id, kind, title, author, published_on,"
-                              " created_at, activity_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
+                              " created_at, activity_id) VALUES (?, ?, ?, ?, ?, ?, ?) {returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "issssi", o->unit_id, o->kind, o->title, o->author, o->published_on, o->created_at);
     sq_bind_ref(st, 7, o->activity_id);
@@ -464,7 +464,7 @@ err_code store_output_list(store_tx *tx, arena *a, const store_output_filter *f,
 err_code store_brand_insert(store_tx *tx, store_outreach_row *b)
 {
     static const char sql[] = "INSERT INTO brand(name, unit_id, description, created_at) VALUES"
-                              " (?, ?, ?, ?)";
+                              " (?, ?, ?, ?) {returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sisi", b->name, b->unit_id, b->description, b->created_at);
     return sq_insert(tx, st, &b->id);
@@ -496,7 +496,7 @@ err_code store_team_insert(store_tx *tx, store_outreach_row *t, const int64_t *m
                            size_t nmembers)
 {
     static const char sql[] = "INSERT INTO team(name, unit_id, created_at, brand_id) VALUES"
-                              " (?, ?, ?, ?)";
+                              " (?, ?, ?, ?) {returning_id}";
     static const char add[] = "INSERT INTO team_member(team_id, person_id) VALUES (?, ?)";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sii", t->name, t->unit_id, t->created_at);
@@ -551,7 +551,7 @@ err_code store_site_insert(store_tx *tx, store_outreach_row *s)
 {
     static const char sql[] =
         "INSERT INTO edu_site(name, unit_id, address, description, created_at)"
-        " VALUES (?, ?, ?, ?, ?)";
+        " VALUES (?, ?, ?, ?, ?) {returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "sissi", s->name, s->unit_id, s->address, s->description, s->created_at);
     return sq_insert(tx, st, &s->id);
@@ -587,7 +587,7 @@ err_code store_visit_insert(store_tx *tx, store_outreach_row *v)
 {
     static const char sql[] =
         "INSERT INTO site_visit(site_id, unit_id, visited_on, visitors, topic,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?)";
+        " created_at) VALUES (?, ?, ?, ?, ?, ?) {returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "iisisi", v->site_id, v->unit_id, v->visited_on, v->visitors, v->topic,
             v->created_at);

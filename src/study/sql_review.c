@@ -12,7 +12,7 @@ err_code store_observation_insert(store_tx *tx, store_observation *o)
 {
     static const char sql[] =
         "INSERT INTO observation(activity_id, observer, observer_body, rating,"
-        " comment, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)";
+        " comment, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?) {returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "issssi", o->activity_id, o->observer, o->observer_body, o->rating, o->comment,
             o->created_at);
@@ -83,7 +83,7 @@ err_code store_feedback_insert(store_tx *tx, store_feedback *f)
     static const char sql[] =
         "INSERT INTO feedback(observation_id, unit_id, issue, state, deadline,"
         " deadline_estimated, created_at, created_by) VALUES (?, ?, ?, ?, ?,"
-        " ?, ?, ?)";
+        " ?, ?, ?) {returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "iisssii", f->observation_id, f->unit_id, f->issue, f->state, f->deadline,
             f->deadline_estimated, f->created_at);

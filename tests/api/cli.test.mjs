@@ -6,9 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   ADMIN_PW,
+  PG,
   USER_PW,
   addUnit,
   assertError,
+  keyFile,
   runCli,
   sqlite,
   startServer,
@@ -141,7 +143,7 @@ describe('settings: environment and config file', () => {
   test('a config file (--config or DUBAN_CONFIG) is honoured; flags win over it', () => {
     const dir = tempDir();
     const conf = path.join(dir, 'duban.conf');
-    fs.writeFileSync(conf, `# duban settings\n\ndb = ${srv.db}\nthreads = 2\n`);
+    fs.writeFileSync(conf, `# duban settings\n\ndb = ${srv.db}\nkey_file = ${keyFile(srv.db)}\nthreads = 2\n`);
     const r = runCli(['unit', 'list', '--config', conf]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /county/);
@@ -176,12 +178,12 @@ describe('settings: environment and config file', () => {
 
 describe('init', () => {
   test('init on an existing database refuses and leaves it alone', () => {
-    const before_ = fs.readFileSync(`${srv.db}.key`, 'utf8');
+    const before_ = fs.readFileSync(keyFile(srv.db), 'utf8');
     const r = runCli(['init', '--db', srv.db]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /already exists/);
-    assert.equal(fs.readFileSync(`${srv.db}.key`, 'utf8'), before_, 'the audit key must be untouched');
-    assert.ok(fs.existsSync(`${srv.db}.key.head`), 'the head must be untouched');
+    assert.equal(fs.readFileSync(keyFile(srv.db), 'utf8'), before_, 'the audit key must be untouched');
+    assert.ok(fs.existsSync(`${keyFile(srv.db)}.head`), 'the head must be untouched');
   });
 
   test('init with a weak password from the environment refuses and creates nothing', () => {
@@ -220,7 +222,13 @@ describe('init', () => {
 });
 
 describe('while the server runs', () => {
-  test('backup makes a consistent copy holding the units', async () => {
+  test('on PostgreSQL, backup refuses and names the tools that do it', { skip: !PG }, () => {
+    const r = runCli(['backup', path.join(tempDir(), 'backup.db'), '--db', srv.db]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /pg_dump/);
+  });
+
+  test('backup makes a consistent copy holding the units', { skip: PG && 'SQLite only' }, async () => {
     const code = uid('bk');
     await addUnit(admin, { code, name: '备份镇' });
     const file = path.join(tempDir(), 'backup.db');

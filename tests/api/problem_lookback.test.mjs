@@ -3,7 +3,7 @@
 // the figures), only once, and nobody else may complete the leader's tasks. 挂牌督办 too.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertError, runCli, sqlite, startServer } from './lib/server.mjs';
+import { assertError, runCli, sql, startServer } from './lib/server.mjs';
 import { actOk, closeLoop, county, problemBody, register } from './lib/problems.mjs';
 
 let srv, ctx, U, held, back;
@@ -32,11 +32,11 @@ describe('look-back tasks', () => {
   test('the scheduler gives the leader a task per closed problem, once a month', async () => {
     // The server's own tick at start-up already handed out this month's tasks (there were no
     // closed problems then). Forget that, as if a new month had begun.
-    const month = sqlite(srv.db, "SELECT value FROM meta WHERE key = 'lookback_month';").trim();
+    const month = sql(srv.db, "SELECT value FROM meta WHERE key = 'lookback_month';").trim();
     assert.match(month, /^\d{4}-\d{2}$/);
     const quiet = runCli(['tick', '--db', srv.db]);
     assert.match(quiet.stdout, /0 look-back tasks/);
-    sqlite(srv.db, "DELETE FROM meta WHERE key = 'lookback_month';");
+    sql(srv.db, "DELETE FROM meta WHERE key = 'lookback_month';");
     const first = runCli(['tick', '--db', srv.db]);
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /2 look-back tasks/);
@@ -98,7 +98,7 @@ describe('look-back tasks', () => {
   test('a task whose problem came back another way cannot be confirmed as held', async () => {
     const third = await register(ctx.operator, problemBody(U.townA.id, { leader_user_id: ctx.leader.user.id }));
     await closeLoop(ctx, ctx.handlerA, third.id);
-    sqlite(srv.db, "DELETE FROM meta WHERE key = 'lookback_month';");
+    sql(srv.db, "DELETE FROM meta WHERE key = 'lookback_month';");
     assert.equal(runCli(['tick', '--db', srv.db]).code, 0);
     const task = (await ctx.leader.ok('/api/v1/lookbacks?limit=500')).items.find((t) => t.problem_id === third.id && !t.done);
     assert.ok(task, 'a task for the third problem');

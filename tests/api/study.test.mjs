@@ -4,7 +4,7 @@
 // rotation, plans, outreach, figures with drill-down, and the summary in the reports' prose.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, addUnit, assertError, runCli, sqlite, USER_PW } from './lib/server.mjs';
+import { startServer, addUnit, assertError, runCli, sql, USER_PW } from './lib/server.mjs';
 import { roleUser, toCsv, PNG } from './lib/problems.mjs';
 
 let srv;
@@ -160,7 +160,7 @@ test('observers give feedback; the unit answers it through its flow; late answer
   assert.equal(ans.body.state, 'answered');
   assertError(await c.clerka.post(`/api/v1/study/feedback/${first.id}/answer`, { answer: '再答' }), 409, 'flow_state');
   // The other one's deadline passes: the scheduler flags it and tells the unit's answerers.
-  sqlite(srv.db, `UPDATE feedback SET deadline = '2020-01-01' WHERE id = ${second.id};`);
+  sql(srv.db, `UPDATE feedback SET deadline = '2020-01-01' WHERE id = ${second.id};`);
   const tick = runCli(['tick', '--db', srv.db]);
   assert.equal(tick.code, 0, tick.stderr);
   assert.match(tick.stdout, /1 observers' feedback newly overdue/);

@@ -8,7 +8,7 @@
 // server restarts on the same files and the writers carry on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli, sleep, sqlite, startServer } from '../api/lib/server.mjs';
+import { PG, runCli, sleep, sql, sqlite, startServer } from '../api/lib/server.mjs';
 import { county, problemBody } from '../api/lib/problems.mjs';
 
 const ROUNDS = Number(process.env.ROBUST_ROUNDS || 5);
@@ -60,16 +60,17 @@ async function writer(ctx, state, n) {
 /** Checks the files of a killed server; returns counts for the log. */
 function check(srv) {
   const db = srv.db;
-  assert.equal(sqlite(db, 'PRAGMA integrity_check;'), 'ok');
+  if (!PG) assert.equal(sqlite(db, 'PRAGMA integrity_check;'), 'ok');
   const verify = runCli(['audit', 'verify', '--db', db]);
   assert.equal(verify.code, 0, `audit verify: ${verify.stdout}${verify.stderr}`);
-  const q = (sql) => sqlite(db, `.mode list\n${sql}`);
+  const q = (text) => (PG ? sql(db, text) : sqlite(db, `.mode list\n${text}`));
+  const progress = PG ? "CAST(fields AS json)->>'progress'" : "json_extract(fields, '$.progress')";
   // Every acknowledged registration, with its title.
   const have = new Map(q('SELECT id, title FROM problem;').split('\n').filter(Boolean)
     .map((l) => { const i = l.indexOf('|'); return [Number(l.slice(0, i)), l.slice(i + 1)]; }));
   for (const r of acked.registered) assert.equal(have.get(r.id), r.title, `acknowledged problem ${r.id} lost`);
   // Every acknowledged action: its event (and, for reports, its text).
-  const events = new Set(q("SELECT item_id || ':' || action || ':' || coalesce(json_extract(fields, '$.progress'), '') FROM flow_event;")
+  const events = new Set(q(`SELECT item_id || ':' || action || ':' || coalesce(${progress}, '') FROM flow_event;`)
     .split('\n'));
   for (const a of acked.actions)
     assert.ok(events.has(`${a.id}:${a.action}:${a.progress || ''}`), `acknowledged ${a.action} on ${a.id} lost`);

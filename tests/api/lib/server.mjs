@@ -60,14 +60,45 @@ export function freePort() {
 }
 
 /**
- * The environment for a child duban: this process's, minus DUBAN_* settings, plus extra.
- * TEST_NOW (a date as DUBAN_NOW takes it) runs every child as of that date.
+ * TEST_PG (a PostgreSQL URI of a throw-away cluster) or TEST_PG_CLUSTER (the directory of one
+ * that scripts/pg-cluster started, which holds its URI) runs the suites on PostgreSQL: each
+ * server gets a database of its own, and its audit key a file beside it.
  */
-export function childEnv(extra = {}) {
+export const PG =
+  process.env.TEST_PG ||
+  (process.env.TEST_PG_CLUSTER ? fs.readFileSync(path.join(process.env.TEST_PG_CLUSTER, 'uri'), 'utf8').trim() : '');
+const pgKeys = new Map(); // database URI -> its audit key file
+const pgByDir = new Map(); // a server's directory -> its database, so a restart finds it
+
+/** A fresh, empty PostgreSQL database of the test cluster; its URI (key file registered). */
+export function pgDatabase(dir) {
+  const name = `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const r = spawnSync('psql', [PG, '-q', '-c', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cannot create database ${name}: ${r.stderr}`);
+  const uri = PG.replace(/\/postgres(\?|$)/, `/${name}$1`);
+  pgKeys.set(uri, path.join(dir, `${name}.key`));
+  pgByDir.set(dir, uri);
+  return uri;
+}
+
+/** The audit key of a database a test made (SQLite: beside the file; PostgreSQL: registered). */
+export function keyFile(db) {
+  return pgKeys.get(db) || `${db}.key`;
+}
+
+/**
+ * The environment for a child duban: this process's, minus DUBAN_* settings, plus extra.
+ * TEST_NOW (a date as DUBAN_NOW takes it) runs every child as of that date. A PostgreSQL
+ * database named by args (--db) or by extra (DUBAN_DB) brings its key file.
+ */
+export function childEnv(extra = {}, args = []) {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('DUBAN_')) env[k] = v;
   if (process.env.TEST_NOW) env.DUBAN_NOW = process.env.TEST_NOW;
-  return { ...env, ...ADMIN_ENV, ...extra };
+  const i = args.indexOf('--db');
+  const db = i >= 0 ? args[i + 1] : extra.DUBAN_DB;
+  const key = pgKeys.get(db);
+  return { ...env, ...ADMIN_ENV, ...(key ? { DUBAN_KEY_FILE: key } : {}), ...extra };
 }
 
 /**
@@ -76,7 +107,7 @@ export function childEnv(extra = {}) {
  */
 export async function startServer(opts = {}) {
   const dir = opts.dir || tempDir();
-  const db = opts.db || path.join(dir, 'duban.db');
+  const db = opts.db || (PG ? pgByDir.get(dir) || pgDatabase(dir) : path.join(dir, 'duban.db'));
   let lastErr;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
@@ -105,7 +136,7 @@ export class Server {
     this.exitCode = undefined;
     const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, ...(opts.flags || [])];
     this.proc = spawn(BIN, args, {
-      env: childEnv(opts.env),
+      env: childEnv(opts.env, args),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc.stdout.setEncoding('utf8');
@@ -377,13 +408,22 @@ export async function readyUser(srv, admin, { login, name, unit_id }) {
 /** Runs the duban CLI synchronously (DUBAN_* from this process dropped); {code, stdout, stderr}. */
 export function runCli(args, { env = {}, input, cwd } = {}) {
   const r = spawnSync(BIN, args, {
-    env: childEnv(env),
+    env: childEnv(env, args),
     input,
     cwd,
     encoding: 'utf8',
     timeout: 60000,
   });
   return { code: r.status, signal: r.signal, stdout: r.stdout || '', stderr: r.stderr || '' };
+}
+
+/** Runs SQL on a test database (sqlite3 on a file, psql on a PostgreSQL URI); throws on
+ * failure; the output without headers. */
+export function sql(db, text) {
+  if (!pgKeys.has(db)) return sqlite(db, text);
+  const r = spawnSync('psql', [db, '-qAt', '-v', 'ON_ERROR_STOP=1'], { input: text, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`psql failed (${r.status}): ${r.stderr}`);
+  return r.stdout.trim();
 }
 
 /** Runs the sqlite3 CLI on a database file; throws on failure. */

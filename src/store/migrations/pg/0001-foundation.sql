@@ -111,7 +111,10 @@ CREATE INDEX audit_at ON audit(at);
 
 -- No account, and no code path, erases or rewrites the log.
 CREATE FUNCTION audit_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN RAISE EXCEPTION 'audit records cannot be changed or deleted'; END $$;
+BEGIN
+  RAISE EXCEPTION 'audit records cannot be %',
+    CASE TG_OP WHEN 'UPDATE' THEN 'changed' ELSE 'deleted' END;
+END $$;
 CREATE TRIGGER audit_no_update BEFORE UPDATE OR DELETE ON audit
   FOR EACH ROW EXECUTE FUNCTION audit_immutable();
 CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
