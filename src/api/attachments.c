@@ -21,12 +21,16 @@ typedef struct {
     const principal *p;
     const char *object;
     store_attachment at;
+    const unsigned char *data; /* the bytes, when kept in the database */
+    unsigned char *read;
+    size_t n;
 } attach_ctx;
 
 static err_code insert_fn(store_tx *tx, void *ctx)
 {
     attach_ctx *c = ctx;
-    err_code e = store_attachment_insert(tx, &c->at);
+    err_code e = attach_store_in_db(tx, c->ap->files_dir, c->at.sha256, c->data, c->n);
+    if (e == E_OK) e = store_attachment_insert(tx, &c->at);
     if (e != E_OK) return e;
     return app_audit(c->ap, tx, c->a, c->p, "attachment.upload", c->object,
                      json_pack("{sI ss ss sI}", "attachment_id", (json_int_t)c->at.id, "name",
@@ -59,6 +63,8 @@ err_code api_attachment_upload(http_req *r, const char *flow, const char *object
                     .a = http_arena(r),
                     .p = p,
                     .object = object,
+                    .data = http_body(r),
+                    .n = n,
                     .at = {.sha256 = sha,
                            .size = (int64_t)n,
                            .mime = mime,
@@ -75,6 +81,7 @@ err_code api_attachment_upload(http_req *r, const char *flow, const char *object
 }
 
 STORE_FN(get_fn, attach_ctx *c, store_attachment_get(tx, c->a, c->at.id, &c->at));
+STORE_FN(bytes_fn, attach_ctx *c, attach_read_from_db(tx, c->at.sha256, &c->read, &c->n));
 
 err_code api_attachments_get(http_req *r)
 {
@@ -88,6 +95,10 @@ err_code api_attachments_get(http_req *r)
     if (!m) return E_NOT_FOUND;
     e = m->attach(ap, c.a, c.p, c.at.flow, c.at.item_id, &object);
     if (e != E_OK) return e;
+    if (!ap->files_dir) {
+        e = store_read(ap->st, bytes_fn, &c);
+        return e == E_OK ? http_reply_data(r, c.at.mime, (char *)c.read, c.n, c.at.filename, 1) : e;
+    }
     char *path = attach_path(ap->files_dir, c.at.sha256);
     if (!path) return E_NOT_FOUND;
     e = http_reply_file(r, path, c.at.mime, c.at.filename, 1);

@@ -90,6 +90,7 @@ err_code attach_store(const char *dir, const unsigned char *data, size_t n, char
     unsigned char md[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(md, data, n);
     sodium_bin2hex(sha, 65, md, sizeof md);
+    if (!dir) return E_OK; /* kept in the database: attach_store_in_db, in the transaction */
     char *sub = xasprintf("%s/%.2s", dir, sha);
     char *path = attach_path(dir, sha);
     err_code e = E_OK;
@@ -103,4 +104,15 @@ out:
     free(sub);
     free(path);
     return e;
+}
+
+err_code attach_store_in_db(store_tx *tx, const char *dir, const char *sha,
+                            const unsigned char *data, size_t n)
+{
+    return dir ? E_OK : store_file_put(tx, sha, data, n);
+}
+
+err_code attach_read_from_db(store_tx *tx, const char *sha, unsigned char **data, size_t *n)
+{
+    return store_file_get(tx, sha, data, n);
 }

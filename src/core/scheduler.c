@@ -27,13 +27,23 @@ err_code scheduler_run_once(app *ap)
     return e;
 }
 
+/* The database-wide role of the instance that ticks (store_leader): several instances serve
+ * one PostgreSQL database, and exactly one of them runs the scheduler at a time. */
+enum { SCHEDULER_ROLE = 0x64756274 /* "dubt" */ };
+
 static void *run(void *arg)
 {
     scheduler *s = arg;
+    int leading = -1; /* not yet asked: the first answer is logged either way */
     pthread_mutex_lock(&s->lock);
     while (!s->stopping) {
         pthread_mutex_unlock(&s->lock);
-        scheduler_run_once(s->ap);
+        int now_leading = store_leader(s->ap->st, SCHEDULER_ROLE);
+        if (now_leading != leading)
+            log_info(now_leading ? "scheduler: this instance ticks"
+                                 : "scheduler: another instance ticks; this one waits");
+        leading = now_leading;
+        if (leading) scheduler_run_once(s->ap);
         pthread_mutex_lock(&s->lock);
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);

@@ -1,6 +1,10 @@
 /*
  * scheduler — the background thread of `duban serve` that runs each mechanism's tick (overdue
- * flags, reminders, look-back tasks) at start and then every `tick_interval` seconds.
+ * flags, reminders, look-back tasks) at start and then every `tick_interval` seconds. Of
+ * several instances on one PostgreSQL database only the one holding the scheduler's role
+ * (store_leader) ticks; when it dies, the next to try takes the role over. A tick is a series
+ * of write transactions, each idempotent, so one killed half-way is finished by the next.
+ * `duban tick` (scheduler_run_once) runs at once, wherever it is asked.
  */
 #ifndef DUBAN_SCHEDULER_H
 #define DUBAN_SCHEDULER_H

@@ -152,6 +152,9 @@ err_code http_reply_static(http_req *r, const char *type, const void *data, size
                            int immutable);
 /* Sets a reply of bytes (taken: a heap buffer the server frees) to download as name. */
 err_code http_reply_download(http_req *r, const char *type, char *data, size_t n, const char *name);
+/* The same, shown in the browser (inline_) or downloaded: an evidence file kept in the store. */
+err_code http_reply_data(http_req *r, const char *type, char *data, size_t n, const char *name,
+                         int inline_);
 /* Adds a JSON value (taken) as "details" of the error reply, e.g. a per-row report. */
 void http_set_error_details(http_req *r, json_t *details);
 /* Adds a response header (copied). */

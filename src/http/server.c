@@ -280,6 +280,12 @@ err_code http_reply_file(http_req *r, const char *path, const char *type, const 
 
 err_code http_reply_download(http_req *r, const char *type, char *data, size_t n, const char *name)
 {
+    return http_reply_data(r, type, data, n, name, 0);
+}
+
+err_code http_reply_data(http_req *r, const char *type, char *data, size_t n, const char *name,
+                         int inline_)
+{
     drop_file(r);
     free(r->reply);
     r->reply = data;
@@ -287,7 +293,7 @@ err_code http_reply_download(http_req *r, const char *type, char *data, size_t n
     r->reply_type = type;
     r->status = 200;
     r->replied = 1;
-    http_add_header(r, "Content-Disposition", disposition(r->a, name, 0));
+    http_add_header(r, "Content-Disposition", disposition(r->a, name, inline_));
     return E_OK;
 }
 

@@ -280,7 +280,8 @@ typedef struct {
 static err_code evidence_fn(store_tx *tx, void *ctx)
 {
     evidence_ctx *c = ctx;
-    err_code e = store_attachment_insert(tx, &c->at);
+    err_code e = attach_store_in_db(tx, c->d->ap->files_dir, c->at.sha256, photo, sizeof photo);
+    if (e == E_OK) e = store_attachment_insert(tx, &c->at);
     if (e != E_OK) return e;
     return app_audit(
         c->d->ap, tx, c->d->a, c->who, "attachment.upload",

@@ -246,6 +246,14 @@ err_code store_attachment_list(store_tx *tx, arena *a, const char *flow, int64_t
 err_code store_attachment_bind(store_tx *tx, const char *flow, int64_t item_id, int64_t id,
                                int64_t event_id, int *ok);
 
+/* ---- files kept in the database (no files directory): content-addressed parts ---- */
+
+/* Stores the bytes whose SHA-256 is sha256 (hex), unless they are stored already. */
+err_code store_file_put(store_tx *tx, const char *sha256, const void *data, size_t n);
+/* The bytes stored under sha256, in a malloc'd buffer (the caller frees; *n may be 0);
+ * E_NOT_FOUND when there are none. */
+err_code store_file_get(store_tx *tx, const char *sha256, unsigned char **data, size_t *n);
+
 /* ---- notifications and the scheduler's queries ---- */
 typedef struct {
     int64_t id, user_id, item_id, created_at, read_at;

@@ -4,6 +4,8 @@
  */
 #include "store/sq.h"
 
+#include <stdlib.h>
+
 #include <string.h>
 
 /* ---- flow events ---- */
@@ -117,6 +119,57 @@ err_code store_attachment_bind(store_tx *tx, const char *flow, int64_t item_id, 
     err_code e = sq_exec(tx, st);
     *ok = e == E_OK && sq_changes(tx) == 1;
     return e;
+}
+
+enum { FILE_PART = 1 << 20 };
+
+err_code store_file_put(store_tx *tx, const char *sha256, const void *data, size_t n)
+{
+    static const char sql[] = "INSERT INTO file_chunk(sha256, part, data) VALUES (?, ?, ?)"
+                              " ON CONFLICT DO NOTHING";
+    size_t part = 0;
+    do {
+        size_t len = n - part * FILE_PART < FILE_PART ? n - part * FILE_PART : FILE_PART;
+        sq_stmt *st = sq_prep(tx, sql);
+        sq_bind(st, "si", sha256, (int64_t)part);
+        sq_bind_blob(st, 3, (const unsigned char *)data + part * FILE_PART, len);
+        err_code e = sq_exec(tx, st);
+        if (e != E_OK) return e;
+        part++;
+    } while (part * FILE_PART < n);
+    return E_OK;
+}
+
+err_code store_file_get(store_tx *tx, const char *sha256, unsigned char **data, size_t *n)
+{
+    static const char sql[] = "SELECT data FROM file_chunk WHERE sha256 = ? ORDER BY part";
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "s", sha256);
+    *data = NULL;
+    *n = 0;
+    size_t cap = 0;
+    int rc, parts = 0;
+    while ((rc = sq_step(st)) == SQ_ROW) {
+        size_t len;
+        const void *p = sq_blob(st, 0, &len);
+        if (*n + len + 1 > cap) {
+            cap = (*n + len + 1) * 2;
+            *data = xrealloc(*data, cap);
+        }
+        if (len) memcpy(*data + *n, p, len);
+        *n += len;
+        parts++;
+    }
+    sq_reset(st);
+    if (rc == SQ_DONE && parts == 0) rc = E_NOT_FOUND;
+    if (rc != SQ_DONE) {
+        free(*data);
+        *data = NULL;
+        *n = 0;
+        return (err_code)rc;
+    }
+    if (!*data) *data = xmalloc(1);
+    return E_OK;
 }
 
 err_code store_event_last_id(store_tx *tx, const char *flow, int64_t item_id, const char *action,
