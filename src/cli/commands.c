@@ -1,6 +1,6 @@
 /*
  * commands — the CLI's table of subcommands: the ones of the CLI itself (serve, init, audit,
- * backup, calendar, demo, tick, routes, version) followed by every registered mechanism's
+ * backup, calendar, demo, migrate, tick, routes, version) followed by every registered mechanism's
  * (core/mech.h), so that a mechanism adds commands without touching this file.
  */
 #include "cli/cli.h"
@@ -61,6 +61,7 @@ static const cli_sub builtin[] = {
     {"backup", cmd_backup, "copy the database online and consistently"},
     {"calendar", cmd_calendar, "list|import|add years of the holiday calendar"},
     {"demo", cmd_demo, "fill a new database with the demo county 宁津县"},
+    {"migrate", cmd_migrate, "apply the schema migrations the database lacks (--check: list them)"},
     {"tick", cmd_tick, "run the scheduler once (every mechanism's overdue flags, reminders …)"},
     {"routes", cmd_routes, "list every endpoint with the permission it needs"},
     {"version", cmd_version, "print the version"},

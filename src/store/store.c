@@ -70,3 +70,17 @@ int store_leader(store *st, int64_t key)
 {
     return st->drv->leader(st, key);
 }
+
+int store_migrations_pending(store *st, const char **names, int max)
+{
+    int have = store_schema_version(st);
+    if (have < 0) return -1;
+    const migration_file *list = strcmp(st->drv->name, "postgres") == 0 ? migrate_pg : migrate_sqlite;
+    int n = 0;
+    for (const migration_file *m = list; m->name; m++)
+        if (migrate_number(m) > have) {
+            if (n < max) names[n] = m->name;
+            n++;
+        }
+    return n;
+}

@@ -65,6 +65,9 @@ err_code store_backup(store *st, const char *path, char *err, size_t errlen);
 int store_schema_version(store *st);
 /* The highest schema version this binary brings. */
 int store_schema_latest(void);
+/* The migrations of this binary newer than the open database's version, in order, into names
+ * (at most max); returns how many there are, -1 when the version cannot be read. */
+int store_migrations_pending(store *st, const char **names, int max);
 /*
  * Whether this process holds the database-wide role `key` (the scheduler's: exactly one of
  * several instances ticks). SQLite: always (one process serves a file). PostgreSQL: a session

@@ -679,7 +679,12 @@ static err_code pg_read(store *s, store_fn fn, void *ctx)
 
 static int version_of(PGconn *conn)
 {
-    PGresult *res = PQexec(conn, "SELECT coalesce(max(version), 0) FROM schema_version");
+    /* A database without the table is an empty one: version 0. */
+    PGresult *res = PQexec(conn, "SELECT to_regclass('schema_version') IS NULL");
+    int empty = PQresultStatus(res) == PGRES_TUPLES_OK && PQgetvalue(res, 0, 0)[0] == 't';
+    PQclear(res);
+    if (empty) return 0;
+    res = PQexec(conn, "SELECT coalesce(max(version), 0) FROM schema_version");
     int v = PQresultStatus(res) == PGRES_TUPLES_OK ? atoi(PQgetvalue(res, 0, 0)) : -1;
     PQclear(res);
     return v;

@@ -11,6 +11,7 @@ import {
   addUnit,
   assertError,
   keyFile,
+  pgDatabase,
   runCli,
   sqlite,
   startServer,
@@ -173,6 +174,26 @@ describe('settings: environment and config file', () => {
     const r3 = runCli(['unit', 'list', '--config', path.join(dir, 'none.conf')]);
     assert.equal(r3.code, 2);
     assert.match(r3.stderr, /none\.conf/);
+  });
+});
+
+describe('migrate', () => {
+  test('`migrate --check` on a current database: up to date, nothing changed', () => {
+    const r = runCli(['migrate', '--check', '--db', srv.db]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /up to date: nothing to apply/);
+  });
+
+  test('on an empty PostgreSQL database: --check lists every migration, migrate applies them', { skip: !PG }, () => {
+    const db = pgDatabase(tempDir());
+    const check = runCli(['migrate', '--check', '--db', db]);
+    assert.equal(check.code, 0, check.stderr);
+    assert.match(check.stdout, /schema version 0/);
+    assert.match(check.stdout, /would apply 0001-foundation\.sql/);
+    assert.equal(runCli(['migrate', '--check', '--db', db]).stdout, check.stdout, '--check changed nothing');
+    const r = runCli(['migrate', '--db', db]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(runCli(['migrate', '--check', '--db', db]).stdout, /up to date/);
   });
 });
 

@@ -53,6 +53,19 @@ static void test_migrations_applied(void **state)
     sqlite3_close(db);
 }
 
+/* One schema written once per engine: every number has its file in both directories, under
+ * the same name, and nothing else. */
+static void test_migrations_match_across_engines(void **state)
+{
+    (void)state;
+    const migration_file *l = migrate_sqlite, *p = migrate_pg;
+    for (; l->name && p->name; l++, p++)
+        assert_string_equal(l->name, p->name);
+    assert_null(l->name);
+    assert_null(p->name);
+    assert_int_equal(migrate_latest_in(migrate_pg), migrate_latest());
+}
+
 static void test_new_file_is_migrated(void **state)
 {
     (void)state;
@@ -771,6 +784,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         ENV_TEST(test_migrations_applied),
+        cmocka_unit_test(test_migrations_match_across_engines),
         cmocka_unit_test(test_new_file_is_migrated),
         ENV_TEST(test_newer_database_refused),
         ENV_TEST(test_meta),
