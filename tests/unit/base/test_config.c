@@ -330,11 +330,38 @@ static void test_help_lists_settings(void **state)
     free(buf);
 }
 
+/* A PostgreSQL setting is told from a file path, and its password never shows. */
+static void test_db_label(void **state)
+{
+    (void)state;
+    assert_true(config_db_postgres("postgresql://u@h/db"));
+    assert_true(config_db_postgres("postgres://u@h/db"));
+    assert_true(config_db_postgres("host=/tmp dbname=x"));
+    assert_false(config_db_postgres("data/duban.db"));
+    assert_false(config_db_postgres("/srv/postgres/duban.db"));
+    char out[256];
+    config_db_label("postgresql://duban:s3cret@db.example:5432/duban?sslmode=require", out,
+                    sizeof out);
+    assert_string_equal(out, "postgresql://duban:***@db.example:5432/duban?sslmode=require");
+    config_db_label("postgresql://duban@db/duban?password=s3cret&sslmode=require", out, sizeof out);
+    assert_string_equal(out, "postgresql://duban@db/duban?password=***&sslmode=require");
+    config_db_label("host=db user=duban password=s3cret dbname=duban", out, sizeof out);
+    assert_string_equal(out, "host=db user=duban password=*** dbname=duban");
+    config_db_label("data/pass:word@x.db", out, sizeof out);
+    assert_string_equal(out, "data/pass:word@x.db"); /* a file name is shown as it is */
+    config_db_label("postgresql://duban:s3cret@db/duban", out, 16); /* truncated, still masked */
+    assert_null(strstr(out, "s3c"));
+    config key = {.db = "postgresql://h/db", .key_file = "", .files_dir = ""};
+    assert_null(config_key_path(&key));
+    assert_null(config_files_dir(&key));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_key_path),
+        cmocka_unit_test(test_db_label),
         cmocka_unit_test(test_set_values),
         cmocka_unit_test(test_unknown_setting),
         cmocka_unit_test(test_file),
