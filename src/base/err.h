@@ -60,7 +60,16 @@
     /* the study registry (src/study/) */                                                          \
     X(E_STUDY_ATTENDEE_OUTSIDE, 400, "person_outside_unit", "此人员不属于该活动的单位")            \
     X(E_STUDY_ABSENCE_REASON, 400, "absence_reason_required", "缺席人员须填写缺席原因")            \
-    X(E_STUDY_NOT_BRANCH, 400, "not_a_branch", "只有党支部可以设定固定学习日")
+    X(E_STUDY_NOT_BRANCH, 400, "not_a_branch", "只有党支部可以设定固定学习日")                    \
+    /* united-front liaison and alliances (src/liaison/) */                                        \
+    X(E_LIAISON_TOO_FEW, 400, "too_few_targets", "联系对象少于规定的最低数量")                     \
+    X(E_LIAISON_NOT_TARGET, 400, "not_a_target", "该对象不在此联系任务或驻厂任务之中")             \
+    X(E_LIAISON_NOT_MEMBER, 400, "not_an_alliance_member", "须为本联盟的成员企业或部门")           \
+    X(E_LIAISON_NO_REQUEST, 400, "no_request", "该次走访没有记录困难诉求")                         \
+    X(E_LIAISON_END_EARLY, 400, "end_before_start", "结束日期不能早于开始日期")                    \
+    X(E_LIAISON_CATEGORY_FIELD, 400, "field_not_for_category",                                     \
+      "此项只适用于相应类别的统战对象，或该类别须填写此项")                                        \
+    X(E_LIAISON_NOT_OWN, 403, "not_own_assignment", "只能为本人的联系任务或驻厂任务登记走访")
 
 typedef enum {
 #define ERR_ENUM(code, status, name, msg) code,

@@ -195,8 +195,9 @@ err_code problem_check_input(const app *ap, arena *a, const problem_input *in, c
     return E_OK;
 }
 
-err_code problem_register(app *ap, arena *a, const principal *p, const problem_input *in,
-                          store_problem *out, const char **bad_field)
+/* The record a valid input registers (problem_check_input first). */
+static err_code build_problem(app *ap, arena *a, const problem_input *in, store_problem *out,
+                              const char **bad_field)
 {
     const char *mode, *deadline;
     int estimated;
@@ -226,8 +227,25 @@ err_code problem_register(app *ap, arena *a, const principal *p, const problem_i
         .progress = "",
         .verification = "",
     };
+    return E_OK;
+}
+
+err_code problem_register(app *ap, arena *a, const principal *p, const problem_input *in,
+                          store_problem *out, const char **bad_field)
+{
+    err_code e = build_problem(ap, a, in, out, bad_field);
+    if (e != E_OK) return e;
     register_op op = {ap, a, p, in, out, bad_field};
     return store_write(ap->st, register_fn, &op);
+}
+
+err_code problem_register_in(store_tx *tx, app *ap, arena *a, const principal *p,
+                             const problem_input *in, store_problem *out, const char **bad_field)
+{
+    err_code e = build_problem(ap, a, in, out, bad_field);
+    if (e != E_OK) return e;
+    register_op op = {ap, a, p, in, out, bad_field};
+    return register_fn(tx, &op);
 }
 
 /* ---- reading ---- */

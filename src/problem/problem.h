@@ -47,6 +47,14 @@ err_code problem_check_input(const app *ap, arena *a, const problem_input *in, c
 err_code problem_register(app *ap, arena *a, const principal *p, const problem_input *in,
                           store_problem *out, const char **bad_field);
 
+/*
+ * The same inside the caller's write transaction, for a mechanism that puts a problem on the
+ * list together with its own records (a visit's request, an alliance meeting's problem): both
+ * commit or neither does.
+ */
+err_code problem_register_in(store_tx *tx, app *ap, arena *a, const principal *p,
+                             const problem_input *in, store_problem *out, const char **bad_field);
+
 typedef struct {
     const char *action;
     json_t *fields;             /* the action's form (may be NULL) */
