@@ -338,8 +338,10 @@ static uint64_t blob_mask(const pg_stmt *st)
 
 /*
  * Prepares the statement's form for the parameters bound now. Unknown types first, so that
- * PostgreSQL infers each parameter from its use; where the SQL gives it nothing to go on
- * ("could not determine data type"), once more with the types of the values bound.
+ * PostgreSQL infers each parameter from its use; a parameter the SQL gives nothing to go on
+ * ("could not determine data type of parameter $N": its first use is `?N IS NULL`, or none
+ * at all) then takes the type of the value bound to it, one such parameter at a time, and the
+ * other of bigint and text if that one does not fit its use.
  */
 static const variant *prepared(pg_stmt *st)
 {
@@ -361,7 +363,8 @@ static const variant *prepared(pg_stmt *st)
      * per statement and connection, so the cost is paid at the first use only). */
     PGconn *conn = st->c->conn;
     int in_tx = PQtransactionStatus(conn) == PQTRANS_INTRANS;
-    for (int attempt = 0; attempt < 2; attempt++) {
+    int last_typed = 0; /* the parameter given a type by the previous attempt */
+    for (int attempt = 0; attempt <= 2 * n; attempt++) {
         if (in_tx) PQclear(PQexec(conn, "SAVEPOINT sq_prepare"));
         PGresult *res = PQprepare(conn, v->name, st->text, n, types);
         int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
@@ -375,10 +378,25 @@ static const variant *prepared(pg_stmt *st)
             st->nvar++;
             return v;
         }
-        if (attempt == 0 && state && (!strcmp(state, "42P08") || !strcmp(state, "42P18"))) {
+        /* "could not determine data type of parameter $N": that one alone takes the type of
+         * its bound value (text for NULL); the others keep being inferred from their use. */
+        const char *which = state && (!strcmp(state, "42P08") || !strcmp(state, "42P18"))
+                                ? strstr(PQresultErrorMessage(res), "parameter $")
+                                : NULL;
+        int k = which ? atoi(which + 11) : 0;
+        if (k >= 1 && k <= n && !types[k - 1]) {
             PQclear(res);
-            for (int i = 0; i < n; i++)
-                if (!types[i]) types[i] = st->ints[i] ? INT8_OID : TEXT_OID;
+            types[k - 1] = st->ints[k - 1] ? INT8_OID : TEXT_OID;
+            last_typed = k;
+            continue;
+        }
+        /* The type just given was the wrong one (a NULL or a number sent as text, compared
+         * with a bigint column, say): the other one, once. */
+        int mismatch = state && (!strcmp(state, "42883") || !strcmp(state, "42804"));
+        if (mismatch && last_typed) {
+            PQclear(res);
+            types[last_typed - 1] = types[last_typed - 1] == TEXT_OID ? INT8_OID : TEXT_OID;
+            last_typed = 0;
             continue;
         }
         if (PQstatus(conn) != CONNECTION_OK || (state && strncmp(state, "08", 2) == 0)) {

@@ -7,7 +7,7 @@
 // problem list; 驻厂员 and their problems; figures with the summary; the tick's reminders.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, addUnit, assertError, runCli, sqlite } from './lib/server.mjs';
+import { startServer, addUnit, assertError, runCli, sql } from './lib/server.mjs';
 import { roleUser, closeLoop, actOk } from './lib/problems.mjs';
 
 let srv;
@@ -95,7 +95,7 @@ test('persons: categories as data with their own fields, the 统战 side only, r
   assert.equal(ch.status, 200, ch.text);
   assertError(await c.clerka.patch(`/api/v1/liaison/persons/${u.p.a.id}`, { status: 'used', version: got.version }), 409, 'conflict');
   // reads of personal data are in the audit chain
-  const reads = sqlite(srv.db, "SELECT count(*) FROM audit WHERE action = 'read' AND object LIKE '%liaison%person%'");
+  const reads = sql(srv.db, "SELECT count(*) FROM audit WHERE action = 'read' AND object LIKE '%liaison%person%'");
   assert.ok(Number(reads) >= 3, `audited reads: ${reads}`);
 });
 
