@@ -30,6 +30,8 @@ static const setting settings[] = {
     {"listen", S_ADDR, O(listen), "127.0.0.1:8080", 0, 0, "address and port to serve on"},
     {"key_file", S_STR, O(key_file), "", 0, 0, "audit key file (default: <db>.key)"},
     {"county", S_STR, O(county), "示范县", 0, 0, "name of the root unit that init creates"},
+    {"root_kind", S_STR, O(root_kind), "county", 0, 0,
+     "kind of the root unit that init creates: county, city or province"},
     {"flows_dir", S_STR, O(flows_dir), "", 0, 0,
      "directory of flow definitions (default: the built-in flows/)"},
     {"files_dir", S_STR, O(files_dir), "", 0, 0, "evidence files (default: <db>.files)"},

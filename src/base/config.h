@@ -16,6 +16,7 @@ typedef struct config {
     char *listen;         /* ADDR:PORT to serve on */
     char *key_file;       /* audit key; default: <db>.key */
     char *county;         /* name of the root unit created by init */
+    char *root_kind;      /* kind of that root: county, city or province */
     char *flows_dir;      /* directory of flow definitions; empty: the built-in ones */
     char *files_dir;      /* evidence files; default: <db>.files */
     int64_t threads;      /* HTTP worker threads */

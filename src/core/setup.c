@@ -54,7 +54,7 @@ static err_code seed_fn(store_tx *tx, void *ctx)
     seed_ctx *s = ctx;
     principal sys = authz_system(s->a);
     int64_t now = clock_now();
-    store_unit root = {.kind = "county", .code = "county", .name = s->cfg->county,
+    store_unit root = {.kind = s->cfg->root_kind, .code = s->cfg->root_kind, .name = s->cfg->county,
                        .created_at = now};
     err_code e = store_unit_insert(tx, s->a, &root);
     if (e == E_OK) e = store_unit_history_add(tx, root.id, now, sys.login, "create", NULL, root.name);
@@ -152,6 +152,11 @@ int setup_init(const config *cfg, FILE *out, char *err, size_t errlen)
 {
     char label[512];
     config_db_label(cfg->db, label, sizeof label);
+    if (strcmp(cfg->root_kind, "county") && strcmp(cfg->root_kind, "city") &&
+        strcmp(cfg->root_kind, "province")) {
+        snprintf(err, errlen, "root_kind must be county, city or province, not %s", cfg->root_kind);
+        return -1;
+    }
     int done = setup_initialised(cfg, err, errlen);
     if (done < 0) return -1;
     if (done) {

@@ -50,7 +50,7 @@ static void print_unit(const char *verb, const store_unit *u)
 
 static const cli_opt add_opts[] = {
     {"name", 1, "the unit's name (required)"},
-    {"kind", 1, "county|department|township|village|branch|enterprise|third_party (required)"},
+    {"kind", 1, "province|city|county|department|township|village|branch|enterprise|third_party (required)"},
     {"parent", 1, "code of the parent unit (required)"},
     {NULL, 0, NULL},
 };

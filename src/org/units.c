@@ -7,6 +7,7 @@
 #include <string.h>
 
 const unit_kind org_unit_kinds[] = {
+    {"province", "省委省政府"},  {"city", "市委市政府"},
     {"county", "县委县政府"},    {"department", "部门"}, {"township", "乡镇（街道）"},
     {"village", "村（社区）"},   {"branch", "党支部"},   {"enterprise", "企业"},
     {"third_party", "第三方机构"}, {NULL, NULL},

@@ -229,7 +229,17 @@ store *store_sqlite_open(const char *path, const store_options *o, char *err, si
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
     if (open_conn(path, flags, &st->writer, err, errlen)) goto fail;
     st->writer.writer = 1;
-    if (o->migrate && apply_migrations(st->writer.db, err, errlen)) goto fail;
+    if (o->migrate) {
+        int before = user_version(st->writer.db);
+        if (apply_migrations(st->writer.db, err, errlen)) goto fail;
+        /* A migration may edit a table's stored definition (0006: a CHECK constraint), which
+         * a connection that already parsed the schema keeps in its old form: open it anew. */
+        if (user_version(st->writer.db) != before) {
+            close_conn(&st->writer);
+            if (open_conn(path, flags, &st->writer, err, errlen)) goto fail;
+            st->writer.writer = 1;
+        }
+    }
     st->readers = xcalloc((size_t)readers, sizeof(lite_tx));
     st->free_readers = xcalloc((size_t)readers, sizeof(int));
     for (int i = 0; i < readers; i++) {

@@ -11,7 +11,7 @@ export function loadUnits() {
 
 // Siblings as offices list them: departments, then townships, then the rest by kind, each in
 // the order its units were created (the API lists by path, which puts /1/16/ before /1/2/).
-const KIND_ORDER = ['county', 'department', 'township', 'village', 'branch', 'enterprise', 'third_party']
+const KIND_ORDER = ['province', 'city', 'county', 'department', 'township', 'village', 'branch', 'enterprise', 'third_party']
 const kindRank = (k) => { const i = KIND_ORDER.indexOf(k); return i < 0 ? KIND_ORDER.length : i }
 export const byTreeOrder = (a, b) => kindRank(a.kind) - kindRank(b.kind) || a.id - b.id
 

@@ -48,6 +48,6 @@ export function inSubtree(byId, unitId, ancestorId) {
 
 // Element Plus tag colours for the kinds of unit.
 export const kindTag = {
-  county: 'danger', department: 'primary', township: 'success', village: 'warning',
+  province: 'danger', city: 'danger', county: 'danger', department: 'primary', township: 'success', village: 'warning',
   branch: 'danger', enterprise: 'info', third_party: 'info'
 }

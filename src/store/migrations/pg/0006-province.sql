@@ -1,5 +1,12 @@
 -- The PostgreSQL text of migrations/sqlite/ of the same number: one schema, in this engine's types.
--- 0006: evidence files kept in the database itself, for deployments without a files directory
+-- 0006: what a city or a province on one database needs.
+--
+-- Units above the county: a province's tree is province → city → county → …
+ALTER TABLE unit DROP CONSTRAINT unit_kind_check;
+ALTER TABLE unit ADD CONSTRAINT unit_kind_check CHECK (kind IN ('province','city','county',
+  'department','township','village','branch','enterprise','third_party'));
+
+-- Evidence files kept in the database itself, for deployments without a files directory
 -- shared by every instance (several duban instances on one PostgreSQL). Content-addressed like
 -- the files directory: a file is its SHA-256, stored once, in parts of at most 1 MiB so that no
 -- single value grows with the upload limit.
