@@ -638,6 +638,10 @@ static err_code run_tx(pg_store *st, pg_conn *c, const char *begin, store_fn fn,
     c->retryable = 0;
     c->nhooks = 0;
     err_code rc = exec_simple(c, begin);
+    /* The server went away since this connection's last use (a restart, a failover): nothing
+     * has happened yet, so open it again and begin once more. */
+    if (rc != E_OK && PQstatus(c->conn) != CONNECTION_OK && ensure_conn(st, c) == 0)
+        rc = exec_simple(c, begin);
     if (rc != E_OK) return rc;
     rc = fn(&c->base, ctx);
     reset_all(c);

@@ -70,12 +70,15 @@ export const PG =
 const pgKeys = new Map(); // database URI -> its audit key file
 const pgByDir = new Map(); // a server's directory -> its database, so a restart finds it
 
-/** A fresh, empty PostgreSQL database of the test cluster; its URI (key file registered). */
-export function pgDatabase(dir) {
+/**
+ * A fresh, empty PostgreSQL database of the test cluster (or of the cluster whose URI is
+ * base); its URI, its key file registered.
+ */
+export function pgDatabase(dir, base = PG) {
   const name = `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const r = spawnSync('psql', [PG, '-q', '-c', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+  const r = spawnSync('psql', [base, '-q', '-c', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`cannot create database ${name}: ${r.stderr}`);
-  const uri = PG.replace(/\/postgres(\?|$)/, `/${name}$1`);
+  const uri = base.replace(/\/postgres(\?|$)/, `/${name}$1`);
   pgKeys.set(uri, path.join(dir, `${name}.key`));
   pgByDir.set(dir, uri);
   return uri;
