@@ -50,8 +50,10 @@ int cmd_demo(int argc, char **argv)
     units_ctx u = {.a = arena_new()};
     err_code e = store_read(ap.st, units_fn, &u);
     if (e == E_OK && u.n > 1) {
+        char label[512];
+        config_db_label(c.cfg.db, label, sizeof label);
         fprintf(stderr, "duban demo: %s already has units; the demo needs a new database "
-                        "(duban init --db OTHER.db)\n", c.cfg.db);
+                        "(duban init --db OTHER.db)\n", label);
     } else if (e == E_OK) {
         e = demo_fill(&ap, &opt, stdout);
         rc = e == E_OK ? 0 : cli_fail("demo", e, NULL);

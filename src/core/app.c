@@ -18,25 +18,63 @@ typedef struct {
 
 STORE_FN(years_fn, years_ctx *y, store_calendar_years(tx, y->a, &y->years, &y->n));
 
-static int load_calendar(app *ap, char *err, size_t errlen)
+/* The built-in years plus the database's; NULL with err on a fault. *nyears: the database's. */
+static calendar *build_calendar(app *ap, size_t *nyears, char *err, size_t errlen)
 {
-    ap->cal = calendar_new();
-    if (calendar_load(ap->cal, calendar_builtin_cn, "data/calendar/cn.txt", err, errlen)) return -1;
+    calendar *cal = calendar_new();
+    if (calendar_load(cal, calendar_builtin_cn, "data/calendar/cn.txt", err, errlen)) {
+        calendar_free(cal);
+        return NULL;
+    }
     years_ctx y = {.a = arena_new()};
     int rc = 0;
     if (store_read(ap->st, years_fn, &y) != E_OK) {
-        snprintf(err, errlen, "cannot read the calendar years of %s", ap->cfg.db);
+        snprintf(err, errlen, "cannot read the calendar years of the database");
         rc = -1;
     }
     for (size_t i = 0; rc == 0 && i < y.n; i++) {
         /* A newer duban may ship a year an administrator imported earlier: the built-in wins. */
-        if (calendar_has_year(ap->cal, (int)y.years[i].year)) continue;
+        if (calendar_has_year(cal, (int)y.years[i].year)) continue;
         char source[64];
         snprintf(source, sizeof source, "calendar year %lld", (long long)y.years[i].year);
-        rc = calendar_load(ap->cal, y.years[i].source, source, err, errlen);
+        rc = calendar_load(cal, y.years[i].source, source, err, errlen);
     }
+    *nyears = y.n;
     arena_free(y.a);
-    return rc;
+    if (rc) {
+        calendar_free(cal);
+        return NULL;
+    }
+    return cal;
+}
+
+static int load_calendar(app *ap, char *err, size_t errlen)
+{
+    ap->cal = build_calendar(ap, &ap->cal_years, err, errlen);
+    return ap->cal ? 0 : -1;
+}
+
+int app_refresh_calendar(app *ap)
+{
+    years_ctx y = {.a = arena_new()};
+    err_code e = store_read(ap->st, years_fn, &y);
+    size_t n = y.n;
+    arena_free(y.a);
+    if (e != E_OK) return -1;
+    if (n == ap->cal_years) return 0; /* years are only ever added */
+    char err[256];
+    size_t nyears;
+    calendar *fresh = build_calendar(ap, &nyears, err, sizeof err);
+    if (!fresh) {
+        log_error("calendar: %s", err);
+        return -1;
+    }
+    ap->cal_retired = xrealloc(ap->cal_retired, (ap->ncal_retired + 1) * sizeof *ap->cal_retired);
+    ap->cal_retired[ap->ncal_retired++] = ap->cal;
+    ap->cal = fresh;
+    ap->cal_years = nyears;
+    log_info("calendar: now with the database's %zu imported years", nyears);
+    return 1;
 }
 
 /*
@@ -127,6 +165,11 @@ void app_close(app *ap)
     store_close(ap->st);
     audit_close(ap->au);
     calendar_free(ap->cal);
+    for (size_t i = 0; i < ap->ncal_retired; i++)
+        calendar_free(ap->cal_retired[i]);
+    free(ap->cal_retired);
+    ap->cal_retired = NULL;
+    ap->ncal_retired = 0;
     for (size_t i = 0; i < ap->nflows; i++)
         flow_free(ap->flows[i]);
     ap->nflows = 0;

@@ -21,7 +21,12 @@ typedef struct app {
     config cfg; /* borrowed from the caller, who keeps it alive */
     store *st;
     audit *au;
-    calendar *cal; /* built-in holiday years plus those imported into the database */
+    /* built-in holiday years plus those imported into the database; replaced whole (never
+     * changed in place) when another process imports a year (app_refresh_calendar) */
+    calendar *_Atomic cal;
+    size_t cal_years;      /* the database's years that cal was built with */
+    calendar **cal_retired; /* earlier ones, freed at app_close: a request may still hold one */
+    size_t ncal_retired;
     /* every mechanism's flows (core/mech.h), built in or from the flows_dir setting */
     const char *flow_names[APP_MAX_FLOWS];
     flow_def *flows[APP_MAX_FLOWS];
@@ -37,6 +42,14 @@ int app_open(app *ap, const config *cfg, char *err, size_t errlen);
 /* The store cfg names, opened with its settings (pool sizes, timeouts) and migrated. */
 store *app_store_open(const config *cfg, int create, char *err, size_t errlen);
 void app_close(app *ap);
+
+/*
+ * Rebuilds the calendar when the database holds other years than it was built with (a year
+ * imported by `duban calendar import`, or through another instance on the same database).
+ * The scheduler thread of every instance calls it each tick. 1 when it changed, 0 when not,
+ * -1 on a fault (logged; the old calendar stays).
+ */
+int app_refresh_calendar(app *ap);
 
 /* The flow a mechanism registered under name ("problem"); NULL when none is. */
 const flow_def *app_flow(const app *ap, const char *name);

@@ -38,6 +38,7 @@ static void *run(void *arg)
     pthread_mutex_lock(&s->lock);
     while (!s->stopping) {
         pthread_mutex_unlock(&s->lock);
+        app_refresh_calendar(s->ap); /* every instance: a year imported anywhere counts here */
         int now_leading = store_leader(s->ap->st, SCHEDULER_ROLE);
         if (now_leading != leading)
             log_info(now_leading ? "scheduler: this instance ticks"
