@@ -84,8 +84,8 @@ static int write_atomic(const char *path, const unsigned char *data, size_t n)
     return ok ? 0 : -1;
 }
 
-err_code attach_store(const char *dir, const unsigned char *data, size_t n, char sha[65],
-                      char *err, size_t errlen)
+err_code attach_store(const char *dir, const unsigned char *data, size_t n, char sha[65], char *err,
+                      size_t errlen)
 {
     unsigned char md[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(md, data, n);

@@ -144,8 +144,9 @@ int app_open(app *ap, const config *cfg, char *err, size_t errlen)
     }
     char *key = config_key_path(cfg);
     if (!key) {
-        snprintf(err, errlen, "with a PostgreSQL database, key_file must name the audit key "
-                              "(the same file on every instance)");
+        snprintf(err, errlen,
+                 "with a PostgreSQL database, key_file must name the audit key "
+                 "(the same file on every instance)");
         return -1;
     }
     ap->au = audit_open(key, err, errlen);

@@ -17,7 +17,7 @@ store *store_open_opts(const char *db, const store_options *o, char *err, size_t
     if (d.pool <= 0) d.pool = 8;
     if (d.statement_timeout_ms <= 0) d.statement_timeout_ms = 30000;
     return config_db_postgres(db) ? store_pg_open(db, &d, err, errlen)
-                                     : store_sqlite_open(db, &d, err, errlen);
+                                  : store_sqlite_open(db, &d, err, errlen);
 }
 
 store *store_open(const char *path, int readers, int create, char *err, size_t errlen)
@@ -75,7 +75,8 @@ int store_migrations_pending(store *st, const char **names, int max)
 {
     int have = store_schema_version(st);
     if (have < 0) return -1;
-    const migration_file *list = strcmp(st->drv->name, "postgres") == 0 ? migrate_pg : migrate_sqlite;
+    const migration_file *list =
+        strcmp(st->drv->name, "postgres") == 0 ? migrate_pg : migrate_sqlite;
     int n = 0;
     for (const migration_file *m = list; m->name; m++)
         if (migrate_number(m) > have) {

@@ -86,9 +86,9 @@ struct pg_conn {
     } * hooks;
     int nhooks, hooks_cap;
     int writing;
-    err_code failed;  /* the first error of the open transaction (it is aborted then) */
-    int retryable;    /* that error was a deadlock or a serialisation failure */
-    int64_t changes;  /* rows changed by the last insert, update or delete */
+    err_code failed; /* the first error of the open transaction (it is aborted then) */
+    int retryable;   /* that error was a deadlock or a serialisation failure */
+    int64_t changes; /* rows changed by the last insert, update or delete */
 };
 
 typedef struct {
@@ -130,8 +130,7 @@ static err_code map_result(pg_conn *c, const PGresult *res, const char *sql)
     if (!state) state = "";
     c->retryable = strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0;
     if (strcmp(state, "23505") == 0) return E_DUPLICATE;
-    if (strcmp(state, "23503") == 0 || strcmp(state, "23514") == 0 ||
-        strcmp(state, "23502") == 0)
+    if (strcmp(state, "23503") == 0 || strcmp(state, "23514") == 0 || strcmp(state, "23502") == 0)
         return E_FIELD_INVALID;
     /* A value the column's type cannot hold (text where a number belongs, a number too
      * large): SQLite would have stored it; here it is the input's fault, but worth a look. */
@@ -139,13 +138,11 @@ static err_code map_result(pg_conn *c, const PGresult *res, const char *sql)
         log_warn("postgres: %s: %s", state, res ? PQresultErrorMessage(res) : "");
         return E_FIELD_INVALID;
     }
-    if (c->retryable || strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0)
-        return E_BUSY;
+    if (c->retryable || strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0) return E_BUSY;
     log_error("postgres error %s: %s%s%s", state,
               res ? PQresultErrorMessage(res) : PQerrorMessage(c->conn), sql ? " in: " : "",
               sql ? sql : "");
-    return strncmp(state, "08", 2) == 0 || PQstatus(c->conn) != CONNECTION_OK ? E_BUSY
-                                                                             : E_INTERNAL;
+    return strncmp(state, "08", 2) == 0 || PQstatus(c->conn) != CONNECTION_OK ? E_BUSY : E_INTERNAL;
 }
 
 /* Runs SQL without parameters (transaction control, settings). */
@@ -417,8 +414,8 @@ static int execute(pg_stmt *st)
     if (c->failed != E_OK) return (int)c->failed;
     const variant *v = prepared(st);
     if (!v) return (int)(c->failed = map_result(c, NULL, NULL));
-    st->res = PQexecPrepared(c->conn, v->name, st->nparams, (const char *const *)st->vals,
-                             st->lens, st->fmts, 0);
+    st->res = PQexecPrepared(c->conn, v->name, st->nparams, (const char *const *)st->vals, st->lens,
+                             st->fmts, 0);
     ExecStatusType s = PQresultStatus(st->res);
     if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
         err_code e = map_result(c, st->res, st->text);
@@ -488,8 +485,8 @@ static const void *pg_col_blob(sq_stmt *s, int i, size_t *n)
         st->decoded_len = xcalloc((size_t)st->ndecoded, sizeof *st->decoded_len);
     }
     if (!st->decoded[i])
-        st->decoded[i] = PQunescapeBytea(
-            (const unsigned char *)PQgetvalue(st->res, st->row, i), &st->decoded_len[i]);
+        st->decoded[i] = PQunescapeBytea((const unsigned char *)PQgetvalue(st->res, st->row, i),
+                                         &st->decoded_len[i]);
     *n = st->decoded[i] ? st->decoded_len[i] : 0;
     return st->decoded[i];
 }
@@ -859,8 +856,8 @@ static int pg_leader(store *s, int64_t key)
             char sql[64];
             snprintf(sql, sizeof sql, "SELECT pg_try_advisory_lock(%lld)", (long long)key);
             PGresult *res = PQexec(st->leader, sql);
-            st->leading = PQresultStatus(res) == PGRES_TUPLES_OK &&
-                          strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+            st->leading =
+                PQresultStatus(res) == PGRES_TUPLES_OK && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
             st->leader_key = key;
             PQclear(res);
         } else {
