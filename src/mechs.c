@@ -6,8 +6,8 @@
  */
 #include "core/mech.h"
 
-extern const mech org_mech, access_mech, common_mech, problem_mech, study_mech;
+extern const mech org_mech, access_mech, common_mech, problem_mech, study_mech, budget_mech;
 
 const mech *const duban_mechs[] = {
-    &org_mech, &access_mech, &common_mech, &problem_mech, &study_mech, NULL,
+    &org_mech, &access_mech, &common_mech, &problem_mech, &study_mech, &budget_mech, NULL,
 };
