@@ -62,7 +62,7 @@ err_code store_budget_insert(store_tx *tx, store_budget_project *p)
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         "{returning_id}";
     sq_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "iisssiiiiiissssssiiiiiii", p->year, p->unit_id, p->impl_unit, p->name, p->class_,
+    sq_bind(st, "iisssiiiiiisssssiiiiiii", p->year, p->unit_id, p->impl_unit, p->name, p->class_,
             p->is_new, p->start_year, p->end_year, p->fund_fiscal, p->fund_carryover,
             p->fund_other, p->goal, p->contact, p->phone, p->state, p->stage, p->round,
             p->cost_total, p->gate_failures, p->has_cost_target, p->created_by, p->created_at,
@@ -90,7 +90,7 @@ err_code store_budget_update(store_tx *tx, store_budget_project *p)
         " approval_note = ?23, reviewer_id = ?24, published_at = ?25, updated_at = ?26,"
         " version = version + 1 WHERE id = ?27 AND version = ?28";
     sq_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "iisssiiiiiissssssiiii", p->year, p->unit_id, p->impl_unit, p->name, p->class_,
+    sq_bind(st, "iisssiiiiiisssssiiii", p->year, p->unit_id, p->impl_unit, p->name, p->class_,
             p->is_new, p->start_year, p->end_year, p->fund_fiscal, p->fund_carryover,
             p->fund_other, p->goal, p->contact, p->phone, p->state, p->stage, p->round,
             p->cost_total, p->gate_failures, p->has_cost_target);
@@ -183,7 +183,7 @@ err_code store_budget_indicators_set(store_tx *tx, int64_t project_id,
     for (size_t i = 0; e == E_OK && i < n; i++) {
         const store_budget_indicator *d = &items[i];
         st = sq_prep(tx, ins);
-        sq_bind(st, "iissssssssis", project_id, (int64_t)i + 1, d->level1, d->level2,
+        sq_bind(st, "iisssssssis", project_id, (int64_t)i + 1, d->level1, d->level2,
                 d->cost_kind, d->name, d->comparison, d->target, d->measure_unit, d->weight_milli,
                 d->method);
         e = sq_exec(tx, st);
