@@ -586,12 +586,14 @@ err_code api_budget_actions(http_req *r)
 }
 
 typedef struct {
-    json_t *fields, *opinions;
+    json_t *fields, *opinions, *attachment_ids;
     int64_t version;
 } act_body;
 
+/* attachment_ids is accepted (the UI's action form sends it) but the flow takes no evidence. */
 static const jfield act_spec[] = {
     {"fields", JF_OBJ, 0, offsetof(act_body, fields), 0, 0, 0},
+    {"attachment_ids", JF_IDS, 0, offsetof(act_body, attachment_ids), 0, 0, 0},
     {"opinions", JF_ARR, 0, offsetof(act_body, opinions), 0, 0, 0},
     {"version", JF_INT, 0, offsetof(act_body, version), 0, 1, INT64_MAX},
     JF_END,
@@ -616,6 +618,7 @@ err_code api_budget_act(http_req *r)
     err_code e = http_param_id(r, "id", &id);
     if (e == E_OK) e = http_parse(r, act_spec, &b, &present);
     if (e != E_OK) return e;
+    if (json_array_size(b.attachment_ids)) return http_fail(r, E_FIELD_INVALID, "attachment_ids");
     size_t nop = json_array_size(b.opinions);
     if (nop > 200) return http_fail(r, E_FIELD_TOO_LONG, "opinions");
     budget_opinion_input *ops = arena_alloc(a, (nop + 1) * sizeof *ops);

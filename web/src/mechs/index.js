@@ -20,9 +20,10 @@ import { defineAsyncComponent } from 'vue'
 import { can } from '../session.js'
 import problem from './problem/index.js'
 import study from './study/index.js'
+import budget from './budget/index.js'
 import admin from './admin/index.js'
 
-export const mechs = [problem, study, admin]
+export const mechs = [problem, study, budget, admin]
 
 // A permission, or any of a list; none needed when absent.
 export const allowed = (perm) => !perm || [].concat(perm).some((p) => can(p))
