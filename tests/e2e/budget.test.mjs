@@ -127,7 +127,7 @@ test('head, finance bureau and the assigned third party review; the bureau retur
   const tp = await as('tp1');
   await tp.goto(`${srv.url}/budget/projects`);
   await tp.getByRole('link', { name: NAME }).click();
-  d = await openAction(tp, '提交评审意见');
+  d = await openAction(tp, '第三方评审');
   await d.getByRole('button', { name: '添加' }).click();
   await d.locator('.per-target .el-select__wrapper').click();
   await tp.locator('.el-select-dropdown__item:visible', { hasText: '测算表 第1行「培训教材」' }).click();
@@ -135,7 +135,7 @@ test('head, finance bureau and the assigned third party review; the bureau retur
   await d.locator('.el-radio', { hasText: '修改后通过' }).click();
   await item(d, '评审意见').locator('textarea').fill('建议按协议价重新测算教材费用');
   await shot(tp, 'budget-third-party-review');
-  await d.getByRole('button', { name: '提交提交评审意见' }).click();
+  await d.getByRole('button', { name: '提交第三方评审' }).click();
   await expectState(tp, '待财政审定');
   await tp.locator('.op', { hasText: '教材单价高于政府采购协议价' }).waitFor();
   assertClean(tp, 'third party');
