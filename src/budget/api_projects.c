@@ -502,31 +502,6 @@ err_code api_budget_get(http_req *r)
 
 /* ---- actions ---- */
 
-static const char *field_type_name(flow_field_type t)
-{
-    static const char *names[] = {"text", "date", "int", "bool", "choice", "id", "user"};
-    return names[t];
-}
-
-static json_t *action_json(const flow_action *a)
-{
-    json_t *fields = json_array();
-    for (size_t i = 0; i < a->nfields; i++) {
-        const flow_field *f = &a->fields[i];
-        json_t *j = json_pack("{ss ss ss sb sI}", "name", f->name, "title", f->title, "type",
-                              field_type_name(f->type), "required", f->required, "max_chars",
-                              (json_int_t)f->max_chars);
-        if (f->type == FF_CHOICE) {
-            json_t *choices = json_array();
-            for (size_t k = 0; k < f->nchoices; k++)
-                json_array_append_new(choices, json_string(f->choices[k]));
-            json_object_set_new(j, "choices", choices);
-        }
-        json_array_append_new(fields, j);
-    }
-    return json_pack("{ss ss so}", "name", a->name, "title", a->title, "fields", fields);
-}
-
 typedef struct {
     arena *a;
     const char *perm, *unit_path;
@@ -566,7 +541,7 @@ err_code api_budget_actions(http_req *r)
     if (e != E_OK) return e;
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_t *j = action_json(acts[i]);
+        json_t *j = api_flow_action_json(acts[i]);
         for (size_t k = 0; k < acts[i]->nfields; k++) {
             const flow_field *fl = &acts[i]->fields[k];
             if (fl->type != FF_USER) continue;
