@@ -541,6 +541,56 @@ static err_code effects(store_tx *tx, act_op *op, const flow_action *act, const 
     return E_OK;
 }
 
+/*
+ * Tells whoever must act next (or the department, when it is its turn again): the holders of
+ * the next step's permission over the project's unit, or the assigned reviewer. One
+ * notification per event and person (the dedupe key names the event).
+ */
+static err_code notify_next(store_tx *tx, act_op *op, int64_t event_id, int64_t now)
+{
+    static const struct {
+        const char *state, *perm, *kind, *say;
+    } next[] = {
+        {"submitted", "budget.dept_approve", "budget_review", "待单位审核"},
+        {"finance_review", "budget.review", "budget_review", "待财政审核"},
+        {"third_party", NULL, "budget_review", "已委托您评审"},
+        {"deciding", "budget.review", "budget_review", "第三方评审意见已提交，待财政审定"},
+        {"returned", "budget.apply", "budget_returned", "已退回修改，请按评审意见修改后重新提交"},
+        {"stored", "budget.approve", "budget_review", "已纳入项目库，待批复"},
+        {"approved", "budget.apply", "budget_approved", "已批复"},
+    };
+    const store_budget_project *pr = op->out;
+    for (size_t k = 0; k < sizeof next / sizeof next[0]; k++) {
+        if (strcmp(next[k].state, pr->state) != 0) continue;
+        int64_t *ids = NULL, one = pr->reviewer_id;
+        size_t n = 0;
+        err_code e = E_OK;
+        if (next[k].perm)
+            e = store_users_with_perm(tx, op->a, next[k].perm, pr->unit_path, 0, &ids, &n);
+        else if (one)
+            ids = &one, n = 1;
+        for (size_t i = 0; e == E_OK && i < n; i++) {
+            if (ids[i] == op->p->user_id) continue;
+            store_notification note = {
+                .user_id = ids[i],
+                .kind = next[k].kind,
+                .flow = FLOW,
+                .item_id = pr->id,
+                .title = arena_sprintf(op->a, "预算项目《%s》%s", pr->name, next[k].say),
+                .body = arena_sprintf(op->a, "%s · 第 %lld 轮", pr->unit_name, (long long)pr->round),
+                .created_at = now};
+            int added;
+            e = store_notification_add(
+                tx, &note,
+                arena_sprintf(op->a, "budget:%lld:%lld:%lld", (long long)pr->id,
+                              (long long)event_id, (long long)ids[i]),
+                &added);
+        }
+        return e;
+    }
+    return E_OK;
+}
+
 static err_code act_fn(store_tx *tx, void *ctx)
 {
     act_op *op = ctx;
@@ -599,6 +649,7 @@ static err_code act_fn(store_tx *tx, void *ctx)
         o.text = op->in->opinions[i].text;
         e = store_budget_opinion_insert(tx, &o);
     }
+    if (e == E_OK) e = notify_next(tx, op, ev.id, now);
     if (e != E_OK) return e;
     return app_audit(op->ap, tx, op->a, op->p, arena_sprintf(op->a, "budget.%s", act->name),
                      arena_sprintf(op->a, "budget:%lld", (long long)pr->id),

@@ -208,6 +208,17 @@ test('the flow: submit, department head, finance, an assigned third party, retur
   assert.ok(d.events.some((e) => e.action === 'third_party_review' && e.actor_person.name === '吴评审'));
   assert.equal((await c.tp1.ok('/api/v1/budget/projects')).total, 1, 'the reviewer still sees what it reviewed');
   s.published = d;
+
+  // whoever must act next was told, once per step, and the page a notification opens is the project's
+  const notes = async (cl) => (await cl.ok('/api/v1/notifications')).items.filter((n) => n.flow === 'budget' && n.item_id === id);
+  const tpNotes = await notes(c.tp1);
+  assert.equal(tpNotes.filter((n) => /已委托您评审/.test(n.title)).length, 2, 'one per assignment');
+  assert.equal((await notes(c.tp2)).length, 0);
+  const clerkNotes = await notes(c.eduClerk);
+  assert.ok(clerkNotes.some((n) => n.kind === 'budget_returned' && /退回修改/.test(n.title)));
+  assert.ok(clerkNotes.some((n) => n.kind === 'budget_approved'));
+  assert.ok((await notes(c.eduHead)).some((n) => /待单位审核/.test(n.title)));
+  assert.ok((await notes(c.approver)).some((n) => /待批复/.test(n.title)));
 });
 
 test('nobody reviews their own department', async () => {
