@@ -394,7 +394,11 @@ typedef struct {
     store_event *events;
     size_t nl, ni, nr, no, ne;
     budget_gate_result gate;
-    json_t **round_people, **opinion_people, **event_people, *reviewer;
+    store_budget_assessment assessment;
+    int has_assessment;
+    int64_t threshold;
+    budget_assessment_state assessment_state;
+    json_t **round_people, **opinion_people, **event_people, *reviewer, *assessor;
 } detail_ctx;
 
 static err_code detail_fn(store_tx *tx, void *ctx)
@@ -403,15 +407,22 @@ static err_code detail_fn(store_tx *tx, void *ctx)
     err_code e = store_budget_get(tx, d->a, d->id, &d->pr);
     if (e != E_OK) return e;
     if (!budget_may_read(tx, d->p, &d->pr)) return E_FORBIDDEN;
-    int64_t tolerance = 10;
+    budget_gate_env env;
     e = store_budget_lines(tx, d->a, d->id, &d->lines, &d->nl);
     if (e == E_OK) e = store_budget_indicators(tx, d->a, d->id, &d->inds, &d->ni);
     if (e == E_OK) e = store_budget_rounds(tx, d->a, d->id, &d->rounds, &d->nr);
     if (e == E_OK) e = store_budget_opinions(tx, d->a, d->id, &d->opinions, &d->no);
     if (e == E_OK) e = store_event_list(tx, d->a, "budget", d->id, &d->events, &d->ne);
-    if (e == E_OK) e = store_budget_setting(tx, "unit_cost_tolerance_permille", 10, &tolerance);
+    if (e == E_OK) e = budget_gate_env_get(tx, d->a, &d->pr, 0, &env);
+    if (e == E_OK) {
+        e = store_budget_assessment_latest(tx, d->a, d->id, &d->assessment);
+        d->has_assessment = e == E_OK;
+        if (e == E_NOT_FOUND) e = E_OK;
+    }
     if (e != E_OK) return e;
-    budget_gate_stored(d->a, &d->pr, d->lines, d->nl, d->inds, d->ni, tolerance, &d->gate);
+    d->assessment_state = env.assessment;
+    d->threshold = env.threshold;
+    budget_gate_stored(d->a, &d->pr, d->lines, d->nl, d->inds, d->ni, &env, &d->gate);
     api_people *pp = api_people_new(d->a);
     d->round_people = arena_alloc(d->a, (d->nr + 1) * sizeof(json_t *));
     d->opinion_people = arena_alloc(d->a, (d->no + 1) * sizeof(json_t *));
@@ -423,8 +434,14 @@ static err_code detail_fn(store_tx *tx, void *ctx)
     for (size_t i = 0; i < d->ne; i++)
         d->event_people[i] = api_actor_json(tx, pp, d->events[i].actor_id, d->events[i].actor);
     d->reviewer = d->pr.reviewer_id ? api_actor_json(tx, pp, d->pr.reviewer_id, "") : json_null();
+    d->assessor = d->has_assessment ? api_actor_json(tx, pp, d->assessment.assessor_id, "") : NULL;
     api_people_free(pp);
     return E_OK;
+}
+
+static int64_t env_threshold(const detail_ctx *d)
+{
+    return d->threshold;
 }
 
 static const char *side_title(const char *side)
@@ -438,6 +455,7 @@ static const char *side_title(const char *side)
 static const char *action_title(http_req *r, const char *action)
 {
     if (strcmp(action, "create") == 0) return "新建项目";
+    if (strcmp(action, "assess") == 0) return "事前绩效评估";
     const flow_action *a = flow_action_named(flow(r), action);
     return a ? a->title : action;
 }
@@ -449,6 +467,24 @@ static json_t *detail_json(http_req *r, detail_ctx *d)
     json_object_set_new(body, "indicators", budget_indicators_json(d->inds, d->ni));
     json_object_set_new(body, "gate", api_budget_gate_json(&d->gate));
     json_object_set_new(body, "reviewer", d->reviewer);
+    static const char *const states[] = {"none", "passed", "adjust", "rejected"};
+    json_t *assessment = json_null();
+    if (d->has_assessment) {
+        json_error_t jerr;
+        json_t *grades = json_loads(d->assessment.grades, 0, &jerr);
+        assessment = json_pack("{so sI ss ss so}", "grades", grades ? grades : json_object(),
+                               "total", (json_int_t)d->assessment.total, "conclusion",
+                               d->assessment.conclusion, "opinion", d->assessment.opinion,
+                               "assessor", d->assessor);
+        json_object_set_new(assessment, "at", api_time(d->assessment.created_at));
+    }
+    json_object_set_new(body, "assessment", assessment);
+    json_object_set_new(body, "assessment_state", json_string(states[d->assessment_state]));
+    json_object_set_new(body, "assessment_required",
+                        json_boolean(d->pr.is_new || (env_threshold(d) > 0 &&
+                                                      d->pr.fund_fiscal + d->pr.fund_carryover +
+                                                              d->pr.fund_other >=
+                                                          env_threshold(d))));
     json_t *rounds = json_array(), *opinions = json_array(), *events = json_array();
     json_error_t jerr;
     for (size_t i = 0; i < d->nr; i++) {
@@ -618,5 +654,42 @@ err_code api_budget_act(http_req *r)
         if (e == E_BUDGET_GATE) http_set_error_details(r, api_budget_gate_json(&gate));
         return http_fail(r, e, why.field[0] ? arena_strdup(a, why.field) : NULL);
     }
+    return detail_reply(r, 200, id);
+}
+
+/* ---- 事前绩效评估 ---- */
+
+typedef struct {
+    json_t *grades;
+    const char *conclusion, *opinion;
+} assess_body;
+
+static const jfield assess_spec[] = {
+    {"grades", JF_OBJ, 1, offsetof(assess_body, grades), 0, 0, 0},
+    {"conclusion", JF_STR, 1, offsetof(assess_body, conclusion), 10, 0, 0},
+    {"opinion", JF_STR, 0, offsetof(assess_body, opinion), 2000, 0, 0},
+    JF_END,
+};
+
+err_code api_budget_assess(http_req *r)
+{
+    int64_t id;
+    assess_body b = {0};
+    uint32_t present;
+    err_code e = http_param_id(r, "id", &id);
+    if (e == E_OK) e = http_parse(r, assess_spec, &b, &present);
+    if (e != E_OK) return e;
+    budget_assessment_input in = {.conclusion = b.conclusion, .opinion = b.opinion};
+    for (int i = 0; i < 5; i++) {
+        json_t *v = json_object_get(b.grades, budget_assessment_dims[i]);
+        in.grades[i] = json_is_string(v) ? json_string_value(v) : NULL;
+    }
+    if (json_object_size(b.grades) > 5) return http_fail(r, E_FIELD_UNKNOWN, "grades");
+    store_budget_project out;
+    store_budget_assessment result;
+    const char *field = NULL;
+    e = budget_assess(http_app(r), http_arena(r), http_principal(r), id, &in, &out, &result,
+                      &field);
+    if (e != E_OK) return http_fail(r, e, field);
     return detail_reply(r, 200, id);
 }

@@ -134,9 +134,9 @@ err_code budget_check_input(arena *a, const budget_input *in, const char **bad_f
 
 /* ---- the gate over rows ---- */
 
-static void gate_of(arena *a, int64_t requested, const store_budget_line *lines,
+static void gate_of(arena *a, const store_budget_project *p, const store_budget_line *lines,
                     const int *parent, size_t nlines, const store_budget_indicator *inds,
-                    size_t ninds, int64_t tolerance, budget_gate_result *out)
+                    size_t ninds, const budget_gate_env *env, budget_gate_result *out)
 {
     budget_line *gl = arena_alloc(a, (nlines + 1) * sizeof *gl);
     for (size_t i = 0; i < nlines; i++)
@@ -148,7 +148,15 @@ static void gate_of(arena *a, int64_t requested, const store_budget_line *lines,
         gi[i] = (budget_indicator){inds[i].level1,     inds[i].level2, inds[i].cost_kind,
                                    inds[i].name,       inds[i].comparison, inds[i].target,
                                    inds[i].measure_unit, inds[i].method, inds[i].weight_milli};
-    budget_gate_input in = {requested, gl, nlines, gi, ninds, tolerance};
+    budget_gate_input in = {p->fund_fiscal + p->fund_carryover + p->fund_other,
+                            gl,
+                            nlines,
+                            gi,
+                            ninds,
+                            env->tolerance,
+                            (int)p->is_new,
+                            env->threshold,
+                            env->assessment};
     budget_gate(a, &in, out);
 }
 
@@ -157,9 +165,27 @@ static int64_t requested_of(const store_budget_project *p)
     return p->fund_fiscal + p->fund_carryover + p->fund_other;
 }
 
+err_code budget_gate_env_get(store_tx *tx, arena *a, const store_budget_project *pr, int saving,
+                             budget_gate_env *env)
+{
+    *env = (budget_gate_env){.assessment = BUDGET_ASSESS_NONE};
+    err_code e = store_budget_setting(tx, "unit_cost_tolerance_permille", 10, &env->tolerance);
+    if (e == E_OK) e = store_budget_setting(tx, "assessment_threshold_fen", 0, &env->threshold);
+    if (e != E_OK || !pr || !pr->id) return e;
+    store_budget_assessment x;
+    e = store_budget_assessment_latest(tx, a, pr->id, &x);
+    if (e == E_NOT_FOUND) return E_OK;
+    if (e != E_OK) return e;
+    if (strcmp(x.conclusion, "予以支持") == 0) env->assessment = BUDGET_ASSESS_PASSED;
+    else if (strcmp(x.conclusion, "不予支持") == 0) env->assessment = BUDGET_ASSESS_REJECTED;
+    else env->assessment = saving || pr->version > x.project_version ? BUDGET_ASSESS_PASSED
+                                                                      : BUDGET_ASSESS_ADJUST;
+    return E_OK;
+}
+
 void budget_gate_stored(arena *a, const store_budget_project *p, const store_budget_line *lines,
                         size_t nlines, const store_budget_indicator *inds, size_t ninds,
-                        int64_t tolerance, budget_gate_result *out)
+                        const budget_gate_env *env, budget_gate_result *out)
 {
     int *parent = arena_alloc(a, (nlines + 1) * sizeof *parent);
     for (size_t i = 0; i < nlines; i++) {
@@ -167,7 +193,7 @@ void budget_gate_stored(arena *a, const store_budget_project *p, const store_bud
         for (size_t k = 0; k < i && lines[i].parent_id; k++)
             if (lines[k].id == lines[i].parent_id) parent[i] = (int)k;
     }
-    gate_of(a, requested_of(p), lines, parent, nlines, inds, ninds, tolerance, out);
+    gate_of(a, p, lines, parent, nlines, inds, ninds, env, out);
 }
 
 static int has_cost_target(const store_budget_indicator *d, size_t n)
@@ -275,11 +301,11 @@ static err_code save_fn(store_tx *tx, void *ctx)
     pr->contact = in->p.contact ? in->p.contact : "";
     pr->phone = in->p.phone ? in->p.phone : "";
     pr->updated_at = now;
-    int64_t tolerance;
-    e = store_budget_setting(tx, "unit_cost_tolerance_permille", 10, &tolerance);
+    budget_gate_env env;
+    e = budget_gate_env_get(tx, op->a, op->id ? pr : NULL, 1, &env);
     if (e != E_OK) return e;
-    gate_of(op->a, requested_of(pr), in->lines, in->parent, in->nlines, in->indicators,
-            in->nindicators, tolerance, op->gate);
+    gate_of(op->a, pr, in->lines, in->parent, in->nlines, in->indicators, in->nindicators, &env,
+            op->gate);
     pr->cost_total = op->gate->sheet_total < 0 ? 0 : op->gate->sheet_total;
     pr->gate_failures = (int64_t)op->gate->n;
     pr->has_cost_target = has_cost_target(in->indicators, in->nindicators);
@@ -310,14 +336,29 @@ static err_code save_fn(store_tx *tx, void *ctx)
                                "gate_failures", (json_int_t)op->gate->n));
 }
 
-err_code budget_save(app *ap, arena *a, const principal *p, int64_t id, const budget_input *in,
-                     store_budget_project *out, budget_gate_result *gate, const char **bad_field)
+/* The one body of budget_save and budget_save_in: tx NULL opens the write transaction. */
+static err_code save_run(store_tx *tx, app *ap, arena *a, const principal *p, int64_t id,
+                         const budget_input *in, store_budget_project *out,
+                         budget_gate_result *gate, const char **bad_field)
 {
     memset(gate, 0, sizeof *gate);
     err_code e = budget_check_input(a, in, bad_field);
     if (e != E_OK) return e;
     save_op op = {ap, a, p, id, in, out, gate, bad_field};
-    return store_write(ap->st, save_fn, &op);
+    return tx ? save_fn(tx, &op) : store_write(ap->st, save_fn, &op);
+}
+
+err_code budget_save(app *ap, arena *a, const principal *p, int64_t id, const budget_input *in,
+                     store_budget_project *out, budget_gate_result *gate, const char **bad_field)
+{
+    return save_run(NULL, ap, a, p, id, in, out, gate, bad_field);
+}
+
+err_code budget_save_in(store_tx *tx, app *ap, arena *a, const principal *p, int64_t id,
+                        const budget_input *in, store_budget_project *out,
+                        budget_gate_result *gate, const char **bad_field)
+{
+    return save_run(tx, ap, a, p, id, in, out, gate, bad_field);
 }
 
 /* ---- reading ---- */
@@ -490,10 +531,10 @@ static err_code effects(store_tx *tx, act_op *op, const flow_action *act, const 
     store_budget_project *pr = op->out;
     json_t *fields = op->in->fields;
     if (strcmp(act->name, "submit") == 0) {
-        int64_t tolerance;
-        err_code e = store_budget_setting(tx, "unit_cost_tolerance_permille", 10, &tolerance);
+        budget_gate_env env;
+        err_code e = budget_gate_env_get(tx, op->a, pr, 0, &env);
         if (e != E_OK) return e;
-        budget_gate_stored(op->a, pr, lines, nl, inds, ni, tolerance, op->gate);
+        budget_gate_stored(op->a, pr, lines, nl, inds, ni, &env, op->gate);
         if (op->gate->n)
             return refuse(op, E_BUDGET_GATE, "gate",
                           arena_sprintf(op->a, "项目未通过机审（%zu 项问题），请按提示修改后再提交",
@@ -658,9 +699,9 @@ static err_code act_fn(store_tx *tx, void *ctx)
                                (json_int_t)op->in->nopinions));
 }
 
-err_code budget_act(app *ap, arena *a, const principal *p, int64_t id,
-                    const budget_action_input *in, store_budget_project *out, flow_refusal *why,
-                    budget_gate_result *gate)
+static err_code act_run(store_tx *tx, app *ap, arena *a, const principal *p, int64_t id,
+                       const budget_action_input *in, store_budget_project *out,
+                       flow_refusal *why, budget_gate_result *gate)
 {
     memset(why, 0, sizeof *why);
     memset(gate, 0, sizeof *gate);
@@ -674,5 +715,149 @@ err_code budget_act(app *ap, arena *a, const principal *p, int64_t id,
     }
     act_op op = {.ap = ap, .a = a, .p = p, .id = id, .out = out, .in = in, .why = why,
                  .gate = gate};
-    return store_write(ap->st, act_fn, &op);
+    return tx ? act_fn(tx, &op) : store_write(ap->st, act_fn, &op);
+}
+
+err_code budget_act(app *ap, arena *a, const principal *p, int64_t id,
+                    const budget_action_input *in, store_budget_project *out, flow_refusal *why,
+                    budget_gate_result *gate)
+{
+    return act_run(NULL, ap, a, p, id, in, out, why, gate);
+}
+
+err_code budget_act_in(store_tx *tx, app *ap, arena *a, const principal *p, int64_t id,
+                       const budget_action_input *in, store_budget_project *out,
+                       flow_refusal *why, budget_gate_result *gate)
+{
+    return act_run(tx, ap, a, p, id, in, out, why, gate);
+}
+
+/* ---- 事前绩效评估 ---- */
+
+const char *const budget_assessment_dims[] = {"立项必要性", "投入经济性", "绩效目标合理性",
+                                              "实施方案可行性", "筹资合规性", NULL};
+const char *const budget_assessment_conclusions[] = {"予以支持", "调整后支持", "不予支持", NULL};
+static const char *const grades[] = {"优", "良", "中", "差", NULL};
+
+typedef struct {
+    app *ap;
+    arena *a;
+    const principal *p;
+    int64_t id;
+    const budget_assessment_input *in;
+    store_budget_project *out;
+    store_budget_assessment *result;
+} assess_op;
+
+static err_code assess_fn(store_tx *tx, void *ctx)
+{
+    assess_op *op = ctx;
+    store_budget_project *pr = op->out;
+    err_code e = store_budget_get(tx, op->a, op->id, pr);
+    if (e != E_OK) return e;
+    if (!authz_can(op->p, "budget.review", pr->unit_path)) return E_FORBIDDEN;
+    if (!op->p->system && op->p->unit_path && authz_within(pr->unit_path, op->p->unit_path))
+        return E_FLOW_OUTSIDE;
+    if (strcmp(pr->state, "drafted") != 0 && strcmp(pr->state, "returned") != 0)
+        return E_FLOW_STATE;
+    json_t *g = json_object();
+    int64_t total = 0;
+    for (int i = 0; i < 5; i++) {
+        int64_t points;
+        json_object_set_new(g, budget_assessment_dims[i], json_string(op->in->grades[i]));
+        e = store_budget_setting(tx, arena_sprintf(op->a, "assessment_points_%s",
+                                                   op->in->grades[i]),
+                                 0, &points);
+        if (e != E_OK) break;
+        total += points;
+    }
+    char *grades_text = jsonx_dump(g);
+    json_decref(g);
+    int64_t now = clock_now();
+    /* the gate again (its failures on the project's row), under the new conclusion */
+    store_budget_line *lines;
+    store_budget_indicator *inds;
+    size_t nl, ni;
+    if (e == E_OK) e = store_budget_lines(tx, op->a, pr->id, &lines, &nl);
+    if (e == E_OK) e = store_budget_indicators(tx, op->a, pr->id, &inds, &ni);
+    budget_gate_env env;
+    if (e == E_OK) e = budget_gate_env_get(tx, op->a, NULL, 0, &env);
+    if (e != E_OK) {
+        free(grades_text);
+        return e;
+    }
+    const char *c = op->in->conclusion;
+    env.assessment = strcmp(c, "予以支持") == 0   ? BUDGET_ASSESS_PASSED
+                     : strcmp(c, "不予支持") == 0 ? BUDGET_ASSESS_REJECTED
+                                                  : BUDGET_ASSESS_ADJUST;
+    budget_gate_result gate;
+    budget_gate_stored(op->a, pr, lines, nl, inds, ni, &env, &gate);
+    pr->gate_failures = (int64_t)gate.n;
+    pr->updated_at = now;
+    e = store_budget_update(tx, pr);
+    *op->result = (store_budget_assessment){.project_id = pr->id,
+                                            .grades = arena_strdup(op->a, grades_text),
+                                            .total = total,
+                                            .conclusion = c,
+                                            .opinion = op->in->opinion ? op->in->opinion : "",
+                                            .project_version = pr->version,
+                                            .assessor_id = op->p->user_id,
+                                            .created_at = now};
+    free(grades_text);
+    if (e == E_OK) e = store_budget_assessment_insert(tx, op->result);
+    for (size_t i = 0; e == E_OK && i < gate.n; i++)
+        e = store_budget_gate_event(tx, pr->id, gate.items[i].code, now);
+    if (e == E_OK) {
+        json_t *f = json_pack("{ss sI}", "conclusion", c, "total", (json_int_t)total);
+        char *fields = jsonx_dump(f);
+        json_decref(f);
+        store_event ev = {.flow = FLOW,
+                          .item_id = pr->id,
+                          .action = "assess",
+                          .from_state = pr->state,
+                          .to_state = pr->state,
+                          .actor_id = op->p->user_id,
+                          .actor = op->p->login,
+                          .at = now,
+                          .fields = arena_strdup(op->a, fields)};
+        free(fields);
+        e = store_event_insert(tx, &ev);
+    }
+    if (e != E_OK) return e;
+    return app_audit(op->ap, tx, op->a, op->p, "budget.assess",
+                     arena_sprintf(op->a, "budget:%lld", (long long)pr->id),
+                     json_pack("{ss sI}", "conclusion", c, "total", (json_int_t)total));
+}
+
+static err_code assess_run(store_tx *tx, app *ap, arena *a, const principal *p, int64_t id,
+                           const budget_assessment_input *in, store_budget_project *out,
+                           store_budget_assessment *result, const char **bad_field)
+{
+    *bad_field = NULL;
+    for (int i = 0; i < 5; i++)
+        if (!listed(grades, in->grades[i]))
+            return bad(bad_field, arena_sprintf(a, "grades:%s", budget_assessment_dims[i]),
+                       in->grades[i] ? E_FIELD_INVALID : E_FIELD_REQUIRED);
+    if (!listed(budget_assessment_conclusions, in->conclusion))
+        return bad(bad_field, "conclusion", in->conclusion ? E_FIELD_INVALID : E_FIELD_REQUIRED);
+    if (strcmp(in->conclusion, "予以支持") != 0 && (!in->opinion || !*in->opinion))
+        return bad(bad_field, "opinion", E_FIELD_REQUIRED); /* say what to adjust, or why not */
+    if (text_check_field(in->opinion, 2000, 0) != E_OK)
+        return bad(bad_field, "opinion", E_FIELD_TOO_LONG);
+    assess_op op = {ap, a, p, id, in, out, result};
+    return tx ? assess_fn(tx, &op) : store_write(ap->st, assess_fn, &op);
+}
+
+err_code budget_assess(app *ap, arena *a, const principal *p, int64_t id,
+                       const budget_assessment_input *in, store_budget_project *out,
+                       store_budget_assessment *result, const char **bad_field)
+{
+    return assess_run(NULL, ap, a, p, id, in, out, result, bad_field);
+}
+
+err_code budget_assess_in(store_tx *tx, app *ap, arena *a, const principal *p, int64_t id,
+                          const budget_assessment_input *in, store_budget_project *out,
+                          store_budget_assessment *result, const char **bad_field)
+{
+    return assess_run(tx, ap, a, p, id, in, out, result, bad_field);
 }

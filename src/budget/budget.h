@@ -46,10 +46,41 @@ typedef struct {
  */
 err_code budget_check_input(arena *a, const budget_input *in, const char **bad_field);
 
+/* What the gate needs besides the sheet: its settings and the 事前绩效评估's state. */
+typedef struct {
+    int64_t tolerance, threshold;
+    budget_assessment_state assessment;
+} budget_gate_env;
+
+/*
+ * Reads the settings and the project's assessment in tx (pr NULL: a new project, none yet);
+ * saving: the save in progress is the adjustment a 调整后支持 asks for.
+ */
+err_code budget_gate_env_get(store_tx *tx, arena *a, const store_budget_project *pr, int saving,
+                             budget_gate_env *env);
+
 /* The gate's view of stored lines and indicators (parents found by their ids). */
 void budget_gate_stored(arena *a, const store_budget_project *p, const store_budget_line *lines,
                         size_t nlines, const store_budget_indicator *inds, size_t ninds,
-                        int64_t tolerance, budget_gate_result *out);
+                        const budget_gate_env *env, budget_gate_result *out);
+
+/* 事前绩效评估: its five dimensions and conclusions (NULL-terminated), grades 优 良 中 差. */
+extern const char *const budget_assessment_dims[];
+extern const char *const budget_assessment_conclusions[];
+
+typedef struct {
+    const char *grades[5]; /* per dimension, in budget_assessment_dims' order */
+    const char *conclusion, *opinion;
+} budget_assessment_input;
+
+/*
+ * Records a 事前绩效评估 of a project in 编制中 or 退回修改 (E_FLOW_STATE otherwise): needs
+ * budget.review over its unit, from outside its department (E_FLOW_OUTSIDE); the points are
+ * the settings' per grade. The project's gate is run again and its version bumps.
+ */
+err_code budget_assess(app *ap, arena *a, const principal *p, int64_t id,
+                       const budget_assessment_input *in, store_budget_project *out,
+                       store_budget_assessment *result, const char **bad_field);
 
 /*
  * Creates (id 0) or saves a project, which must be 编制中 or 退回修改 (E_BUDGET_LOCKED
@@ -93,5 +124,19 @@ json_t *budget_indicators_json(const store_budget_indicator *d, size_t n);
 
 /* The flow (flows/budget.json, or the county's own). */
 const flow_def *budget_flow_def(const app *ap);
+
+/*
+ * The same three changes inside a write transaction the caller holds (the demo writes a
+ * project's whole preparation in one): the caller's transaction commits or rolls back all.
+ */
+err_code budget_save_in(store_tx *tx, app *ap, arena *a, const principal *p, int64_t id,
+                        const budget_input *in, store_budget_project *out,
+                        budget_gate_result *gate, const char **bad_field);
+err_code budget_act_in(store_tx *tx, app *ap, arena *a, const principal *p, int64_t id,
+                       const budget_action_input *in, store_budget_project *out,
+                       flow_refusal *why, budget_gate_result *gate);
+err_code budget_assess_in(store_tx *tx, app *ap, arena *a, const principal *p, int64_t id,
+                          const budget_assessment_input *in, store_budget_project *out,
+                          store_budget_assessment *result, const char **bad_field);
 
 #endif

@@ -90,6 +90,16 @@ err_code store_budget_assigned(store_tx *tx, int64_t project_id, int64_t user_id
                                int *yes);
 err_code store_budget_gate_event(store_tx *tx, int64_t project_id, const char *code, int64_t at);
 
+typedef struct {
+    int64_t id, project_id, total, project_version, assessor_id, created_at;
+    const char *grades, *conclusion, *opinion; /* grades: a JSON object, dimension → grade */
+} store_budget_assessment;
+
+err_code store_budget_assessment_insert(store_tx *tx, store_budget_assessment *x);
+/* The project's latest assessment; E_NOT_FOUND when it has none. */
+err_code store_budget_assessment_latest(store_tx *tx, arena *a, int64_t project_id,
+                                        store_budget_assessment *out);
+
 /* A setting of the gate (budget_setting), dflt when absent. */
 err_code store_budget_setting(store_tx *tx, const char *name, int64_t dflt, int64_t *value);
 

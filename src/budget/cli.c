@@ -19,7 +19,8 @@ typedef struct {
     store_budget_filter f;
     store_budget_project *items, one;
     size_t n, nl, ni;
-    int64_t total, id, tolerance;
+    int64_t total, id;
+    budget_gate_env env;
     store_budget_line *lines;
     store_budget_indicator *inds;
     const char *login;
@@ -103,7 +104,7 @@ static err_code show_fn(store_tx *tx, void *ctx)
     err_code e = store_budget_get(tx, c->a, c->id, &c->one);
     if (e == E_OK) e = store_budget_lines(tx, c->a, c->id, &c->lines, &c->nl);
     if (e == E_OK) e = store_budget_indicators(tx, c->a, c->id, &c->inds, &c->ni);
-    if (e == E_OK) e = store_budget_setting(tx, "unit_cost_tolerance_permille", 10, &c->tolerance);
+    if (e == E_OK) e = budget_gate_env_get(tx, c->a, &c->one, 0, &c->env);
     return e;
 }
 
@@ -142,7 +143,7 @@ static int budget_show(int argc, char **argv)
                        d->comparison, d->target, d->measure_unit, w);
             }
             budget_gate_result g;
-            budget_gate_stored(bc.a, p, bc.lines, bc.nl, bc.inds, bc.ni, bc.tolerance, &g);
+            budget_gate_stored(bc.a, p, bc.lines, bc.nl, bc.inds, bc.ni, &bc.env, &g);
             if (g.n == 0) printf("机审：通过\n");
             for (size_t i = 0; i < g.n; i++)
                 printf("机审问题 %zu：%s\n", i + 1, g.items[i].message);

@@ -90,17 +90,18 @@ typedef struct {
     arena *a;
     mech_demo_county *c;
     demo_rng rng;
+    store_tx *tx; /* the project's one write transaction */
     principal reviewers[2], firm[3], approver;
     int64_t t;
     int projects, rounds2, rounds3, returned, published, approved, cut, drafts_failing, stored,
-        in_review;
+        in_review, assessed, assess_adjusted, assess_rejected;
     int64_t requested, approved_fen;
 } demo_ctx;
 
-/* The clock moves on a few hours per step, so events keep their order. */
+/* The clock moves on up to an hour per step, so events keep their order. */
 static void tick(demo_ctx *d)
 {
-    d->t += 3600 + demo_below(&d->rng, 7200);
+    d->t += 600 + demo_below(&d->rng, 2400);
     clock_fix(d->t);
 }
 
@@ -189,7 +190,7 @@ static err_code act(demo_ctx *d, const principal *p, int64_t id, const char *act
     budget_action_input in = {action, fields, ops, nops, 0};
     flow_refusal why;
     budget_gate_result gate;
-    err_code e = budget_act(d->ap, d->a, p, id, &in, out, &why, &gate);
+    err_code e = budget_act_in(d->tx, d->ap, d->a, p, id, &in, out, &why, &gate);
     json_decref(fields);
     if (e != E_OK)
         fprintf(stderr, "budget demo: %s on %lld: %s %s\n", action, (long long)id, why.field,
@@ -218,13 +219,13 @@ static err_code save(demo_ctx *d, const principal *clerk, int64_t id, budget_inp
         default: inds[7].weight_milli = 5000; break;      /* weights 95 */
         }
         tick(d);
-        err_code e = budget_save(d->ap, d->a, clerk, id, &wrong, out, &gate, &field);
+        err_code e = budget_save_in(d->tx, d->ap, d->a, clerk, id, &wrong, out, &gate, &field);
         if (e != E_OK) return e;
         id = out->id;
         in->version = out->version;
     }
     tick(d);
-    err_code e = budget_save(d->ap, d->a, clerk, id, in, out, &gate, &field);
+    err_code e = budget_save_in(d->tx, d->ap, d->a, clerk, id, in, out, &gate, &field);
     if (e != E_OK) fprintf(stderr, "budget demo: save %s: %s\n", in->p.name, field ? field : "");
     in->version = out->version;
     return e;
@@ -259,6 +260,32 @@ static err_code run_project(demo_ctx *d, const principal *clerk, const principal
         return save(d, clerk, pr.id, &bad, 0, &pr);
     }
     if (fate < 12) return E_OK; /* a passing draft not yet submitted */
+    /* 事前绩效评估 of new and large projects, by the finance bureau (not of its own) */
+    int64_t req = pr.fund_fiscal + pr.fund_carryover + pr.fund_other;
+    if (pr.is_new || req >= 500000000) {
+        if (own_finance) return E_OK;
+        int verdict = demo_below(&d->rng, 100);
+        const char *g = verdict < 5 ? "差" : verdict < 15 ? "中" : verdict < 60 ? "良" : "优";
+        budget_assessment_input ai = {
+            {"优", g, "良", verdict < 5 ? "差" : "良", "优"},
+            verdict < 5 ? "不予支持" : verdict < 15 ? "调整后支持" : "予以支持",
+            verdict < 5    ? "立项依据不充分，投入经济性差，建议不予安排"
+            : verdict < 15 ? "单价依据不足，请补充询价后调整测算"
+                           : ""};
+        store_budget_assessment res;
+        const char *field;
+        tick(d);
+        err_code ae = budget_assess_in(d->tx, d->ap, d->a, &d->reviewers[fate % 2], pr.id, &ai,
+                                       &pr, &res, &field);
+        if (ae != E_OK) return ae;
+        d->assessed++;
+        if (verdict < 5) return d->assess_rejected++, E_OK; /* 不予支持: it stops here */
+        if (verdict < 15) { /* 调整后支持: the department adjusts and saves */
+            d->assess_adjusted++;
+            in.version = pr.version;
+            if ((e = save(d, clerk, pr.id, &in, 0, &pr)) != E_OK) return e;
+        }
+    }
     int rounds = fate < 62 ? 1 : fate < 90 ? 2 : 3;
     int stop = fate < 16 ? 1 : fate < 20 ? 2 : fate < 26 ? 3 : fate < 30 ? 4 : 9;
     if (own_finance && stop > 2) stop = 2; /* the bureau does not review its own projects */
@@ -316,7 +343,7 @@ static err_code run_project(demo_ctx *d, const principal *clerk, const principal
     if (rounds == 2) d->rounds2++;
     if (rounds == 3) d->rounds3++;
     if (fate % 5 == 4) return E_OK; /* 入库, not yet approved */
-    int64_t req = pr.fund_fiscal + pr.fund_carryover + pr.fund_other;
+    req = pr.fund_fiscal + pr.fund_carryover + pr.fund_other;
     int cut = fate % 4 == 1;
     int64_t amount = cut ? req - req / 10 / 100 * 100 : req;
     char yuan[40];
@@ -332,6 +359,22 @@ static err_code run_project(demo_ctx *d, const principal *clerk, const principal
     if ((e = act(d, &d->approver, pr.id, "publish", NULL, NULL, 0, &pr)) != E_OK) return e;
     d->published++;
     return E_OK;
+}
+
+typedef struct {
+    demo_ctx *d;
+    const principal *clerk, *head;
+    const project_tpl *tp;
+    const demo_unit *u;
+    int scale, own_finance;
+    const char *suffix;
+} project_job;
+
+static err_code project_fn(store_tx *tx, void *ctx)
+{
+    project_job *j = ctx;
+    j->d->tx = tx;
+    return run_project(j->d, j->clerk, j->head, j->tp, j->u, j->scale, j->suffix, j->own_finance);
 }
 
 static err_code fill(demo_ctx *d)
@@ -372,9 +415,11 @@ static err_code fill(demo_ctx *d)
             return e;
     for (int i = 0; i < n; i++) {
         principal clerk, head;
-        if ((e = demo_account(c, arena_sprintf(d->a, "%s_cw", units[i].code),
-                              demo_staff_name(60 + i), units[i].id, "budget_applicant",
-                              units[i].id, &clerk)) != E_OK ||
+        /* the county's departments have their 经办人 (<code>01) already: they keep the books */
+        const char *clerk_login = i < c->ndept ? arena_sprintf(d->a, "%s01", units[i].code)
+                                               : arena_sprintf(d->a, "%s_cw", units[i].code);
+        if ((e = demo_account(c, clerk_login, demo_staff_name(60 + i), units[i].id,
+                              "budget_applicant", units[i].id, &clerk)) != E_OK ||
             (e = demo_account(c, arena_sprintf(d->a, "%s_fz", units[i].code),
                               demo_staff_name(90 + i % 30), units[i].id, "budget_dept_head",
                               units[i].id, &head)) != E_OK)
@@ -387,8 +432,9 @@ static err_code fill(demo_ctx *d)
             if (used[t] >= 5) t = 2;
             const char *suffix = phases[used[t]++ % 5];
             int scale = 1 + demo_below(&d->rng, 4);
-            e = run_project(d, &clerk, &head, &tpls[t], &units[i], scale, suffix,
-                            units[i].id == finance);
+            project_job job = {d,     &clerk, &head, &tpls[t], &units[i],
+                               scale, units[i].id == finance, suffix};
+            e = store_write(d->ap->st, project_fn, &job);
             if (e != E_OK) return e;
         }
     }
@@ -411,12 +457,15 @@ err_code budget_demo(app *ap, mech_demo_county *c, FILE *out)
     fprintf(out,
             "budget: 2024 budget preparation of %d units: %d projects (%s 元 requested), %d drafts "
             "failing the gate, %d in review, %d returned, %d entered the library (%d in two rounds, "
-            "%d in three), %d approved (%d cut; %s 元), %d published\n",
+            "%d in three), %d approved (%d cut; %s 元), %d published; 事前评估 of %d (%d 调整后支持, "
+            "%d 不予支持)\n",
             c->ndept + NMORE, d.projects, req, d.drafts_failing, d.in_review, d.returned, d.stored,
-            d.rounds2, d.rounds3, d.approved, d.cut, appr, d.published);
+            d.rounds2, d.rounds3, d.approved, d.cut, appr, d.published, d.assessed,
+            d.assess_adjusted, d.assess_rejected);
     fprintf(out, "  yusuanke / jixiaoke  财政局 预算科 / 绩效科 (review, assign the third party, pass or return)\n");
     fprintf(out, "  czpifu      财政局 批复 and publication\n");
     fprintf(out, "  pingshen1..3  山东正衡项目管理咨询有限公司 第三方评审 (only their assigned projects)\n");
-    fprintf(out, "  <department>_cw / <department>_fz, e.g. jiaotiju_cw, jiaotiju_fz  a department's finance staff / head\n");
+    fprintf(out, "  <department>01 (the county's departments) or <department>_cw (the further budget units, e.g. shuiliju_cw)  finance staff (编报)\n");
+    fprintf(out, "  <department>_fz, e.g. jiaotiju_fz  the department head (单位审核)\n");
     return E_OK;
 }

@@ -43,6 +43,7 @@ const budget_gate_code budget_gate_codes[] = {
     {"target_unit", "定量指标缺计量单位"},
     {"target_grade", "定性指标等级有误"},
     {"weights_sum", "权重合计不为100"},
+    {"pre_assessment", "未通过事前绩效评估"},
     {NULL, NULL},
 };
 
@@ -329,9 +330,25 @@ static void check_indicators(arena *a, const budget_gate_input *in, budget_gate_
     }
 }
 
+static void check_assessment(arena *a, const budget_gate_input *in, budget_gate_result *r)
+{
+    int large = in->assessment_threshold > 0 && in->requested >= in->assessment_threshold;
+    if ((!in->is_new && !large) || in->assessment == BUDGET_ASSESS_PASSED) return;
+    const char *why = in->is_new ? "新增项目" : arena_sprintf(a, "申请金额达到 %s 元的项目",
+                                                               yuan(a, in->assessment_threshold));
+    const char *message =
+        in->assessment == BUDGET_ASSESS_REJECTED
+            ? "事前绩效评估结论为不予支持，项目不能提交"
+        : in->assessment == BUDGET_ASSESS_ADJUST
+            ? "事前绩效评估结论为调整后支持：请按评估意见调整测算表或绩效目标后保存"
+            : arena_sprintf(a, "%s须先通过事前绩效评估（由财政部门评估）", why);
+    fail(a, r, "pre_assessment", "assessment", message);
+}
+
 void budget_gate(arena *a, const budget_gate_input *in, budget_gate_result *out)
 {
     memset(out, 0, sizeof *out);
     check_lines(a, in, out);
     check_indicators(a, in, out);
+    check_assessment(a, in, out);
 }

@@ -29,6 +29,8 @@
  *   target_unit         a quantitative target has a unit of measure
  *   target_grade        a qualitative (定性) target is a grade: 好 较好 一般 较差 差
  *   weights_sum         the indicators' weights sum to 100
+ *   pre_assessment      a new project, or one requesting at least the threshold, has passed its
+ *                       事前绩效评估 (予以支持, or 调整后支持 and adjusted since)
  */
 #ifndef DUBAN_BUDGET_GATE_H
 #define DUBAN_BUDGET_GATE_H
@@ -37,6 +39,14 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* Where a project's 事前绩效评估 stands. */
+typedef enum {
+    BUDGET_ASSESS_NONE,     /* none yet */
+    BUDGET_ASSESS_PASSED,   /* 予以支持, or 调整后支持 and saved since */
+    BUDGET_ASSESS_ADJUST,   /* 调整后支持, not adjusted (saved) yet */
+    BUDGET_ASSESS_REJECTED, /* 不予支持 */
+} budget_assessment_state;
 
 /* One line of the cost sheet; parent is the index of its line in the array, or -1. */
 typedef struct {
@@ -58,6 +68,10 @@ typedef struct {
     const budget_indicator *indicators;
     size_t nindicators;
     int64_t tolerance_permille; /* of 单位成本 × 数量 against the total */
+    /* 事前绩效评估: needed by a new project or one requesting at least the threshold (> 0) */
+    int is_new;
+    int64_t assessment_threshold;
+    budget_assessment_state assessment;
 } budget_gate_input;
 
 typedef struct {

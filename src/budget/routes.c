@@ -18,6 +18,7 @@ const http_route budget_routes[] = {
     {"GET", "/api/v1/budget/projects/{id}/actions", NULL, ROUTE_SIGNED_IN, api_budget_actions},
     {"POST", "/api/v1/budget/projects/{id}/actions/{action}", NULL, ROUTE_SIGNED_IN,
      api_budget_act},
+    {"POST", "/api/v1/budget/projects/{id}/assessment", "budget.review", 0, api_budget_assess},
     {"GET", "/api/v1/budget/library", "budget.read", 0, api_budget_library_list},
     {"POST", "/api/v1/budget/library", "budget.library", 0, api_budget_library_create},
     {"GET", "/api/v1/budget/stats", "budget.read", 0, api_budget_stats},

@@ -342,6 +342,42 @@ err_code store_budget_gate_event(store_tx *tx, int64_t project_id, const char *c
     return sq_exec(tx, st);
 }
 
+err_code store_budget_assessment_insert(store_tx *tx, store_budget_assessment *x)
+{
+    static const char sql[] = "INSERT INTO budget_assessment(project_id, grades, total, conclusion,"
+                              " opinion, project_version, assessor_id, created_at)"
+                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?){returning_id}";
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "isissiii", x->project_id, x->grades, x->total, x->conclusion, x->opinion,
+            x->project_version, x->assessor_id, x->created_at);
+    return sq_insert(tx, st, &x->id);
+}
+
+static void read_assessment(arena *a, sq_stmt *st, void *row)
+{
+    store_budget_assessment *x = row;
+    x->id = sq_int(st, 0);
+    x->project_id = sq_int(st, 1);
+    x->total = sq_int(st, 2);
+    x->project_version = sq_int(st, 3);
+    x->assessor_id = sq_int(st, 4);
+    x->created_at = sq_int(st, 5);
+    x->grades = sq_text(a, st, 6);
+    x->conclusion = sq_text(a, st, 7);
+    x->opinion = sq_text(a, st, 8);
+}
+
+err_code store_budget_assessment_latest(store_tx *tx, arena *a, int64_t project_id,
+                                        store_budget_assessment *out)
+{
+    static const char sql[] = "SELECT id, project_id, total, project_version, assessor_id,"
+                              " created_at, grades, conclusion, opinion FROM budget_assessment"
+                              " WHERE project_id = ? ORDER BY id DESC LIMIT 1";
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "i", project_id);
+    return sq_one(tx, a, st, read_assessment, out);
+}
+
 err_code store_budget_setting(store_tx *tx, const char *name, int64_t dflt, int64_t *value)
 {
     static const char sql[] = "SELECT value FROM budget_setting WHERE name = ?";

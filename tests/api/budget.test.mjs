@@ -19,6 +19,12 @@ test.before(async () => {
 test.after(() => srv.stopClean());
 
 const codes = (gate) => gate.failures.map((f) => f.code);
+// A submission the gate refused: 400 budget_gate with the failures as the error's details.
+function gateRefused(res, code) {
+  assert.equal(res.status, 400, res.text);
+  assert.equal(res.body.error.code, 'budget_gate', res.text);
+  assert.ok(codes(res.body.error.details).includes(code), res.text);
+}
 
 test('a project that passes the gate is saved with its sheet, targets and total', async () => {
   const res = await c.eduClerk.post('/api/v1/budget/projects', goodProject(u.edu.id));
@@ -300,6 +306,56 @@ test('every change is audited, and the audit log names projects', async () => {
   const actions = new Set(log.items.map((a) => a.action));
   for (const a of ['budget.create', 'budget.save', 'budget.submit', 'budget.assign', 'budget.third_party_review', 'budget.return', 'budget.pass', 'budget.approve', 'budget.publish', 'budget.library'])
     assert.ok(actions.has(a), a);
+});
+
+test('事前绩效评估: new and large projects need it; 不予支持 blocks; 调整后支持 passes once adjusted', async () => {
+  const body = goodProject(u.health.id, { name: '社区卫生服务站设备更新', is_new: true });
+  let r = await c.healthClerk.post('/api/v1/budget/projects', body);
+  assert.equal(r.status, 201, r.text);
+  const id = r.body.id;
+  assert.deepEqual(codes(r.body.gate), ['pre_assessment']);
+  assert.equal(r.body.gate.failures[0].field, 'assessment');
+  assert.match(r.body.gate.failures[0].message, /新增项目须先通过事前绩效评估/);
+  assert.equal(r.body.assessment_required, true);
+  assert.equal(r.body.assessment_state, 'none');
+  gateRefused(await act(c.healthClerk, id, 'submit'), 'pre_assessment');
+
+  const grades = { 立项必要性: '优', 投入经济性: '良', 绩效目标合理性: '良', 实施方案可行性: '中', 筹资合规性: '优' };
+  const assess = (cl, extra) => cl.post(`/api/v1/budget/projects/${id}/assessment`, { grades, conclusion: '予以支持', ...extra });
+  assertError(await assess(c.healthClerk), 403, 'forbidden');
+  assertError(await assess(c.reviewer, { grades: { ...grades, 投入经济性: '较好' } }), 400, 'field_invalid', 'grades:投入经济性');
+  assertError(await assess(c.reviewer, { grades: { 立项必要性: '优' } }), 400, 'field_required', 'grades:投入经济性');
+  assertError(await assess(c.reviewer, { conclusion: '支持' }), 400, 'field_invalid', 'conclusion');
+  assertError(await assess(c.reviewer, { conclusion: '调整后支持' }), 400, 'field_required', 'opinion');
+
+  r = await assess(c.reviewer, { conclusion: '不予支持', opinion: '与区卫健局年度重点任务不符' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.assessment.total, 20 + 16 + 16 + 12 + 20);
+  assert.equal(r.body.assessment_state, 'rejected');
+  assert.match(r.body.gate.failures[0].message, /不予支持/);
+  assert.ok(r.body.events.some((e) => e.action === 'assess' && e.action_title === '事前绩效评估'));
+  gateRefused(await act(c.healthClerk, id, 'submit'), 'pre_assessment');
+
+  r = await assess(c.reviewer, { conclusion: '调整后支持', opinion: '设备数量按实际需求核减' });
+  assert.equal(r.body.assessment_state, 'adjust', r.text);
+  assert.match(r.body.gate.failures[0].message, /调整后支持/);
+  gateRefused(await act(c.healthClerk, id, 'submit', {}, { version: r.body.version }), 'pre_assessment');
+  r = await c.healthClerk.put(`/api/v1/budget/projects/${id}`, { ...body, version: r.body.version });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.assessment_state, 'passed');
+  assert.deepEqual(r.body.gate.failures, []);
+  r = await act(c.healthClerk, id, 'submit');
+  assert.equal(r.body.state, 'submitted', r.text);
+  assertError(await assess(c.reviewer), 409, 'flow_state');
+
+  // the finance bureau does not assess its own project; a large continuing one needs it too
+  const own = await c.finClerk.post('/api/v1/budget/projects', goodProject(u.fin.id, { name: '财政一体化系统升级', is_new: true }));
+  assertError(await c.reviewer.post(`/api/v1/budget/projects/${own.body.id}/assessment`, { grades, conclusion: '予以支持' }), 403, 'flow_outside_unit');
+  const big = goodProject(u.health.id, { name: '区人民医院门诊楼改造', fund_fiscal: 500000000, fund_carryover: 0 });
+  big.lines = [{ item: '门诊楼改造工程', kind: '工程', quantity: '1', measure_unit: '项', price: 500000000, amount: 500000000, basis: '概算：施工图预算' }];
+  r = await c.healthClerk.post('/api/v1/budget/projects', big);
+  const pre = r.body.gate.failures.find((f) => f.code === 'pre_assessment');
+  assert.match(pre.message, /申请金额达到 5000000\.00 元的项目须先通过事前绩效评估/);
 });
 
 test('the CLI lists, shows with the gate, and acts as a user', async () => {

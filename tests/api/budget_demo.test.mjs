@@ -33,6 +33,9 @@ before(async () => {
   assert.ok(m, out);
   const [units, projects, failing, review, returned, stored, two, three, approved, cut, published] = m.slice(1).map(Number);
   line = { units, projects, failing, review, returned, stored, two, three, approved, cut, published };
+  const a = /事前评估 of (\d+) \((\d+) 调整后支持, (\d+) 不予支持\)/.exec(out);
+  assert.ok(a, out);
+  [line.assessed, line.adjusted, line.rejected] = a.slice(1).map(Number);
   srv = await startServer({ db });
 });
 after(() => srv && srv.stopClean());
@@ -43,6 +46,7 @@ test('the demo line: 30 units, a few hundred projects, some in two or three roun
   assert.ok(line.two > 10 && line.three > 5, JSON.stringify(line));
   assert.ok(line.cut > 0 && line.cut < line.approved);
   assert.ok(line.published > 50 && line.failing > 0);
+  assert.ok(line.assessed > 50 && line.adjusted > 0 && line.rejected > 0, JSON.stringify(line));
 });
 
 test('the finance bureau sees the county: cost indicators everywhere, pass rates, rounds, gate failures', async () => {
@@ -72,7 +76,7 @@ test('a third party sees only its assignments, a department only its own project
   const all = await (await login('yusuanke')).ok('/api/v1/budget/projects?limit=500');
   const other = all.items.find((p) => !mine.items.some((m) => m.id === p.id));
   assert.equal((await firm.get(`/api/v1/budget/projects/${other.id}`)).status, 403);
-  const dept = await login('jiaotiju_cw');
+  const dept = await login('jiaotiju01');
   const own = await dept.ok('/api/v1/budget/projects?limit=100');
   assert.ok(own.total >= 8);
   assert.ok(own.items.every((p) => p.unit_name === '县教育和体育局'));

@@ -51,6 +51,7 @@ test('the clerk drafts a project: amounts live, the gate names the line and the 
   const page = await as('educlerk');
   await page.goto(srv.url + '/budget/projects/new');
   await fill(page, '项目名称', NAME);
+  await item(page, '新增/延续').locator('.el-radio', { hasText: '延续' }).click(); // no 事前评估 needed
   await fill(page, '本年财政拨款', '1500');
   await input(page, '测算行1·测算内容').fill('培训教材');
   await input(page, '测算行1·数量').fill('12.5');

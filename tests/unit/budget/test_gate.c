@@ -38,7 +38,7 @@ static void good(fixture *f)
     f->inds[4] = (budget_indicator){"产出指标", "时效指标", "", "完成时间", "≤", "12", "月", "", 10000};
     f->inds[5] = (budget_indicator){"效益指标", "社会效益指标", "", "能力提升", "定性", "好", "", "", 15000};
     f->inds[6] = (budget_indicator){"满意度指标", "服务对象满意度指标", "", "满意度", "≥", "90", "%", "", 15000};
-    f->in = (budget_gate_input){10000000, f->lines, 4, f->inds, 7, 0};
+    f->in = (budget_gate_input){10000000, f->lines, 4, f->inds, 7, 0, 0, 0, BUDGET_ASSESS_NONE};
 }
 
 static budget_gate_result run(arena *a, fixture *f)
@@ -239,6 +239,27 @@ static void test_all_at_once_and_big(void **state)
     assert_int_equal(r.sheet_total, -1);
 }
 
+static void test_pre_assessment(void **state)
+{
+    arena *a = *state;
+    fixture f;
+    good(&f);
+    f.in.is_new = 1;
+    only(a, &f, "pre_assessment", "assessment", "新增项目须先通过事前绩效评估");
+    f.in.assessment = BUDGET_ASSESS_REJECTED;
+    only(a, &f, "pre_assessment", "assessment", "不予支持");
+    f.in.assessment = BUDGET_ASSESS_ADJUST;
+    only(a, &f, "pre_assessment", "assessment", "调整后支持");
+    f.in.assessment = BUDGET_ASSESS_PASSED;
+    assert_int_equal(run(a, &f).n, 0);
+    /* a continuing project needs one from the threshold on: 100000.00 元 is at it, not below */
+    good(&f);
+    f.in.assessment_threshold = 10000000;
+    only(a, &f, "pre_assessment", "assessment", "申请金额达到 100000.00 元的项目");
+    f.in.assessment_threshold = 10000001;
+    assert_int_equal(run(a, &f).n, 0);
+}
+
 static void test_vocabulary(void **state)
 {
     (void)state;
@@ -271,7 +292,7 @@ int main(void)
         cmocka_unit_test(test_passes),       cmocka_unit_test(test_sheet_rules),
         cmocka_unit_test(test_one_fen),      cmocka_unit_test(test_unit_cost),
         cmocka_unit_test(test_target_rules), cmocka_unit_test(test_all_at_once_and_big),
-        cmocka_unit_test(test_vocabulary),
+        cmocka_unit_test(test_pre_assessment), cmocka_unit_test(test_vocabulary),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

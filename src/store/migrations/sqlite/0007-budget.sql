@@ -123,6 +123,22 @@ CREATE TABLE budget_gate_event (
 );
 CREATE INDEX budget_gate_event_code ON budget_gate_event(code, project_id);
 
+-- 事前绩效评估 of new (and large) projects: five dimensions graded 优/良/中/差, their points, the
+-- conclusion. The latest row of a project counts; 调整后支持 counts once the project is saved after it
+-- (its version moved past project_version).
+CREATE TABLE budget_assessment (
+  id           INTEGER PRIMARY KEY,
+  project_id   INTEGER NOT NULL REFERENCES budget_project(id),
+  grades       TEXT NOT NULL,                       -- JSON: {"立项必要性":"优", …}
+  total        INTEGER NOT NULL,                    -- points of the five dimensions
+  conclusion   TEXT NOT NULL CHECK (conclusion IN ('予以支持','调整后支持','不予支持')),
+  opinion      TEXT NOT NULL DEFAULT '',
+  project_version INTEGER NOT NULL,               -- the project's version it judged
+  assessor_id  INTEGER NOT NULL REFERENCES user(id),
+  created_at   INTEGER NOT NULL
+);
+CREATE INDEX budget_assessment_project ON budget_assessment(project_id, id);
+
 -- The indicator library: common indicators per project class ('' for every class).
 CREATE TABLE budget_indicator_lib (
   id            INTEGER PRIMARY KEY,
@@ -139,12 +155,18 @@ CREATE TABLE budget_indicator_lib (
   UNIQUE (class, level1, level2, name)
 );
 
--- The gate's settings: the tolerance of 单位成本 × 数量 against 总成本, in permille.
+-- The gate's settings: the tolerance of 单位成本 × 数量 against 总成本, in permille, …
 CREATE TABLE budget_setting (
   name   TEXT PRIMARY KEY,
   value  INTEGER NOT NULL
 );
-INSERT INTO budget_setting(name, value) VALUES ('unit_cost_tolerance_permille', 10);
+-- and which projects need a 事前绩效评估 besides the new ones (requested at least this many fen), and
+-- the points of each dimension's grade.
+INSERT INTO budget_setting(name, value) VALUES
+  ('unit_cost_tolerance_permille', 10),
+  ('assessment_threshold_fen', 500000000),
+  ('assessment_points_优', 20), ('assessment_points_良', 16),
+  ('assessment_points_中', 12), ('assessment_points_差', 6);
 
 INSERT INTO budget_indicator_lib(class, level1, level2, cost_kind, name, comparison, measure_unit, method, builtin) VALUES
   ('', '成本指标', '经济成本', '总成本', '项目总成本', '≤', '万元', '以项目测算表合计数为准', 1),

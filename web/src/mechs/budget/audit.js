@@ -14,12 +14,13 @@ export default {
     'budget.approve': { name: '预算批复', say: '批复了预算项目{obj}' },
     'budget.publish': { name: '公开', say: '公开了预算项目{obj}' },
     'budget.terminate': { name: '终止项目', say: '终止了预算项目{obj}' },
+    'budget.assess': { name: '事前绩效评估', say: '对预算项目{obj}进行了事前绩效评估（{d.conclusion}，{d.total} 分）' },
     'budget.library': { name: '新增库指标', say: '在绩效指标库中新增了“{d.name}”' }
   },
   objects: {
     budget: { title: '预算项目', quote: '《》', names: '/api/v1/budget/names', page: (id) => `/budget/projects/${id}`, perm: 'budget.read' },
     budget_lib: { title: '库指标', names: null, page: () => '/budget/library', perm: 'budget.read' }
   },
-  keys: { gate_failures: '机审问题', requested: '申请金额（分）', round: '轮次', opinions: '意见条数', lines: '测算行数' },
+  keys: { conclusion: '评估结论', total: '得分', gate_failures: '机审问题', requested: '申请金额（分）', round: '轮次', opinions: '意见条数', lines: '测算行数' },
   values: {}
 }

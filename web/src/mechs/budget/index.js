@@ -33,5 +33,8 @@ export default {
       { title: '公开页面', path: '/public/budget' }
     ]
   }],
+  dashboard: [
+    { place: 'cards', perm: READ, component: () => import('./dashboard/BudgetTasks.vue') }
+  ],
   itemPages: { budget: (id) => `/budget/projects/${id}` }
 }
