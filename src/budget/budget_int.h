@@ -27,6 +27,8 @@ err_code api_budget_update(http_req *r);
 err_code api_budget_actions(http_req *r);
 err_code api_budget_act(http_req *r);
 err_code api_budget_assess(http_req *r);
+/* A project's cost sheet and targets as a workbook (api_export.c). */
+err_code api_budget_export(http_req *r);
 err_code api_budget_meta(http_req *r);
 err_code api_budget_names(http_req *r);
 err_code api_budget_library_list(http_req *r);

@@ -14,6 +14,7 @@ const http_route budget_routes[] = {
     {"GET", "/api/v1/budget/projects/export.xlsx", NULL, ROUTE_SIGNED_IN, api_budget_list},
     {"POST", "/api/v1/budget/projects", "budget.apply", 0, api_budget_create},
     {"GET", "/api/v1/budget/projects/{id}", NULL, ROUTE_SIGNED_IN, api_budget_get},
+    {"GET", "/api/v1/budget/projects/{id}/export.xlsx", NULL, ROUTE_SIGNED_IN, api_budget_export},
     {"PUT", "/api/v1/budget/projects/{id}", "budget.apply", 0, api_budget_update},
     {"GET", "/api/v1/budget/projects/{id}/actions", NULL, ROUTE_SIGNED_IN, api_budget_actions},
     {"POST", "/api/v1/budget/projects/{id}/actions/{action}", NULL, ROUTE_SIGNED_IN,

@@ -8,6 +8,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, assertError, runCli } from './lib/server.mjs';
 import { budgetCounty, goodProject, act } from './lib/budget.mjs';
+import { xlsxRows } from './lib/problems.mjs';
 
 let srv, u, c;
 const s = {};
@@ -225,6 +226,21 @@ test('the flow: submit, department head, finance, an assigned third party, retur
   assert.ok(clerkNotes.some((n) => n.kind === 'budget_approved'));
   assert.ok((await notes(c.eduHead)).some((n) => /待单位审核/.test(n.title)));
   assert.ok((await notes(c.approver)).some((n) => /待批复/.test(n.title)));
+});
+
+test('a project exports as one workbook: the cost sheet, its particulars and the targets, amounts exact', async () => {
+  const get = (cl, url) => fetch(srv.url + url, { headers: { Cookie: `duban_session=${cl.session}` } });
+  const res = await get(c.eduClerk, `/api/v1/budget/projects/${s.project.id}/export.xlsx`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-disposition') || '', /attachment/);
+  const rows = xlsxRows(Buffer.from(await res.arrayBuffer()));
+  const text = rows.map((r) => r.join('|'));
+  assert.deepEqual(rows[0].slice(0, 8), ['序号', '测算内容', '类别', '数量', '单位', '单价（元）', '金额（元）', '测算依据']);
+  assert.ok(text.some((t) => t.startsWith('1.2|  培训资料印刷|印刷|300|册|33.33|9999.00|')), text.join('\n'));
+  assert.ok(text.some((t) => t.startsWith('2|教学设备|设备购置|12.5|套|4800.08|60001.00')), text.join('\n'));
+  assert.ok(text.some((t) => t === '|合计|||||90000.00|' || t.startsWith('|合计|||||90000.00')), text.join('\n'));
+  assert.ok(text.some((t) => t.startsWith('成本指标|经济成本|单位成本|人均培训成本|≤ 300|元/人|10')));
+  assert.equal((await get(c.healthClerk, `/api/v1/budget/projects/${s.project.id}/export.xlsx`)).status, 403);
 });
 
 test('nobody reviews their own department', async () => {
