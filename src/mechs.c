@@ -6,8 +6,10 @@
  */
 #include "core/mech.h"
 
-extern const mech org_mech, access_mech, common_mech, problem_mech, study_mech, liaison_mech;
+extern const mech org_mech, access_mech, common_mech, problem_mech, study_mech, budget_mech,
+    liaison_mech;
 
 const mech *const duban_mechs[] = {
-    &org_mech, &access_mech, &common_mech, &problem_mech, &study_mech, &liaison_mech, NULL,
+    &org_mech, &access_mech, &common_mech, &problem_mech, &study_mech, &budget_mech, &liaison_mech,
+    NULL,
 };

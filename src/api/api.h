@@ -9,6 +9,7 @@
 #ifndef DUBAN_API_H
 #define DUBAN_API_H
 
+#include "flow/flow.h"
 #include "http/http.h"
 #include "io/sheet.h"
 #include "store/store.h"
@@ -22,6 +23,8 @@ json_t *api_grant_json(const store_grant *g);
 json_t *api_token_json(const store_token *t);
 json_t *api_audit_json(const store_audit *a);
 json_t *api_principal_perms(const principal *p);
+/* An action of a flow as the UI builds its form: name, title, fields (type, required, choices). */
+json_t *api_flow_action_json(const flow_action *a);
 
 /* ---- people (people.c): an actor as 姓名（单位）, never a login ---- */
 typedef struct api_people api_people;

@@ -84,3 +84,29 @@ json_t *api_principal_perms(const principal *p)
                                              "unit_path", p->perms[i].path));
     return arr;
 }
+
+static const char *field_type_name(flow_field_type t)
+{
+    static const char *names[] = {"text", "date", "int", "bool", "choice", "id", "user"};
+    return names[t];
+}
+
+json_t *api_flow_action_json(const flow_action *a)
+{
+    json_t *fields = json_array();
+    for (size_t i = 0; i < a->nfields; i++) {
+        const flow_field *f = &a->fields[i];
+        json_t *j = json_pack("{ss ss ss sb sI}", "name", f->name, "title", f->title, "type",
+                              field_type_name(f->type), "required", f->required, "max_chars",
+                              (json_int_t)f->max_chars);
+        if (f->type == FF_CHOICE) {
+            json_t *choices = json_array();
+            for (size_t k = 0; k < f->nchoices; k++)
+                json_array_append_new(choices, json_string(f->choices[k]));
+            json_object_set_new(j, "choices", choices);
+        }
+        json_array_append_new(fields, j);
+    }
+    return json_pack("{ss ss so sI}", "name", a->name, "title", a->title, "fields", fields,
+                     "evidence", (json_int_t)a->evidence);
+}

@@ -61,6 +61,11 @@
     X(E_STUDY_ATTENDEE_OUTSIDE, 400, "person_outside_unit", "此人员不属于该活动的单位")            \
     X(E_STUDY_ABSENCE_REASON, 400, "absence_reason_required", "缺席人员须填写缺席原因")            \
     X(E_STUDY_NOT_BRANCH, 400, "not_a_branch", "只有党支部可以设定固定学习日")                    \
+    /* budget performance (src/budget/) */                                                         \
+    X(E_BUDGET_GATE, 400, "budget_gate", "项目未通过机审，请按提示修改后再提交")                   \
+    X(E_BUDGET_AMOUNT, 400, "budget_amount", "批复金额须为大于零、不超过申请金额的数额（元，最多两位小数）") \
+    X(E_BUDGET_NOT_ASSIGNED, 403, "budget_not_assigned", "此项目未分配给您评审")                   \
+    X(E_BUDGET_LOCKED, 409, "budget_locked", "项目已提交审核，不能修改；退回修改后方可编辑")       \
     /* united-front liaison and alliances (src/liaison/) */                                        \
     X(E_LIAISON_TOO_FEW, 400, "too_few_targets", "联系对象少于规定的最低数量")                     \
     X(E_LIAISON_NOT_TARGET, 400, "not_a_target", "该对象不在此联系任务或驻厂任务之中")             \

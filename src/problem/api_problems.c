@@ -303,32 +303,6 @@ err_code api_problems_get(http_req *r)
 
 /* ---- actions ---- */
 
-static const char *field_type_name(flow_field_type t)
-{
-    static const char *names[] = {"text", "date", "int", "bool", "choice", "id", "user"};
-    return names[t];
-}
-
-static json_t *action_json(const flow_action *a)
-{
-    json_t *fields = json_array();
-    for (size_t i = 0; i < a->nfields; i++) {
-        const flow_field *f = &a->fields[i];
-        json_t *j = json_pack("{ss ss ss sb sI}", "name", f->name, "title", f->title, "type",
-                              field_type_name(f->type), "required", f->required, "max_chars",
-                              (json_int_t)f->max_chars);
-        if (f->type == FF_CHOICE) {
-            json_t *choices = json_array();
-            for (size_t k = 0; k < f->nchoices; k++)
-                json_array_append_new(choices, json_string(f->choices[k]));
-            json_object_set_new(j, "choices", choices);
-        }
-        json_array_append_new(fields, j);
-    }
-    return json_pack("{ss ss so sI}", "name", a->name, "title", a->title, "fields", fields,
-                     "evidence", (json_int_t)a->evidence);
-}
-
 /* The flow itself, for the UI's labels: states, and every action with its fields' titles. */
 err_code api_problem_flow(http_req *r)
 {
@@ -339,7 +313,7 @@ err_code api_problem_flow(http_req *r)
                               json_pack("{ss ss sb}", "name", f->states[i].name, "title",
                                         f->states[i].title, "terminal", f->states[i].terminal));
     for (size_t i = 0; i < f->nactions; i++)
-        json_array_append_new(actions, action_json(&f->actions[i]));
+        json_array_append_new(actions, api_flow_action_json(&f->actions[i]));
     return http_reply(r, 200,
                       json_pack("{ss ss so so}", "name", f->name, "title", f->title, "states",
                                 states, "actions", actions));
@@ -358,7 +332,7 @@ err_code api_problems_actions(http_req *r)
     if (e != E_OK) return e;
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_t *j = action_json(acts[i]);
+        json_t *j = api_flow_action_json(acts[i]);
         /* A field naming a user offers the users it may name (挂牌督办's leader). */
         for (size_t k = 0; k < acts[i]->nfields; k++) {
             const flow_field *fl = &acts[i]->fields[k];

@@ -90,13 +90,15 @@ function appendedCodes() {
   walk(path.join(ROOT, 'src'));
   const flow = JSON.parse(fs.readFileSync(path.join(ROOT, 'flows/problem.json'), 'utf8'));
   for (const a of flow.actions) codes.add(`problem.${a.name}`);
+  const budget = JSON.parse(fs.readFileSync(path.join(ROOT, 'flows/budget.json'), 'utf8'));
+  for (const a of budget.actions) codes.add(`budget.${a.name}`);
   for (const t of ['brand', 'team', 'edu_site']) codes.add(`study.${t}.create`);
   return codes;
 }
 
 test('every action code the server appends has a Chinese name and sentence in the UI', async () => {
   const vocab = {};
-  for (const m of ['admin', 'problem', 'study'])
+  for (const m of ['admin', 'problem', 'study', 'budget'])
     Object.assign(vocab, (await import(path.join(ROOT, `web/src/mechs/${m}/audit.js`))).default.actions);
   const codes = appendedCodes();
   assert.ok(codes.size > 50, [...codes].join(' '));

@@ -7,10 +7,12 @@ import { createRouter, createWebHistory } from 'vue-router'
 import { api } from './api.js'
 import { session, setSession, setSessionHooks, can } from './session.js'
 import Shell from './layouts/Shell.vue'
-import { mechRoutes } from './mechs/index.js'
+import { mechs, mechRoutes } from './mechs/index.js'
 
 const routes = [
   { path: '/login', component: () => import('./views/Login.vue'), meta: { public: true, title: '登录' } },
+  // mechanisms' pages outside the shell that need no login (the published budgets)
+  ...mechs.flatMap((m) => m.publicRoutes || []),
   { path: '/password', component: () => import('./views/ChangePassword.vue'), meta: { pwChange: true, title: '修改密码' } },
   {
     path: '/',

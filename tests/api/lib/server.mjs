@@ -415,7 +415,7 @@ export function runCli(args, { env = {}, input, cwd } = {}) {
     input,
     cwd,
     encoding: 'utf8',
-    timeout: 60000,
+    timeout: 180000, // a whole demo county on a busy machine takes more than a minute
   });
   return { code: r.status, signal: r.signal, stdout: r.stdout || '', stderr: r.stderr || '' };
 }
