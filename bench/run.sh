@@ -117,4 +117,4 @@ if [ "$SCALE" = 1 ]; then
 fi
 
 # ---- import: CSV of IMPORT_SCALE×1M problems into a fresh database ----
-import_bench "$IMPORT_SCALE"
+[ "$IMPORT_SCALE" = 0 ] || import_bench "$IMPORT_SCALE"     # IMPORT_SCALE=0 leaves it out
