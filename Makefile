@@ -73,19 +73,20 @@ robust: build
 	DUBAN_BIN=$(CURDIR)/$(BUILD)/duban ROBUST_ROUNDS=$(ROUNDS) node --test tests/robust/robust.test.mjs
 
 # Every benchmark beside its baseline (bench/run.sh): SCALE=0.1 for a quick run; the database
-# of each (SEED, SCALE) is generated once under $(BENCH_BUILD)/data/ and reused.
+# of each (SEED, SCALE) is generated once under $(BENCH_BUILD)/data/ and reused. DB=pg: the
+# same on PostgreSQL, in a cluster kept under $(BENCH_BUILD)/pg, beside PostgreSQL's own figures.
 bench: deps
 	@scripts/install-deps bench
 	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BENCH_BUILD) -j $(JOBS) --target duban bench_gen bench_hello bench_sql
-	@bench/run.sh $(BENCH_BUILD) $(SCALE) $(SEED)
+	@DB=$(if $(filter pg,$(DB)),pg,sqlite) bench/run.sh $(BENCH_BUILD) $(SCALE) $(SEED)
 
 # Ten minutes of mixed load at 80% of the measured maximum (bench/soak.sh).
 soak: deps
 	@scripts/install-deps bench
 	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BENCH_BUILD) -j $(JOBS) --target duban bench_gen
-	@bench/soak.sh $(BENCH_BUILD) $(SCALE) $(SEED)
+	@DB=sqlite bench/soak.sh $(BENCH_BUILD) $(SCALE) $(SEED)
 
 format:
 	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]')

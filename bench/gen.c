@@ -6,13 +6,15 @@
  *
  * The database is created by duban's own `init` (setup_init: schema by the migrations, the
  * audit key, the root unit, the administrators, the first audit record), so the server opens
- * it like any other. The bulk rows are then written straight into SQLite on one connection
- * with the indexes dropped and rebuilt afterwards, which is what makes a million problems take
- * minutes. Last, through duban's own store and audit code again, one `bench.generate` audit
+ * it like any other. The bulk rows are then written on one connection with the indexes dropped
+ * and rebuilt afterwards, which is what makes a million problems take minutes: into SQLite by
+ * prepared INSERTs, or, with --pg URI, into PostgreSQL by COPY FROM STDIN table by table
+ * followed by VACUUM ANALYZE. Both writers take the same rows from the same code. Last, through
+ * duban's own store and audit code again, one `bench.generate` audit
  * record is appended and an API token is created for the benchmark user `bench` (who holds
  * operator, supervisor and leader grants over the whole province), so the audit chain and its
  * head file stay valid. The token goes to DIR/token, the password of every generated account
- * to DIR/password.
+ * to DIR/password; with --pg the audit key is DIR/audit.key (serve it with --key_file).
  *
  * The same seed and scale give the same rows; dates are laid out around --today (default: the
  * current date in Asia/Shanghai), so that "overdue" means overdue when the benchmark runs.
@@ -26,6 +28,7 @@
 #include "flow/calendar.h"
 #include "problem/tick.h"
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,15 +94,58 @@ static char *day(arena *a, int64_t d)
     return arena_strdup(a, out);
 }
 
-/* ---- the bulk part, straight into SQLite ---- */
+/* ---- the bulk part: rows made once, written by one of two writers ----
+ *
+ * The rows are made by gen_units, gen_users and gen_problems, the same for both engines (same
+ * seed, same rows, same ids), and handed to emit() as a table and its values in the column
+ * order of TABLES. The SQLite writer binds them to one prepared INSERT per table; the
+ * PostgreSQL writer formats them as COPY text, straight into the table being copied, or into a
+ * spool file for a table whose rows come interleaved with it (grants with users; co-units and
+ * events with problems), copied when its turn comes. */
+
+enum { T_UNIT, T_USER, T_GRANT, T_PROBLEM, T_COUNIT, T_EVENT, NTABLES };
+static const struct {
+    const char *name, *cols;
+    int ncols;
+} TABLES[NTABLES] = {
+    [T_UNIT] = {"unit", "id, parent_id, kind, code, name, path, created_at", 7},
+    [T_USER] = {"\"user\"", "id, login, name, unit_id, pw_hash, must_change, created_at,"
+                            " pw_changed_at", 8},
+    [T_GRANT] = {"user_grant", "user_id, role_id, unit_id, created_at, created_by", 5},
+    [T_PROBLEM] = {"problem", "id, source, category, title, description, found_on, unit_id,"
+                              " leader, leader_user_id, mode, state, deadline, original_deadline,"
+                              " overdue, overdue_since, overdue_notified, closed_at, assigned_at,"
+                              " registered_by, registered_unit_id, created_at, updated_at,"
+                              " person, measures, goal, verification, progress", 27},
+    [T_COUNIT] = {"problem_counit", "problem_id, unit_id", 2},
+    [T_EVENT] = {"flow_event", "flow, item_id, action, from_state, to_state, actor_id, actor,"
+                               " at, fields", 9},
+};
+enum { MAXCOLS = 27 };
+
+/* One value of a row: NULL, an integer or a text. */
+typedef struct {
+    enum { V_NULL, V_INT, V_TEXT } kind;
+    int64_t i;
+    const char *s;
+} val;
+#define VI(x) ((val){.kind = V_INT, .i = (x)})
+#define VS(x) ((val){.kind = V_TEXT, .s = (x)})
+#define VN ((val){.kind = V_NULL})
 
 typedef struct {
-    sqlite3 *db;
+    sqlite3 *db;     /* the SQLite writer, or */
+    PGconn *pg;      /* the PostgreSQL writer */
+    sqlite3_stmt *ins[NTABLES];
+    int copying;     /* PostgreSQL: the table in COPY, or -1 */
+    FILE *spool[NTABLES];
+    char *line;      /* PostgreSQL: one row of COPY text */
+    size_t cap;
     arena *a;
     double scale;
     int64_t today; /* days since the epoch, local */
     int64_t now;
-    int64_t bench_user, first_user, nusers;
+    int64_t bench_user, first_user, next_user, nusers;
     int64_t role_handler, role_leader, role_operator, role_supervisor;
     int64_t nproblems, nevents, noverdue;
 } gen;
@@ -126,24 +172,151 @@ static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
     return st;
 }
 
-/* Steps an INSERT once and resets it for the next row. */
-static void step(sqlite3 *db, sqlite3_stmt *st)
+static void die_pg(PGconn *pg, const char *what)
 {
-    if (sqlite3_step(st) != SQLITE_DONE) die_sql(db, sqlite3_sql(st));
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+    fprintf(stderr, "gen: %s: %s", what, PQerrorMessage(pg));
+    exit(1);
 }
 
-static void text(sqlite3_stmt *st, int i, const char *s)
+/* Runs a statement that returns no rows, or returns the first column of the first row as a
+ * number (0 when there is none). */
+static int64_t pg_exec(PGconn *pg, const char *sql)
 {
-    sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    PGresult *r = PQexec(pg, sql);
+    ExecStatusType s = PQresultStatus(r);
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) die_pg(pg, sql);
+    int64_t v = s == PGRES_TUPLES_OK && PQntuples(r) && !PQgetisnull(r, 0, 0)
+                    ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+    PQclear(r);
+    return v;
+}
+
+static void line_put(gen *g, const char *s, size_t n)
+{
+    while (strlen(g->line) + n + 1 > g->cap) {
+        g->cap = g->cap ? 2 * g->cap : 65536;
+        g->line = xrealloc(g->line, g->cap);
+    }
+    strncat(g->line, s, n);
+}
+
+/* A text in COPY's text format: backslash, tab, newline and carriage return escaped. */
+static void line_text(gen *g, const char *s)
+{
+    for (const char *p = s; *p;) {
+        size_t n = strcspn(p, "\\\t\n\r");
+        line_put(g, p, n);
+        p += n;
+        if (!*p) break;
+        line_put(g, *p == '\\' ? "\\\\" : *p == '\t' ? "\\t" : *p == '\n' ? "\\n" : "\\r", 2);
+        p++;
+    }
+}
+
+static void copy_begin(gen *g, int t)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql, "COPY %s(%s) FROM STDIN", TABLES[t].name, TABLES[t].cols);
+    PGresult *r = PQexec(g->pg, sql);
+    if (PQresultStatus(r) != PGRES_COPY_IN) die_pg(g->pg, sql);
+    PQclear(r);
+    g->copying = t;
+}
+
+static void copy_data(gen *g, const char *buf, size_t n)
+{
+    if (PQputCopyData(g->pg, buf, (int)n) != 1) die_pg(g->pg, "COPY data");
+}
+
+static void copy_end(gen *g)
+{
+    if (PQputCopyEnd(g->pg, NULL) != 1) die_pg(g->pg, "COPY end");
+    PGresult *r = PQgetResult(g->pg);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) die_pg(g->pg, TABLES[g->copying].name);
+    PQclear(r);
+    while ((r = PQgetResult(g->pg))) PQclear(r);
+    g->copying = -1;
+}
+
+/* Copies a table's spooled rows, if it has any. */
+static void copy_spool(gen *g, int t)
+{
+    FILE *f = g->spool[t];
+    if (!f) return;
+    rewind(f);
+    copy_begin(g, t);
+    static char buf[1 << 20];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) copy_data(g, buf, n);
+    copy_end(g);
+    fclose(f);
+    g->spool[t] = NULL;
+}
+
+/* One row of table t, in the column order of TABLES[t]. */
+static void emit(gen *g, int t, const val *v)
+{
+    if (g->db) {
+        sqlite3_stmt *st = g->ins[t];
+        for (int i = 0; i < TABLES[t].ncols; i++) {
+            if (v[i].kind == V_INT) sqlite3_bind_int64(st, i + 1, v[i].i);
+            else if (v[i].kind == V_TEXT) sqlite3_bind_text(st, i + 1, v[i].s, -1, SQLITE_TRANSIENT);
+            else sqlite3_bind_null(st, i + 1);
+        }
+        if (sqlite3_step(st) != SQLITE_DONE) die_sql(g->db, sqlite3_sql(st));
+        sqlite3_reset(st);
+        return;
+    }
+    g->line[0] = 0;
+    for (int i = 0; i < TABLES[t].ncols; i++) {
+        if (i) line_put(g, "\t", 1);
+        if (v[i].kind == V_INT) {
+            char num[24];
+            line_put(g, num, (size_t)snprintf(num, sizeof num, "%lld", (long long)v[i].i));
+        } else if (v[i].kind == V_TEXT) line_text(g, v[i].s);
+        else line_put(g, "\\N", 2);
+    }
+    line_put(g, "\n", 1);
+    size_t n = strlen(g->line);
+    if (g->copying == t) copy_data(g, g->line, n);
+    else {
+        if (!g->spool[t] && !(g->spool[t] = tmpfile())) {
+            perror("gen: spool file");
+            exit(1);
+        }
+        if (fwrite(g->line, 1, n, g->spool[t]) != n) {
+            perror("gen: spool file");
+            exit(1);
+        }
+    }
 }
 
 static int64_t role_id(gen *g, const char *name)
 {
-    sqlite3_stmt *st = prep(g->db, "SELECT id FROM role WHERE name = ?");
-    text(st, 1, name);
-    if (sqlite3_step(st) != SQLITE_ROW) die_sql(g->db, "no such role");
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT id FROM role WHERE name = '%s'", name);
+    int64_t id;
+    if (g->pg) id = pg_exec(g->pg, sql);
+    else {
+        sqlite3_stmt *st = prep(g->db, sql);
+        id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_finalize(st);
+    }
+    if (!id) {
+        fprintf(stderr, "gen: no role %s\n", name);
+        exit(1);
+    }
+    return id;
+}
+
+/* The next id of a table whose ids the generator gives itself. */
+static int64_t next_id(gen *g, const char *table)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) + 1 FROM %s", table);
+    if (g->pg) return pg_exec(g->pg, sql);
+    sqlite3_stmt *st = prep(g->db, sql);
+    if (sqlite3_step(st) != SQLITE_ROW) die_sql(g->db, sql);
     int64_t id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return id;
@@ -163,8 +336,6 @@ static void gen_units(gen *g)
                                         "水利局", "商务局", "应急局", "生态环境分局", "教体局",
                                         "卫健局", "民政局", "人社局", "自然资源局", "市场监管局",
                                         "文旅局", "工信局", "审批局", "统计局", "医保局"};
-    sqlite3_stmt *st = prep(g->db, "INSERT INTO unit(id, parent_id, kind, code, name, path,"
-                                   " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
     char name[128], code[32], path[64], hz[16];
     for (int64_t id = 2; id <= UNITS; id++) {
         int64_t parent = unit_parent(id);
@@ -186,16 +357,9 @@ static void gen_units(gen *g)
         }
         if (parent == 1) snprintf(path, sizeof path, "/1/%lld/", (long long)id);
         else snprintf(path, sizeof path, "/1/%lld/%lld/", (long long)parent, (long long)id);
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int64(st, 2, parent);
-        text(st, 3, kind);
-        text(st, 4, code);
-        text(st, 5, name);
-        text(st, 6, path);
-        sqlite3_bind_int64(st, 7, g->now);
-        step(g->db, st);
+        emit(g, T_UNIT, (val[]){VI(id), VI(parent), VS(kind), VS(code), VS(name), VS(path),
+                                VI(g->now)});
     }
-    sqlite3_finalize(st);
 }
 
 static void gen_users(gen *g)
@@ -205,10 +369,6 @@ static void gen_users(gen *g)
         fprintf(stderr, "gen: cannot hash the password\n");
         exit(1);
     }
-    sqlite3_stmt *ins = prep(g->db, "INSERT INTO user(login, name, unit_id, pw_hash, must_change,"
-                                    " created_at, pw_changed_at) VALUES (?, ?, ?, ?, 0, ?, ?)");
-    sqlite3_stmt *grant = prep(g->db, "INSERT INTO user_grant(user_id, role_id, unit_id,"
-                                      " created_at, created_by) VALUES (?, ?, ?, ?, 'bench')");
     char login[32], name[32];
     /* The benchmark's own user first, then the county leaders, then everyone else. */
     for (int64_t i = 0; i <= g->nusers; i++) {
@@ -216,14 +376,9 @@ static void gen_users(gen *g)
         if (i == 0) snprintf(login, sizeof login, "bench");
         else snprintf(login, sizeof login, "u%06lld", (long long)i);
         put_hanzi(name, (size_t)between(2, 3));
-        text(ins, 1, login);
-        text(ins, 2, name);
-        sqlite3_bind_int64(ins, 3, unit);
-        text(ins, 4, hash);
-        sqlite3_bind_int64(ins, 5, g->now);
-        sqlite3_bind_int64(ins, 6, g->now);
-        step(g->db, ins);
-        int64_t uid = sqlite3_last_insert_rowid(g->db);
+        int64_t uid = g->next_user++;
+        emit(g, T_USER, (val[]){VI(uid), VS(login), VS(name), VI(unit), VS(hash), VI(0),
+                                VI(g->now), VI(g->now)});
         if (i == 0) g->bench_user = uid;
         if (i == 1) g->first_user = uid;
         /* One account in ten handles problems for its unit (about twenty per unit); the rest
@@ -232,16 +387,9 @@ static void gen_users(gen *g)
         if (i == 0) roles[0] = g->role_operator, roles[1] = g->role_supervisor,
                     roles[2] = g->role_leader, roles[3] = g->role_handler;
         else if (i <= LEADERS) roles[0] = g->role_leader;
-        for (int r = 0; r < 4 && roles[r]; r++) {
-            sqlite3_bind_int64(grant, 1, uid);
-            sqlite3_bind_int64(grant, 2, roles[r]);
-            sqlite3_bind_int64(grant, 3, unit);
-            sqlite3_bind_int64(grant, 4, g->now);
-            step(g->db, grant);
-        }
+        for (int r = 0; r < 4 && roles[r]; r++)
+            emit(g, T_GRANT, (val[]){VI(uid), VI(roles[r]), VI(unit), VI(g->now), VS("bench")});
     }
-    sqlite3_finalize(ins);
-    sqlite3_finalize(grant);
 }
 
 /* The states a problem can be in, with their share in percent and the events that led there. */
@@ -283,26 +431,17 @@ static const char *after(const char *action, const char *state)
     return state;
 }
 
-typedef struct {
-    sqlite3_stmt *problem, *event, *counit;
-} problem_stmts;
-
-static void add_event(gen *g, sqlite3_stmt *st, int64_t item, const char *action,
-                      const char *from, const char *to, int64_t at, const char *fields)
+static void add_event(gen *g, int64_t item, const char *action, const char *from,
+                      const char *to, int64_t at, const char *fields)
 {
-    text(st, 1, action);
-    sqlite3_bind_int64(st, 2, item);
-    text(st, 3, from);
-    text(st, 4, to);
-    sqlite3_bind_int64(st, 5, g->bench_user);
-    sqlite3_bind_int64(st, 6, at);
-    text(st, 7, fields);
-    step(g->db, st);
+    emit(g, T_EVENT, (val[]){VS("problem"), VI(item), VS(action), VS(from), VS(to),
+                             VI(g->bench_user), VS("bench"), VI(at), VS(fields)});
     g->nevents++;
 }
 
-/* One problem, its co-unit (one in five has one) and its events. */
-static void gen_problem(gen *g, problem_stmts *s, int64_t id)
+/* One problem, its co-unit (one in five has one) and its events. The random draws are made in
+ * a fixed order (the order of the statements below): the same seed, the same rows. */
+static void gen_problem(gen *g, int64_t id)
 {
     static const char *const sources[] = {"调研", "驻厂", "督查", "联盟议事", "信访", "巡察"};
     static const char *const categories[] = {"项目推进", "安全生产", "融资", "环境整治",
@@ -321,46 +460,33 @@ static void gen_problem(gen *g, problem_stmts *s, int64_t id)
     if (!closed) deadline = overdue ? g->today - between(1, 60) : g->today + between(1, 120);
     int64_t at = found * 86400 + 3600; /* 09:00 in Beijing */
     int64_t unit = between(2, UNITS);
-    sqlite3_stmt *p = s->problem;
-    sqlite3_bind_int64(p, 1, id);
-    text(p, 2, PICK(sources));
-    text(p, 3, PICK(categories));
-    text(p, 4, title);
-    text(p, 5, desc);
-    text(p, 6, day(g->a, found));
-    sqlite3_bind_int64(p, 7, unit);
-    text(p, 8, PICK(leaders));
-    sqlite3_bind_int64(p, 9, g->first_user + between(0, LEADERS - 1));
-    text(p, 10, between(0, 1) ? "immediate" : "ongoing");
-    text(p, 11, m->state);
-    text(p, 12, day(g->a, deadline));
-    sqlite3_bind_int64(p, 13, overdue);
-    if (overdue) text(p, 14, day(g->a, deadline + 1));
-    if (closed) sqlite3_bind_int64(p, 15, at + 86400 * between(5, 30));
-    if (m->actions[0]) sqlite3_bind_int64(p, 16, at + 3600);
-    sqlite3_bind_int64(p, 17, g->bench_user);
-    sqlite3_bind_int64(p, 18, at);
+    const char *source = PICK(sources);
+    const char *category = PICK(categories);
+    const char *leader = PICK(leaders);
+    int64_t leader_user = g->first_user + between(0, LEADERS - 1);
+    const char *mode = between(0, 1) ? "immediate" : "ongoing";
+    val closed_at = closed ? VI(at + 86400 * between(5, 30)) : VN;
     char person[4 * 3 + 1], measures[60 * 3 + 1], goal[30 * 3 + 1];
     put_hanzi(person, (size_t)between(2, 3));
     put_hanzi(measures, (size_t)between(20, 60));
     put_hanzi(goal, (size_t)between(10, 30));
-    text(p, 19, person);
-    text(p, 20, measures);
-    text(p, 21, goal);
-    text(p, 22, closed ? "经电话核实、现场查看，整改到位" : "");
-    text(p, 23, strcmp(m->state, "registered") && strcmp(m->state, "assigned") ? "已按计划推进，正在整改" : "");
-    step(g->db, p);
+    const char *dl = day(g->a, deadline);
+    int progressed = strcmp(m->state, "registered") && strcmp(m->state, "assigned");
+    emit(g, T_PROBLEM,
+         (val[]){VI(id), VS(source), VS(category), VS(title), VS(desc), VS(day(g->a, found)),
+                 VI(unit), VS(leader), VI(leader_user), VS(mode), VS(m->state), VS(dl), VS(dl),
+                 VI(overdue), overdue ? VS(day(g->a, deadline + 1)) : VN, overdue ? VS(dl) : VN,
+                 closed_at, m->actions[0] ? VI(at + 3600) : VN, VI(g->bench_user), VI(1),
+                 VI(at), VI(at), VS(person), VS(measures), VS(goal),
+                 VS(closed ? "经电话核实、现场查看，整改到位" : ""),
+                 VS(progressed ? "已按计划推进，正在整改" : "")});
     g->nproblems++;
     g->noverdue += overdue;
     if (between(0, 4) == 0) {
         int64_t co = between(2, UNITS);
-        if (co != unit) {
-            sqlite3_bind_int64(s->counit, 1, id);
-            sqlite3_bind_int64(s->counit, 2, co);
-            step(g->db, s->counit);
-        }
+        if (co != unit) emit(g, T_COUNIT, (val[]){VI(id), VI(co)});
     }
-    add_event(g, s->event, id, "register", "", "registered", at, "{}");
+    add_event(g, id, "register", "", "registered", at, "{}");
     const char *state = "registered";
     int reports = (int)between(0, 3);
     for (const char *const *a = m->actions; *a; a++) {
@@ -368,46 +494,46 @@ static void gen_problem(gen *g, problem_stmts *s, int64_t id)
         /* Progress reports come after signing, before the claim. */
         if (strcmp(*a, "claim") == 0 || (!a[1] && strcmp(state, "in_progress") == 0))
             for (; reports > 0; reports--, at += 3600)
-                add_event(g, s->event, id, "report", state, state, at,
+                add_event(g, id, "report", state, state, at,
                           "{\"progress\":\"已按计划推进，正在整改\"}");
         const char *to = after(*a, state);
-        add_event(g, s->event, id, *a, state, to, at, "{}");
+        add_event(g, id, *a, state, to, at, "{}");
         state = to;
     }
     for (; reports > 0 && strcmp(state, "in_progress") == 0; reports--, at += 3600)
-        add_event(g, s->event, id, "report", state, state, at,
-                  "{\"progress\":\"已按计划推进，正在整改\"}");
+        add_event(g, id, "report", state, state, at, "{\"progress\":\"已按计划推进，正在整改\"}");
 }
 
 static void gen_problems(gen *g, int64_t n)
 {
-    problem_stmts s = {
-        .problem = prep(g->db,
-                        "INSERT INTO problem(id, source, category, title, description, found_on,"
-                        " unit_id, leader, leader_user_id, mode, state, deadline,"
-                        " original_deadline, overdue, overdue_since, overdue_notified, closed_at,"
-                        " assigned_at, registered_by, registered_unit_id, created_at, updated_at,"
-                        " person, measures, goal, verification, progress)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13,"
-                        " ?14, CASE WHEN ?13 THEN ?12 END, ?15, ?16, ?17, 1, ?18, ?18, ?19, ?20, ?21,"
-                        " ?22, ?23)"),
-        .event = prep(g->db, "INSERT INTO flow_event(flow, item_id, action, from_state, to_state,"
-                             " actor_id, actor, at, fields) VALUES ('problem', ?2, ?1, ?3, ?4,"
-                             " ?5, 'bench', ?6, ?7)"),
-        .counit = prep(g->db, "INSERT OR IGNORE INTO problem_counit(problem_id, unit_id)"
-                              " VALUES (?, ?)"),
-    };
     for (int64_t id = 1; id <= n; id++) {
-        gen_problem(g, &s, id);
+        gen_problem(g, id);
         if (id % 4096 == 0) {
             /* Dates are formatted into the arena: a fresh one now and then keeps it small. */
             arena_free(g->a);
             g->a = arena_new();
         }
     }
-    sqlite3_finalize(s.problem);
-    sqlite3_finalize(s.event);
-    sqlite3_finalize(s.counit);
+}
+
+/* The rows of every table, by whichever writer g holds. */
+static void gen_rows(gen *g)
+{
+    g->role_handler = role_id(g, "handler");
+    g->role_leader = role_id(g, "leader");
+    g->role_operator = role_id(g, "operator");
+    g->role_supervisor = role_id(g, "supervisor");
+    g->next_user = next_id(g, "\"user\"");
+    if (g->pg) copy_begin(g, T_UNIT);
+    gen_units(g);
+    if (g->pg) copy_end(g), copy_begin(g, T_USER);
+    gen_users(g);
+    if (g->pg) copy_end(g), copy_spool(g, T_GRANT), copy_begin(g, T_PROBLEM);
+    double t = clock_mono_ms();
+    gen_problems(g, (int64_t)(1000000 * g->scale));
+    if (g->pg) copy_end(g), copy_spool(g, T_COUNIT), copy_spool(g, T_EVENT);
+    fprintf(stderr, "gen: %lld problems, %lld events in %.1f s\n", (long long)g->nproblems,
+            (long long)g->nevents, (clock_mono_ms() - t) / 1000);
 }
 
 /* Drops the indexes of the bulk tables, returning their CREATE statements for later. */
@@ -441,21 +567,21 @@ static void bulk(gen *g, const char *path)
     /* One writer, nobody else: no journal while loading; WAL again at the end. */
     exec(g->db, "PRAGMA journal_mode=DELETE; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
                 " PRAGMA cache_size=-262144; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY");
-    g->role_handler = role_id(g, "handler");
-    g->role_leader = role_id(g, "leader");
-    g->role_operator = role_id(g, "operator");
-    g->role_supervisor = role_id(g, "supervisor");
     size_t nidx;
     char **indexes = drop_indexes(g->db, &nidx);
+    for (int t = 0; t < NTABLES; t++) {
+        char sql[1024];
+        int n = snprintf(sql, sizeof sql, "INSERT INTO %s(%s) VALUES (?", TABLES[t].name,
+                         TABLES[t].cols);
+        for (int i = 1; i < TABLES[t].ncols; i++) n += snprintf(sql + n, sizeof sql - (size_t)n, ", ?");
+        snprintf(sql + n, sizeof sql - (size_t)n, ")");
+        g->ins[t] = prep(g->db, sql);
+    }
     exec(g->db, "BEGIN");
-    gen_units(g);
-    gen_users(g);
-    double t = clock_mono_ms();
-    gen_problems(g, (int64_t)(1000000 * g->scale));
-    fprintf(stderr, "gen: %lld problems, %lld events in %.1f s\n", (long long)g->nproblems,
-            (long long)g->nevents, (clock_mono_ms() - t) / 1000);
+    gen_rows(g);
     exec(g->db, "COMMIT");
-    t = clock_mono_ms();
+    for (int t = 0; t < NTABLES; t++) sqlite3_finalize(g->ins[t]);
+    double t = clock_mono_ms();
     for (size_t i = 0; i < nidx; i++) {
         exec(g->db, indexes[i]);
         free(indexes[i]);
@@ -464,6 +590,61 @@ static void bulk(gen *g, const char *path)
     fprintf(stderr, "gen: indexes in %.1f s\n", (clock_mono_ms() - t) / 1000);
     exec(g->db, "PRAGMA foreign_key_check; PRAGMA journal_mode=WAL");
     sqlite3_close(g->db);
+    g->db = NULL;
+}
+
+/* The same rows into PostgreSQL, table by table with COPY, in one transaction with the bulk
+ * tables' plain indexes dropped and built again after (constraint indexes stay); then the
+ * identity sequences set past the ids given here, and VACUUM ANALYZE (statistics for the
+ * planner, and the visibility map that index-only scans need). */
+static void bulk_pg(gen *g, const char *uri)
+{
+    g->pg = PQconnectdb(uri);
+    if (PQstatus(g->pg) != CONNECTION_OK) die_pg(g->pg, "connect");
+    g->copying = -1;
+    g->line = xmalloc(g->cap = 65536);
+    pg_exec(g->pg, "SET client_min_messages = warning; SET synchronous_commit = off;"
+                   " SET maintenance_work_mem = '256MB'");
+    /* Foreign keys are checked row by row by triggers, which a superuser may switch off for
+     * the load (the rows are consistent by construction); anyone else loads with them on. */
+    PGresult *r = PQexec(g->pg, "SET session_replication_role = replica");
+    int no_triggers = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    pg_exec(g->pg, "BEGIN");
+    r = PQexec(g->pg, "SELECT indexname, indexdef FROM pg_indexes i WHERE schemaname ="
+                      " current_schema() AND tablename IN ('problem', 'flow_event', 'user',"
+                      " 'user_grant', 'problem_counit') AND NOT EXISTS (SELECT 1 FROM"
+                      " pg_constraint c WHERE c.conname = i.indexname)");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) die_pg(g->pg, "the indexes");
+    int nidx = PQntuples(r);
+    char **indexes = xmalloc(((size_t)nidx + 1) * sizeof *indexes);
+    for (int i = 0; i < nidx; i++) {
+        char sql[256];
+        snprintf(sql, sizeof sql, "DROP INDEX \"%s\"", PQgetvalue(r, i, 0));
+        pg_exec(g->pg, sql);
+        indexes[i] = xstrdup(PQgetvalue(r, i, 1));
+    }
+    PQclear(r);
+    gen_rows(g);
+    double t = clock_mono_ms();
+    for (int i = 0; i < nidx; i++) {
+        pg_exec(g->pg, indexes[i]);
+        free(indexes[i]);
+    }
+    free(indexes);
+    fprintf(stderr, "gen: indexes in %.1f s\n", (clock_mono_ms() - t) / 1000);
+    pg_exec(g->pg, "SELECT setval(pg_get_serial_sequence('unit', 'id'), max(id)) FROM unit;"
+                   " SELECT setval(pg_get_serial_sequence('\"user\"', 'id'), max(id)) FROM \"user\";"
+                   " SELECT setval(pg_get_serial_sequence('problem', 'id'), max(id)) FROM problem");
+    pg_exec(g->pg, "COMMIT");
+    if (no_triggers) pg_exec(g->pg, "RESET session_replication_role");
+    t = clock_mono_ms();
+    pg_exec(g->pg, "VACUUM ANALYZE");
+    fprintf(stderr, "gen: vacuum analyze in %.1f s\n", (clock_mono_ms() - t) / 1000);
+    free(g->line);
+    g->line = NULL;
+    PQfinish(g->pg);
+    g->pg = NULL;
 }
 
 /* ---- the finishing part, through duban itself ---- */
@@ -538,14 +719,16 @@ static void finish(gen *g, config *cfg, const char *dir)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: gen --dir DIR [--seed N] [--scale F] [--today YYYY-MM-DD]\n"
-                    "  writes DIR/duban.db (+ .key, .key.head), DIR/token, DIR/password\n");
+    fprintf(stderr, "usage: gen --dir DIR [--pg URI] [--seed N] [--scale F] [--today YYYY-MM-DD]\n"
+                    "  SQLite: writes DIR/duban.db (+ .key, .key.head), DIR/token, DIR/password\n"
+                    "  --pg URI: the database URI names (empty) instead; the audit key and its\n"
+                    "  head in DIR/audit.key(.head)\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
-    const char *dir = NULL, *today = NULL;
+    const char *dir = NULL, *today = NULL, *pg = NULL;
     uint64_t seed = 1;
     double scale = 1.0;
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -553,6 +736,7 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--seed") == 0) seed = strtoull(argv[i + 1], NULL, 10);
         else if (strcmp(argv[i], "--scale") == 0) scale = atof(argv[i + 1]);
         else if (strcmp(argv[i], "--today") == 0) today = argv[i + 1];
+        else if (strcmp(argv[i], "--pg") == 0) pg = argv[i + 1];
         else usage();
     }
     if (!dir || argc % 2 == 0 || scale <= 0 || scale > 10) usage();
@@ -567,7 +751,12 @@ int main(int argc, char **argv)
     config cfg;
     config_defaults(&cfg);
     char db[4096];
-    snprintf(db, sizeof db, "%s/duban.db", dir);
+    if (pg) {
+        /* PostgreSQL: duban init on the database the URI names, the key given explicitly. */
+        snprintf(db, sizeof db, "%s", pg);
+        free(cfg.key_file);
+        cfg.key_file = xasprintf("%s/audit.key", dir);
+    } else snprintf(db, sizeof db, "%s/duban.db", dir);
     free(cfg.db);
     cfg.db = xstrdup(db);
     setenv("DUBAN_ADMIN_PASSWORD", PASSWORD, 1);
@@ -581,10 +770,13 @@ int main(int argc, char **argv)
     }
     fclose(devnull);
     double t = clock_mono_ms();
-    bulk(&g, db);
+    if (pg) bulk_pg(&g, pg);
+    else bulk(&g, db);
     finish(&g, &cfg, dir);
+    char label[512];
+    config_db_label(db, label, sizeof label);
     fprintf(stderr, "gen: %s: %d units, %lld users, %lld problems (%lld overdue), %lld events"
-                    " in %.1f s\n", db, UNITS, (long long)g.nusers + 1, (long long)g.nproblems,
+                    " in %.1f s\n", label, UNITS, (long long)g.nusers + 1, (long long)g.nproblems,
             (long long)g.noverdue, (long long)g.nevents, (clock_mono_ms() - t) / 1000);
     config_free(&cfg);
     arena_free(g.a);

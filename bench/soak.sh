@@ -37,7 +37,7 @@ sqlite3 "file:$COPY/duban.db?mode=ro" \
 URL="http://127.0.0.1:$PORT/"
 
 echo "# duban soak: scale $SCALE, $(nproc) CPUs, $CONNS connections, $(date -u +%FT%TZ), $(git -C "$ROOT" rev-parse --short HEAD)"
-start_duban "$COPY/duban.db"
+start_duban "$COPY"
 DURATION=$MAX_SECONDS wrk_rps max "$URL" mixed.lua > "$RES/max.rps"
 MAX=$(cat "$RES/max.rps")
 TARGET=$((MAX * RATE_PERCENT / 100))
