@@ -26,7 +26,7 @@ db_sql() {
 pg_uri() { local u; u=$(cat "$PGC/uri"); echo "${u/\/postgres\?//$1?}"; }
 
 pg_up() {
-  if [ -d "$PGC/data" ] && "$ROOT/scripts/pg-cluster" restart "$PGC" >/dev/null 2>&1; then
+  if [ -f "$PGC/uri" ] && "$ROOT/scripts/pg-cluster" restart "$PGC" >/dev/null 2>&1; then
     echo "bench: PostgreSQL cluster $PGC restarted" >&2
   else
     "$ROOT/scripts/pg-cluster" stop "$PGC"
