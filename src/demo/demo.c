@@ -178,6 +178,19 @@ static err_code root_fn(store_tx *tx, void *ctx)
     return store_unit_root(tx, c->a, &c->root);
 }
 
+/* Whether name is in the comma-separated list only (NULL: every mechanism is). */
+static int wanted(const char *only, const char *name)
+{
+    if (!only) return 1;
+    size_t n = strlen(name);
+    for (const char *p = only; *p;) {
+        size_t len = strcspn(p, ",");
+        if (len == n && strncmp(p, name, n) == 0) return 1;
+        p += len + (p[len] == ',');
+    }
+    return 0;
+}
+
 err_code demo_fill(app *ap, const demo_options *opt, FILE *out)
 {
     county *k = xcalloc(1, sizeof *k);
@@ -205,7 +218,7 @@ err_code demo_fill(app *ap, const demo_options *opt, FILE *out)
         fprintf(out, "every demo account's password: %s\n", opt->password);
     }
     for (const mech *const *m = duban_mechs; e == E_OK && *m; m++)
-        if ((*m)->demo) e = (*m)->demo(ap, &k->c, out);
+        if ((*m)->demo && wanted(opt->only, (*m)->name)) e = (*m)->demo(ap, &k->c, out);
     arena_free(a);
     free(k);
     return e;

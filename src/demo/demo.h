@@ -20,6 +20,7 @@ typedef struct {
     int problems; /* how many problems (the default demo has 500) */
     unsigned seed;
     const char *password; /* for every demo user */
+    const char *only;     /* "study,problem": only these mechanisms' parts; NULL: every one */
 } demo_options;
 
 /* A unit of the demo county: its id, code (also the stem of its accounts' logins) and name. */
