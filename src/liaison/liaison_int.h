@@ -63,6 +63,9 @@ typedef struct {
     const char **bad_field;
 } lctx;
 
+/* Sets *c->bad_field to an arena copy of field; returns e. */
+err_code liaison_fail(lctx *c, err_code e, const char *field);
+
 struct lreg {
     const char *name;   /* "person": its audit objects are liaison_person:<id> */
     const char *path;   /* the route segment: "persons" */
