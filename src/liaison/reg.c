@@ -553,7 +553,7 @@ static err_code overlay(lctx *c, json_t *row, json_t *body, json_t **links)
         json_t *x;
         json_array_foreach(v, i, x) if (!json_is_integer(x) || json_integer_value(x) <= 0) return
             liaison_fail(c, E_FIELD_INVALID, key);
-        links[l] = v;
+        links[l] = json_incref(v);
     }
     return E_OK;
 }
@@ -749,6 +749,8 @@ err_code liaison_record_save(lctx *c, store_tx *tx, json_t *body, int64_t id, in
                           json_pack("{sO so}", "name", label ? label : json_null(), "fields", fields));
     }
 done:
+    for (size_t l = 0; l < g->nlinks; l++)
+        json_decref(links[l]);
     json_decref(row);
     return e;
 }
