@@ -187,6 +187,7 @@ err_code api_liaison_update(http_req *r);
 err_code api_liaison_meta(http_req *r);
 err_code api_liaison_settings_set(http_req *r);
 err_code api_liaison_names(http_req *r);
+err_code api_liaison_users(http_req *r);
 err_code api_liaison_visits_list(http_req *r);
 err_code api_liaison_visits_get(http_req *r);
 err_code api_liaison_visits_create(http_req *r);

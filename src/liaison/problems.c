@@ -103,7 +103,10 @@ static err_code visit_raise_fn(store_tx *tx, void *ctx)
     if (!authz_can(c->p, "liaison.write", path)) return E_FORBIDDEN;
     if (!*requests) return liaison_fail(c, E_LIAISON_NO_REQUEST, "requests");
     if (raised) return liaison_fail(c, E_DUPLICATE, "problem");
-    const char *title = *firm ? arena_sprintf(c->a, "%s的困难诉求", firm) : "统战对象走访中反映的困难诉求";
+    /* the office's own short title, else one naming the enterprise (a person is not named) */
+    const char *title = op->b.title && *op->b.title ? op->b.title
+                        : *firm ? arena_sprintf(c->a, "%s的困难诉求", firm)
+                                : "统战对象走访中反映的困难诉求";
     return put_on_list(op, tx, LIAISON_SOURCE_VISIT, title, requests, on, firm, &o);
 }
 
