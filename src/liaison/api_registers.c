@@ -238,8 +238,9 @@ static json_t *reg_json(const lreg *g)
         json_array_append_new(links, json_pack("{ss ss ss ss}", "key", g->links[l].key, "out",
                                                g->links[l].out, "ref", g->links[l].ref, "title",
                                                g->links[l].title));
-    return json_pack("{ss ss ss so so sb}", "name", g->name, "path", g->path, "title", g->title,
-                     "columns", cols, "links", links, "parent", g->parent != NULL);
+    return json_pack("{ss ss ss ss so so sb}", "name", g->name, "path", g->path, "title",
+                     g->title, "label", g->label, "columns", cols, "links", links, "parent",
+                     g->parent != NULL);
 }
 
 static err_code meta_fn(store_tx *tx, void *ctx)
@@ -332,6 +333,45 @@ err_code api_liaison_settings_set(http_req *r)
     e = store_write(http_app(r)->st, settings_fn, &s);
     if (e != E_OK) return http_fail(r, e, bad);
     return http_reply(r, 200, json_pack("{sI}", "leader_min_targets", (json_int_t)b.min));
+}
+
+/* ---- people to pick (cadres, contacts): the users under the caller's liaison.write ---- */
+
+typedef struct {
+    arena *a;
+    store_user_filter f;
+    store_user *items;
+    size_t n;
+    int64_t total;
+} users_ctx;
+
+static err_code users_fn(store_tx *tx, void *ctx)
+{
+    users_ctx *u = ctx;
+    return store_user_list(tx, u->a, &u->f, &u->items, &u->n, &u->total);
+}
+
+/* Name and unit only: a picker for the registers' user fields, without user.read. */
+err_code api_liaison_users(http_req *r)
+{
+    users_ctx u = {.a = http_arena(r)};
+    err_code e = http_query_id(r, "unit_id", &u.f.unit_id);
+    if (e == E_OK) e = api_list_page(r, 20, &u.f.limit, &u.f.offset);
+    if (e == E_OK) e = http_query_text(r, "q", HTTP_QUERY_TEXT_MAX, &u.f.q);
+    if (e != E_OK) return e;
+    u.f.scope = authz_scope(http_principal(r), "liaison.write", u.a);
+    e = api_read_filtered(r, users_fn, &u);
+    if (e != E_OK) return e;
+    json_t *items = json_array();
+    for (size_t i = 0; i < u.n; i++) {
+        if (u.items[i].disabled) continue;
+        const char *unit = u.items[i].unit_name ? u.items[i].unit_name : "";
+        json_array_append_new(
+            items, json_pack("{sI ss ss ss}", "id", (json_int_t)u.items[i].id, "name",
+                             u.items[i].name, "unit_name", unit, "label",
+                             arena_sprintf(u.a, "%s（%s）", u.items[i].name, unit)));
+    }
+    return http_reply(r, 200, json_pack("{so sI}", "items", items, "total", (json_int_t)u.total));
 }
 
 /* ---- names of audit objects (audit.read) ---- */

@@ -63,6 +63,9 @@ typedef struct {
     const char **bad_field;
 } lctx;
 
+/* Sets *c->bad_field to an arena copy of field; returns e. */
+err_code liaison_fail(lctx *c, err_code e, const char *field);
+
 struct lreg {
     const char *name;   /* "person": its audit objects are liaison_person:<id> */
     const char *path;   /* the route segment: "persons" */
@@ -184,6 +187,7 @@ err_code api_liaison_update(http_req *r);
 err_code api_liaison_meta(http_req *r);
 err_code api_liaison_settings_set(http_req *r);
 err_code api_liaison_names(http_req *r);
+err_code api_liaison_users(http_req *r);
 err_code api_liaison_visits_list(http_req *r);
 err_code api_liaison_visits_get(http_req *r);
 err_code api_liaison_visits_create(http_req *r);

@@ -35,12 +35,6 @@ typedef struct {
     int64_t problem_id;
 } raise_op;
 
-static err_code fail(lctx *c, err_code e, const char *field)
-{
-    *c->bad_field = field;
-    return e;
-}
-
 /* Registers the problem (problem.register over its unit, checked there) and links it here. */
 static err_code put_on_list(raise_op *op, store_tx *tx, const char *source, const char *title,
                             const char *description, const char *found_on, const char *subject,
@@ -76,7 +70,7 @@ static err_code put_on_list(raise_op *op, store_tx *tx, const char *source, cons
     sq_bind_ref(st, 7, o->station_id);
     sq_bind_int(st, 8, clock_now());
     e = sq_exec(tx, st);
-    if (e == E_DUPLICATE) return fail(c, E_DUPLICATE, "problem");
+    if (e == E_DUPLICATE) return liaison_fail(c, E_DUPLICATE, "problem");
     if (e != E_OK) return e;
     op->problem_id = pr.id;
     return liaison_audit(c, tx, arena_sprintf(c->a, "liaison.%s.raise", o->origin), o->origin,
@@ -107,9 +101,12 @@ static err_code visit_raise_fn(store_tx *tx, void *ctx)
     int64_t raised = sq_int(st, 5);
     sq_reset(st);
     if (!authz_can(c->p, "liaison.write", path)) return E_FORBIDDEN;
-    if (!*requests) return fail(c, E_LIAISON_NO_REQUEST, "requests");
-    if (raised) return fail(c, E_DUPLICATE, "problem");
-    const char *title = *firm ? arena_sprintf(c->a, "%s的困难诉求", firm) : "统战对象走访中反映的困难诉求";
+    if (!*requests) return liaison_fail(c, E_LIAISON_NO_REQUEST, "requests");
+    if (raised) return liaison_fail(c, E_DUPLICATE, "problem");
+    /* the office's own short title, else one naming the enterprise (a person is not named) */
+    const char *title = op->b.title && *op->b.title ? op->b.title
+                        : *firm ? arena_sprintf(c->a, "%s的困难诉求", firm)
+                                : "统战对象走访中反映的困难诉求";
     return put_on_list(op, tx, LIAISON_SOURCE_VISIT, title, requests, on, firm, &o);
 }
 
@@ -136,8 +133,8 @@ static err_code meeting_raise_fn(store_tx *tx, void *ctx)
     int64_t dept = sq_int(st, 5);
     sq_reset(st);
     if (!authz_can(c->p, "liaison.write", path)) return E_FORBIDDEN;
-    if (!dept) return fail(c, E_LIAISON_NOT_MEMBER, "unit_id");
-    if (!op->b.title || !*op->b.title) return fail(c, E_FIELD_REQUIRED, "title");
+    if (!dept) return liaison_fail(c, E_LIAISON_NOT_MEMBER, "unit_id");
+    if (!op->b.title || !*op->b.title) return liaison_fail(c, E_FIELD_REQUIRED, "title");
     const char *firm = "";
     if (op->b.enterprise_id) {
         static const char fsql[] = "SELECT e.name FROM liaison_alliance_enterprise l JOIN"
@@ -148,7 +145,7 @@ static err_code meeting_raise_fn(store_tx *tx, void *ctx)
         rc = sq_step(st);
         if (rc == SQ_ROW) firm = sq_text(c->a, st, 0);
         sq_reset(st);
-        if (rc != SQ_ROW) return rc == SQ_DONE ? fail(c, E_LIAISON_NOT_MEMBER, "enterprise_id")
+        if (rc != SQ_ROW) return rc == SQ_DONE ? liaison_fail(c, E_LIAISON_NOT_MEMBER, "enterprise_id")
                                                : (err_code)rc;
     }
     return put_on_list(op, tx, LIAISON_SOURCE_MEETING, op->b.title,
@@ -179,9 +176,9 @@ static err_code station_raise_fn(store_tx *tx, void *ctx)
     sq_reset(st);
     err_code e = liaison_owner_access(c->p, "liaison.visit", path, cadre);
     if (e != E_OK) return e;
-    if (!op->b.enterprise_id) return fail(c, E_FIELD_REQUIRED, "enterprise_id");
-    if (!*firm) return fail(c, E_LIAISON_NOT_TARGET, "enterprise_id");
-    if (!op->b.title || !*op->b.title) return fail(c, E_FIELD_REQUIRED, "title");
+    if (!op->b.enterprise_id) return liaison_fail(c, E_FIELD_REQUIRED, "enterprise_id");
+    if (!*firm) return liaison_fail(c, E_LIAISON_NOT_TARGET, "enterprise_id");
+    if (!op->b.title || !*op->b.title) return liaison_fail(c, E_FIELD_REQUIRED, "title");
     char today[11];
     cal_format(cal_local_day(clock_now()), today);
     return put_on_list(op, tx, LIAISON_SOURCE_STATION, op->b.title, op->b.title,

@@ -428,9 +428,11 @@ err_code liaison_write(app *ap, arena *a, const principal *p, const char **bad_f
 
 /* ---- checking and writing ---- */
 
-static err_code fail(lctx *c, err_code e, const char *field)
+/* The field to name in the refusal, copied to the arena: it may be a key of the body, which
+ * the caller frees before the reply is built. */
+err_code liaison_fail(lctx *c, err_code e, const char *field)
 {
-    *c->bad_field = field;
+    *c->bad_field = field ? arena_strdup(c->a, field) : NULL;
     return e;
 }
 
@@ -452,10 +454,10 @@ static err_code take(lctx *c, json_t *row, const lcol *col, json_t *v)
     if (json_is_null(v)) v = NULL;
     switch (col->type) {
     case LT_INT: {
-        if (!v) return fail(c, E_FIELD_TYPE, f);
-        if (!json_is_integer(v)) return fail(c, E_FIELD_TYPE, f);
+        if (!v) return liaison_fail(c, E_FIELD_TYPE, f);
+        if (!json_is_integer(v)) return liaison_fail(c, E_FIELD_TYPE, f);
         json_int_t n = json_integer_value(v);
-        if (n < 0 || (col->max && n > col->max)) return fail(c, E_FIELD_INVALID, f);
+        if (n < 0 || (col->max && n > col->max)) return liaison_fail(c, E_FIELD_INVALID, f);
         json_object_set_new(row, f, json_integer(n));
         return E_OK;
     }
@@ -463,35 +465,35 @@ static err_code take(lctx *c, json_t *row, const lcol *col, json_t *v)
         if (json_is_boolean(v)) json_object_set_new(row, f, json_integer(json_is_true(v)));
         else if (json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1))
             json_object_set_new(row, f, json_integer(json_integer_value(v)));
-        else return fail(c, E_FIELD_TYPE, f);
+        else return liaison_fail(c, E_FIELD_TYPE, f);
         return E_OK;
     case LT_USER:
     case LT_REF:
-        if (!json_is_integer(v)) return fail(c, E_FIELD_TYPE, f);
-        if (json_integer_value(v) <= 0) return fail(c, E_FIELD_INVALID, f);
+        if (!json_is_integer(v)) return liaison_fail(c, E_FIELD_TYPE, f);
+        if (json_integer_value(v) <= 0) return liaison_fail(c, E_FIELD_INVALID, f);
         json_object_set_new(row, f, json_integer(json_integer_value(v)));
         return E_OK;
     default:
         break;
     }
-    if (v && !json_is_string(v)) return fail(c, E_FIELD_TYPE, f);
+    if (v && !json_is_string(v)) return liaison_fail(c, E_FIELD_TYPE, f);
     const char *s = v ? json_string_value(v) : "";
     err_code e = text_check_field(s, col->type == LT_TEXT && col->max ? (size_t)col->max : 200, 0);
-    if (e != E_OK) return fail(c, e, f);
+    if (e != E_OK) return liaison_fail(c, e, f);
     if (*s && (col->type == LT_DATE || col->type == LT_MONTH)) {
         cal_day d;
         char buf[11];
         if (col->type == LT_MONTH && strlen(s) == 7) snprintf(buf, sizeof buf, "%s-01", s);
         else snprintf(buf, sizeof buf, "%s", s);
         if ((col->type == LT_MONTH && strlen(s) != 7) || strlen(s) > 10 || cal_parse(buf, &d))
-            return fail(c, E_FIELD_INVALID, f);
-        if (col->past && d > cal_local_day(clock_now())) return fail(c, E_DATE_FUTURE, f);
+            return liaison_fail(c, E_FIELD_INVALID, f);
+        if (col->past && d > cal_local_day(clock_now())) return liaison_fail(c, E_DATE_FUTURE, f);
     }
     if (col->type == LT_CHOICE) {
         size_t k = 0;
         for (; col->codes[k]; k++)
             if (strcmp(col->codes[k], s) == 0 || (*s && strcmp(col->titles[k], s) == 0)) break;
-        if (!col->codes[k]) return fail(c, E_FIELD_INVALID, f);
+        if (!col->codes[k]) return liaison_fail(c, E_FIELD_INVALID, f);
         s = col->codes[k];
     }
     json_object_set_new(row, f, jsonx_text(s));
@@ -505,20 +507,20 @@ static err_code check_ref(lctx *c, store_tx *tx, const char *ref, int64_t id, co
     if (strcmp(ref, "unit") == 0) {
         store_unit u;
         err_code e = store_unit_get(tx, c->a, id, &u);
-        return e == E_NOT_FOUND ? fail(c, E_FIELD_INVALID, field) : e;
+        return e == E_NOT_FOUND ? liaison_fail(c, E_FIELD_INVALID, field) : e;
     }
     const lreg *r = liaison_reg(ref);
     err_code e = liaison_record_path(tx, c->a, r, id, NULL, &path);
-    if (e == E_NOT_FOUND) return fail(c, E_FIELD_INVALID, field);
+    if (e == E_NOT_FOUND) return liaison_fail(c, E_FIELD_INVALID, field);
     if (e != E_OK) return e;
-    return authz_can(c->p, r->read_perm, path) ? E_OK : fail(c, E_FIELD_INVALID, field);
+    return authz_can(c->p, r->read_perm, path) ? E_OK : liaison_fail(c, E_FIELD_INVALID, field);
 }
 
 static err_code check_user(lctx *c, store_tx *tx, int64_t id, const char *field)
 {
     store_user u;
     err_code e = store_user_get(tx, c->a, id, &u);
-    if (e == E_NOT_FOUND || (e == E_OK && u.disabled)) return fail(c, E_FIELD_INVALID, field);
+    if (e == E_NOT_FOUND || (e == E_OK && u.disabled)) return liaison_fail(c, E_FIELD_INVALID, field);
     return e;
 }
 
@@ -532,7 +534,7 @@ static err_code overlay(lctx *c, json_t *row, json_t *body, json_t **links)
     {
         if (strcmp(key, "version") == 0) continue;
         if (strcmp(key, "unit_id") == 0 && !g->parent) {
-            if (!json_is_integer(v)) return fail(c, E_FIELD_TYPE, "unit_id");
+            if (!json_is_integer(v)) return liaison_fail(c, E_FIELD_TYPE, "unit_id");
             json_object_set(row, "unit_id", v);
             continue;
         }
@@ -545,13 +547,13 @@ static err_code overlay(lctx *c, json_t *row, json_t *body, json_t **links)
         size_t l = 0;
         while (l < g->nlinks && strcmp(g->links[l].key, key) != 0)
             l++;
-        if (l == g->nlinks) return fail(c, E_FIELD_UNKNOWN, key);
-        if (!json_is_array(v) || json_array_size(v) > 500) return fail(c, E_FIELD_TYPE, key);
+        if (l == g->nlinks) return liaison_fail(c, E_FIELD_UNKNOWN, key);
+        if (!json_is_array(v) || json_array_size(v) > 500) return liaison_fail(c, E_FIELD_TYPE, key);
         size_t i;
         json_t *x;
         json_array_foreach(v, i, x) if (!json_is_integer(x) || json_integer_value(x) <= 0) return
-            fail(c, E_FIELD_INVALID, key);
-        links[l] = v;
+            liaison_fail(c, E_FIELD_INVALID, key);
+        links[l] = json_incref(v);
     }
     return E_OK;
 }
@@ -564,7 +566,7 @@ static err_code complete(lctx *c, json_t *row)
         const lcol *col = &g->cols[i];
         json_t *v = json_object_get(row, col->name);
         int empty = !v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v));
-        if (col->required && empty) return fail(c, E_FIELD_REQUIRED, col->name);
+        if (col->required && empty) return liaison_fail(c, E_FIELD_REQUIRED, col->name);
         if (v) continue;
         if (col->type == LT_INT || col->type == LT_FLAG)
             json_object_set_new(row, col->name, json_integer(0));
@@ -596,7 +598,7 @@ static err_code check_refs(lctx *c, store_tx *tx, json_t *row, json_t **links)
             int64_t n = 0;
             e = sq_count(tx, st, &n);
             sq_finalize(st);
-            if (e == E_OK && n == 0) e = fail(c, E_FIELD_INVALID, col->name);
+            if (e == E_OK && n == 0) e = liaison_fail(c, E_FIELD_INVALID, col->name);
         }
         if (e != E_OK) return e;
     }
@@ -622,14 +624,14 @@ static err_code resolve_unit(lctx *c, store_tx *tx, json_t *row, int64_t *unit_i
         const char *f = arena_sprintf(c->a, "%s_id", g->parent);
         err_code e = liaison_record_path(tx, c->a, pr, json_integer_value(json_object_get(row, f)),
                                          unit_id, &path);
-        if (e == E_NOT_FOUND) return fail(c, E_FIELD_INVALID, f);
+        if (e == E_NOT_FOUND) return liaison_fail(c, E_FIELD_INVALID, f);
         if (e != E_OK) return e;
     } else {
         json_t *v = json_object_get(row, "unit_id");
-        if (!v || json_is_null(v)) return fail(c, E_FIELD_REQUIRED, "unit_id");
+        if (!v || json_is_null(v)) return liaison_fail(c, E_FIELD_REQUIRED, "unit_id");
         store_unit u;
         err_code e = store_unit_get(tx, c->a, json_integer_value(v), &u);
-        if (e == E_NOT_FOUND) return fail(c, E_FIELD_INVALID, "unit_id");
+        if (e == E_NOT_FOUND) return liaison_fail(c, E_FIELD_INVALID, "unit_id");
         if (e != E_OK) return e;
         *unit_id = u.id;
         path = u.path;
@@ -666,7 +668,7 @@ static err_code write_links(lctx *c, store_tx *tx, int64_t id, json_t **links)
             st = sq_prep(tx, q->link_ins[l]);
             sq_bind(st, "ii", id, (int64_t)json_integer_value(x));
             e = sq_exec(tx, st);
-            if (e == E_DUPLICATE) e = fail(c, E_FIELD_INVALID, c->reg->links[l].key);
+            if (e == E_DUPLICATE) e = liaison_fail(c, E_FIELD_INVALID, c->reg->links[l].key);
         }
         if (e != E_OK) return e;
     }
@@ -692,7 +694,7 @@ err_code liaison_record_save(lctx *c, store_tx *tx, json_t *body, int64_t id, in
         json_t *v = json_object_get(body, "version");
         if (!json_is_integer(v)) {
             json_decref(cur);
-            e = fail(c, v ? E_FIELD_TYPE : E_FIELD_REQUIRED, "version");
+            e = liaison_fail(c, v ? E_FIELD_TYPE : E_FIELD_REQUIRED, "version");
             goto done;
         }
         want = json_integer_value(v);
@@ -701,7 +703,7 @@ err_code liaison_record_save(lctx *c, store_tx *tx, json_t *body, int64_t id, in
             json_object_set(row, g->cols[i].name, json_object_get(cur, g->cols[i].name));
         json_decref(cur);
     } else if (json_object_get(body, "version")) {
-        e = fail(c, E_FIELD_UNKNOWN, "version");
+        e = liaison_fail(c, E_FIELD_UNKNOWN, "version");
         goto done;
     }
     e = overlay(c, row, body, links);
@@ -747,6 +749,8 @@ err_code liaison_record_save(lctx *c, store_tx *tx, json_t *body, int64_t id, in
                           json_pack("{sO so}", "name", label ? label : json_null(), "fields", fields));
     }
 done:
+    for (size_t l = 0; l < g->nlinks; l++)
+        json_decref(links[l]);
     json_decref(row);
     return e;
 }

@@ -15,12 +15,6 @@
 
 #define N(a) (sizeof(a) / sizeof(a)[0])
 
-static err_code fail(lctx *c, err_code e, const char *field)
-{
-    *c->bad_field = field;
-    return e;
-}
-
 static const char *text_of(json_t *row, const char *key)
 {
     const char *s = json_string_value(json_object_get(row, key));
@@ -31,7 +25,7 @@ static const char *text_of(json_t *row, const char *key)
 static err_code check_span(lctx *c, json_t *row, const char *from, const char *to)
 {
     const char *a = text_of(row, from), *b = text_of(row, to);
-    return *a && *b && strcmp(b, a) < 0 ? fail(c, E_LIAISON_END_EARLY, to) : E_OK;
+    return *a && *b && strcmp(b, a) < 0 ? liaison_fail(c, E_LIAISON_END_EARLY, to) : E_OK;
 }
 
 /* ---- persons (统战对象) ---- */
@@ -82,18 +76,18 @@ static err_code person_check(lctx *c, store_tx *tx, json_t *row)
         err_code e = sq_count(tx, st, &own);
         if (e != E_OK) return e;
         const char *v = text_of(row, attrs[i]);
-        if (own != (*v != 0)) return fail(c, E_LIAISON_CATEGORY_FIELD, attrs[i]);
+        if (own != (*v != 0)) return liaison_fail(c, E_LIAISON_CATEGORY_FIELD, attrs[i]);
         if (*v && i != 1) {
             st = sq_prep(tx, choice_sql);
             sq_bind(st, "ss", attrs[i], v);
             int64_t known = 0;
             e = sq_count(tx, st, &known);
             if (e != E_OK) return e;
-            if (!known) return fail(c, E_FIELD_INVALID, attrs[i]);
+            if (!known) return liaison_fail(c, E_FIELD_INVALID, attrs[i]);
         }
     }
     if (*text_of(row, "term") && !*text_of(row, "congress"))
-        return fail(c, E_FIELD_REQUIRED, "congress");
+        return liaison_fail(c, E_FIELD_REQUIRED, "congress");
     return check_span(c, row, "elected_on", "term_ends_on");
 }
 
@@ -157,7 +151,7 @@ static err_code assignment_check(lctx *c, store_tx *tx, json_t *row)
     if (json_integer_value(json_object_get(row, "leader")))
         e = liaison_setting_get(tx, "leader_min_targets", 2, &least);
     if (e != E_OK) return e;
-    if ((int64_t)n < least) return fail(c, E_LIAISON_TOO_FEW, "person_ids");
+    if ((int64_t)n < least) return liaison_fail(c, E_LIAISON_TOO_FEW, "person_ids");
     return check_span(c, row, "starts_on", "ends_on");
 }
 
@@ -183,7 +177,7 @@ static const llink station_links[] = {
 static err_code station_check(lctx *c, store_tx *tx, json_t *row)
 {
     if (json_array_size(json_object_get(row, "enterprise_ids")) == 0)
-        return fail(c, E_LIAISON_TOO_FEW, "enterprise_ids");
+        return liaison_fail(c, E_LIAISON_TOO_FEW, "enterprise_ids");
     return check_span(c, row, "starts_on", "ends_on");
 }
 
@@ -223,7 +217,7 @@ static err_code all_within(lctx *c, store_tx *tx, json_t *row, const char *key, 
         else sq_bind(st, "i", (int64_t)json_integer_value(x));
         err_code e = sq_count(tx, st, &n);
         if (e != E_OK) return e;
-        if (!n) return fail(c, E_LIAISON_NOT_MEMBER, key);
+        if (!n) return liaison_fail(c, E_LIAISON_NOT_MEMBER, key);
     }
     return E_OK;
 }
@@ -240,7 +234,7 @@ static err_code alliance_check(lctx *c, store_tx *tx, json_t *row)
         json_t *x;
         int found = 0;
         json_array_foreach(members, i, x) found |= json_integer_value(x) == json_integer_value(lead);
-        if (!found) return fail(c, E_LIAISON_NOT_MEMBER, "lead_enterprise_id");
+        if (!found) return liaison_fail(c, E_LIAISON_NOT_MEMBER, "lead_enterprise_id");
     }
     return all_within(c, tx, row, "dept_ids", dept_sql, 0);
 }

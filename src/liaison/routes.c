@@ -12,6 +12,7 @@ const http_route liaison_routes[] = {
     {"GET", "/api/v1/liaison/names", "audit.read", 0, api_liaison_names},
     {"GET", "/api/v1/liaison/meta", "liaison.read", 0, api_liaison_meta},
     {"PUT", "/api/v1/liaison/settings", "liaison.write", 0, api_liaison_settings_set},
+    {"GET", "/api/v1/liaison/users", "liaison.write", ROUTE_LIST, api_liaison_users},
     {"GET", "/api/v1/liaison/persons", "liaison.person", ROUTE_LIST, api_liaison_list},
     {"GET", "/api/v1/liaison/persons/export.xlsx", "liaison.person", ROUTE_LIST, api_liaison_list},
     {"POST", "/api/v1/liaison/persons", "liaison.write", 0, api_liaison_create},

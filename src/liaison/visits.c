@@ -291,12 +291,6 @@ typedef struct {
     int64_t id;
 } visit_op;
 
-static err_code fail(lctx *c, err_code e, const char *field)
-{
-    *c->bad_field = field;
-    return e;
-}
-
 /* The owner (assignment or station) of a visit: its unit, path, cadre and start. */
 typedef struct {
     int64_t unit_id, cadre;
@@ -356,12 +350,12 @@ static err_code visit_fn(store_tx *tx, void *ctx)
     const visit_body *b = op->b;
     int station = b->station_id != 0;
     if ((b->assignment_id != 0) == station)
-        return fail(c, station ? E_FIELD_INVALID : E_FIELD_REQUIRED, "assignment_id");
+        return liaison_fail(c, station ? E_FIELD_INVALID : E_FIELD_REQUIRED, "assignment_id");
     if ((b->person_id != 0) == (b->enterprise_id != 0))
-        return fail(c, b->person_id ? E_FIELD_INVALID : E_FIELD_REQUIRED, "person_id");
+        return liaison_fail(c, b->person_id ? E_FIELD_INVALID : E_FIELD_REQUIRED, "person_id");
     owner_row o;
     err_code e = load_owner(tx, c->a, station, station ? b->station_id : b->assignment_id, &o);
-    if (e == E_NOT_FOUND) return fail(c, E_FIELD_INVALID, station ? "station_id" : "assignment_id");
+    if (e == E_NOT_FOUND) return liaison_fail(c, E_FIELD_INVALID, station ? "station_id" : "assignment_id");
     if (e != E_OK) return e;
     e = liaison_owner_access(c->p, "liaison.visit", o.path, o.cadre);
     if (e != E_OK) return e;
@@ -369,11 +363,11 @@ static err_code visit_fn(store_tx *tx, void *ctx)
     e = is_target(tx, station, station ? b->station_id : b->assignment_id, b->person_id,
                   b->enterprise_id, &yes);
     if (e != E_OK) return e;
-    if (!yes) return fail(c, E_LIAISON_NOT_TARGET, b->person_id ? "person_id" : "enterprise_id");
+    if (!yes) return liaison_fail(c, E_LIAISON_NOT_TARGET, b->person_id ? "person_id" : "enterprise_id");
     cal_day d;
-    if (cal_parse(b->visited_on, &d)) return fail(c, E_FIELD_INVALID, "visited_on");
-    if (d > cal_local_day(clock_now())) return fail(c, E_DATE_FUTURE, "visited_on");
-    if (!*form_title(b->form)) return fail(c, E_FIELD_INVALID, "form");
+    if (cal_parse(b->visited_on, &d)) return liaison_fail(c, E_FIELD_INVALID, "visited_on");
+    if (d > cal_local_day(clock_now())) return liaison_fail(c, E_DATE_FUTURE, "visited_on");
+    if (!*form_title(b->form)) return liaison_fail(c, E_FIELD_INVALID, "form");
     static const char sql[] =
         "INSERT INTO liaison_visit(unit_id, assignment_id, station_id, person_id, enterprise_id,"
         " visited_on, visitor_user_id, companions, form, thoughts, suggestions, requests, help,"

@@ -120,6 +120,13 @@ test('enterprises and assignments: a leader links with at least the configured n
   const mine = await c.cadre1.ok('/api/v1/liaison/assignments?mine=1');
   assert.equal(mine.total, 1);
   assert.deepEqual(mine.items[0].persons.map((p) => p.name).sort(), ['林晓', '陈明'].sort());
+  // the registers' user fields pick from the people under one's liaison.write: name and unit
+  const picked = await c.clerka.ok('/api/v1/liaison/users?q=干部');
+  assert.deepEqual(picked.items.map((x) => x.label).sort(), ['王干部（西城街道）', '赵干部（西城街道）'].sort());
+  assert.equal(picked.items[0].login, undefined);
+  const other = await c.clerkb.ok('/api/v1/liaison/users?q=干部');
+  assert.equal(other.items.length, 0);
+  assert.equal((await c.cadre1.ok('/api/v1/liaison/users')).items.length, 0);
 });
 
 test('visits: on one\'s own assignment only, to its targets, never in the future', async () => {
@@ -168,6 +175,7 @@ test('a visit\'s 困难诉求 goes to the problem list (统战走访) and its st
   assertError(await c.clerka.post(`/api/v1/liaison/visits/${u.visit.id}/problem`, { unit_id: u.townA.id }), 409, 'duplicate');
   const pr = await c.operator.ok(`/api/v1/problems/${pid}`);
   assert.equal(pr.source, '统战走访');
+  assert.equal(pr.title, '统战对象走访中反映的困难诉求'); // a person is not named in the title
   assert.equal(pr.description, '学校门前道路破损，学生出行不便');
   let v = await c.cadre1.ok(`/api/v1/liaison/visits/${u.visit.id}`);
   assert.equal(v.problem.id, pid);
@@ -276,4 +284,12 @@ test('the tick reminds of overdue visits once', async () => {
   assert.match(again.stdout, /0 visit reminders of overdue periods, 0 of periods due soon/);
   const notes = await c.cadre1.ok('/api/v1/notifications');
   assert.ok(notes.items.some((n) => n.title.startsWith('走访逾期')), JSON.stringify(notes.items.slice(0, 3)));
+});
+
+// last, so that the figures above count one request
+test('the office may give a request its own short title on the problem list', async () => {
+  const titled = await create(c.cadre1, 'visits', { assignment_id: u.a.cadre1.id, enterprise_id: u.e.qiao.id, visited_on: today, form: 'visit', requests: '冷库扩建用地手续办理慢' });
+  const t = await c.clerka.post(`/api/v1/liaison/visits/${titled.id}/problem`, { unit_id: u.townA.id, title: '冷库扩建用地手续' });
+  assert.equal(t.status, 201, t.text);
+  assert.equal((await c.operator.ok(`/api/v1/problems/${t.body.problem_id}`)).title, '冷库扩建用地手续');
 });

@@ -7,6 +7,7 @@ export default {
   name: 'liaison',
   routes: [
     { path: 'liaison/mine', component: () => import('./views/Mine.vue'), meta: { title: '我的联系对象', perm: 'liaison.visit' } },
+    { path: 'liaison/visits', component: () => import('./views/Visits.vue'), meta: { title: '走访记录', perm: 'liaison.read' } },
     { path: 'liaison/registers/:reg', component: () => import('./views/Register.vue'), meta: { title: '统战名册', perm: 'liaison.read' } },
     { path: 'liaison/stats', component: () => import('./views/Stats.vue'), meta: { title: '统战统计', perm: 'liaison.read' } }
   ],
@@ -14,6 +15,7 @@ export default {
     title: '统战联络', icon: 'Connection', perm: 'liaison.read',
     children: [
       { title: '我的联系对象', path: '/liaison/mine', perm: 'liaison.visit' },
+      { title: '走访记录', path: '/liaison/visits' },
       { title: '统战对象', path: '/liaison/registers/persons', perm: 'liaison.person' },
       { title: '重点企业', path: '/liaison/registers/enterprises' },
       { title: '联系交友', path: '/liaison/registers/assignments' },
