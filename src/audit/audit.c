@@ -272,6 +272,39 @@ out:
     return e;
 }
 
+/* ---- archived chains of counties moved in ---- */
+
+void audit_archive_digest_start(char digest[65])
+{
+    memcpy(digest, GENESIS, sizeof GENESIS);
+}
+
+/* digest = SM3(digest || each field of r, length-prefixed as in the MAC). */
+void audit_archive_digest_step(char digest[65], const store_audit *r)
+{
+    char seq[24], at[24], actor_id[24];
+    snprintf(seq, sizeof seq, "%lld", (long long)r->seq);
+    snprintf(at, sizeof at, "%lld", (long long)r->at);
+    snprintf(actor_id, sizeof actor_id, "%lld", (long long)r->actor_id);
+    const char *parts[] = {digest, seq, at, actor_id, r->actor, r->action,
+                           r->object, r->detail, r->prev, r->mac};
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sm3(), NULL);
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        uint64_t n = strlen(parts[i]);
+        unsigned char len[8];
+        for (int b = 0; b < 8; b++)
+            len[b] = (unsigned char)(n >> (56 - 8 * b));
+        EVP_DigestUpdate(ctx, len, sizeof len);
+        EVP_DigestUpdate(ctx, parts[i], n);
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    EVP_DigestFinal_ex(ctx, md, &mdlen);
+    EVP_MD_CTX_free(ctx);
+    to_hex(md, mdlen, digest);
+}
+
 /* ---- verify ---- */
 
 typedef struct {
@@ -281,6 +314,7 @@ typedef struct {
     char prev[65];
     int64_t head_seq;
     char head_mac_seen[65]; /* the mac stored at head_seq, if reached */
+    json_t *moves;          /* the details of county.move records met, checked after the walk */
 } walk;
 
 static int fail(walk *w, int64_t seq, const char *reason, const char *zh)
@@ -309,6 +343,11 @@ static int check_record(const store_audit *r, void *ctx)
         return fail(w, 1, "the first record is not the initialisation record",
                     "第一条记录不是初始化记录");
     if (r->seq == w->head_seq) snprintf(w->head_mac_seen, sizeof w->head_mac_seen, "%s", r->mac);
+    if (strcmp(r->action, "county.move") == 0) {
+        json_t *d = json_loads(r->detail, 0, NULL);
+        if (d) json_object_set_new(d, "seq", json_integer(r->seq));
+        json_array_append_new(w->moves, d ? d : json_null());
+    }
     snprintf(w->prev, sizeof w->prev, "%s", r->mac);
     w->expect++;
     return 0;
@@ -356,6 +395,42 @@ static void check_end(walk *w, int have_head, const head *h)
     }
 }
 
+typedef struct {
+    char digest[65];
+    int64_t records;
+} archive_sum;
+
+static int fold_archived(const store_audit *r, void *ctx)
+{
+    archive_sum *sum = ctx;
+    audit_archive_digest_step(sum->digest, r);
+    sum->records++;
+    return 0;
+}
+
+/* Each archived county chain still has the digest its move recorded in this chain. */
+static err_code check_archives(store_tx *tx, walk *w)
+{
+    size_t i;
+    json_t *d;
+    json_array_foreach(w->moves, i, d) {
+        json_int_t seq = json_integer_value(json_object_get(d, "seq"));
+        const char *want = json_string_value(json_object_get(d, "archive_digest"));
+        json_int_t move = json_integer_value(json_object_get(d, "move_id"));
+        json_int_t records = json_integer_value(json_object_get(d, "archive_records"));
+        archive_sum sum = {.records = 0};
+        audit_archive_digest_start(sum.digest);
+        err_code e = want ? store_audit_archive_each(tx, move, fold_archived, &sum) : E_OK;
+        if (e != E_OK) return e;
+        if (!want || sum.records != records || strcmp(sum.digest, want) != 0) {
+            fail(w, seq, "a county chain archived by this move was altered",
+                 "迁入县的归档审计记录被改动");
+            return E_OK;
+        }
+    }
+    return E_OK;
+}
+
 /* Verifies the whole chain inside the caller's read transaction. */
 static err_code verify_in(store_tx *tx, audit *au, audit_report *out)
 {
@@ -368,8 +443,11 @@ static err_code verify_in(store_tx *tx, audit *au, audit_report *out)
     head h = {0};
     int have_head = head_load(au, &h);
     if (have_head == 1) w.head_seq = h.seq;
+    w.moves = json_array();
     err_code e = store_audit_each(tx, check_record, &w);
     if (e == E_OK && out->ok) check_end(&w, have_head, &h);
+    if (e == E_OK && out->ok) e = check_archives(tx, &w);
+    json_decref(w.moves);
     return e;
 }
 

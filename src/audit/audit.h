@@ -58,6 +58,16 @@ err_code audit_verify(audit *au, store *st, audit_report *out);
  */
 err_code audit_export(audit *au, store *st, FILE *out, audit_report *report);
 
+/*
+ * The digest of a county's chain archived by a move (store_audit_archive_*): start from
+ * audit_archive_digest_start and fold in every record in seq order. The move's own record in
+ * this database's chain holds the result ({"move_id", "archive_records", "archive_digest"}),
+ * and audit_verify recomputes it, so an archived record changed later breaks verification
+ * without the county's key.
+ */
+void audit_archive_digest_start(char digest[65]);
+void audit_archive_digest_step(char digest[65], const store_audit *r);
+
 /* ---- primitives, exported for tests ---- */
 /* SM3 of data as 64 lowercase hex characters. */
 void audit_sm3_hex(const void *data, size_t n, char out[65]);

@@ -76,6 +76,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_tick(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
+int cmd_move(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 

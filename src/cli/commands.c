@@ -61,6 +61,7 @@ static const cli_sub builtin[] = {
     {"backup", cmd_backup, "copy the database online and consistently"},
     {"calendar", cmd_calendar, "list|import|add years of the holiday calendar"},
     {"demo", cmd_demo, "fill a new database with the demo county 宁津县"},
+    {"move-to-postgres", cmd_move, "copy a county's SQLite database into the province database"},
     {"migrate", cmd_migrate, "apply the schema migrations the database lacks (--check: list them)"},
     {"tick", cmd_tick, "run the scheduler once (every mechanism's overdue flags, reminders …)"},
     {"routes", cmd_routes, "list every endpoint with the permission it needs"},

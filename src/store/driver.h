@@ -35,6 +35,10 @@ typedef struct sq_ops {
     /* Column i's text (NULL for NULL) and its length in bytes, borrowed until the next step. */
     const char *(*col_text)(sq_stmt *st, int i, size_t *n);
     const void *(*col_blob)(sq_stmt *st, int i, size_t *n);
+    /* The result's shape: its number of columns, a column's name, the kind of its value. */
+    int (*col_count)(sq_stmt *st);
+    const char *(*col_name)(sq_stmt *st, int i);
+    sq_kind (*col_kind)(sq_stmt *st, int i);
     int64_t (*changes)(store_tx *tx);
     err_code (*insert)(store_tx *tx, sq_stmt *st, int64_t *id);
     void (*after_commit)(store_tx *tx, void (*fn)(void *), void *arg);

@@ -178,6 +178,9 @@ int sq_step(sq_stmt *st) { return st->ops->step(st); }
 int64_t sq_int(sq_stmt *st, int i) { return st->ops->col_int(st, i); }
 int sq_is_null(sq_stmt *st, int i) { return st->ops->col_null(st, i); }
 const void *sq_blob(sq_stmt *st, int i, size_t *n) { return st->ops->col_blob(st, i, n); }
+int sq_columns(sq_stmt *st) { return st->ops->col_count(st); }
+const char *sq_column_name(sq_stmt *st, int i) { return st->ops->col_name(st, i); }
+sq_kind sq_column_kind(sq_stmt *st, int i) { return st->ops->col_kind(st, i); }
 int64_t sq_changes(store_tx *tx) { return tx->ops->changes(tx); }
 err_code sq_insert(store_tx *tx, sq_stmt *st, int64_t *id) { return tx->ops->insert(tx, st, id); }
 err_code sq_lock(store_tx *tx, int64_t key) { return tx->ops->lock(tx, key); }

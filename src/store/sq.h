@@ -30,6 +30,9 @@
 
 typedef struct sq_stmt sq_stmt;
 
+/* The kind of a column's value in the current row (sq_column_kind). */
+typedef enum { SQ_NULL, SQ_INTEGER, SQ_REAL, SQ_TEXT, SQ_BLOB } sq_kind;
+
 /*
  * What sq_step returns besides an error: SQ_DONE is E_OK, so "finished or failed" is already
  * an err_code, and SQ_ROW lies outside every err_code.
@@ -108,6 +111,15 @@ const char *sq_text_or_null(arena *a, sq_stmt *st, int i);
 const char *sq_text_peek(sq_stmt *st, int i);
 /* Column i's bytes borrowed from the statement, their number in *n; NULL for NULL. */
 const void *sq_blob(sq_stmt *st, int i, size_t *n);
+
+/*
+ * The shape of a result, for code that copies rows it does not know in advance (the move of a
+ * county's database): the number of columns, a column's name (borrowed from the statement),
+ * and the kind of the current row's value in column i.
+ */
+int sq_columns(sq_stmt *st);
+const char *sq_column_name(sq_stmt *st, int i);
+sq_kind sq_column_kind(sq_stmt *st, int i);
 
 /* The number of rows the last finished insert, update or delete on tx changed. */
 int64_t sq_changes(store_tx *tx);

@@ -217,6 +217,11 @@ err_code store_audit_insert(store_tx *tx, const store_audit *r);
 /* Calls fn for each record in seq order; stops early when fn returns non-zero. */
 err_code store_audit_each(store_tx *tx, int (*fn)(const store_audit *r, void *ctx), void *ctx);
 
+/* The chain of a county moved into this database (`duban move-to-postgres`), as it was. */
+err_code store_audit_archive_insert(store_tx *tx, int64_t move_id, const store_audit *r);
+err_code store_audit_archive_each(store_tx *tx, int64_t move_id,
+                                  int (*fn)(const store_audit *r, void *ctx), void *ctx);
+
 typedef struct {
     const char *actor, *action, *object; /* exact actor/action; object prefix; NULL: any */
     int64_t from, to;                    /* at >= from, at < to; 0: open */

@@ -1,4 +1,5 @@
-/* store_audit — SQL for the audit chain: append, walk in order, and filtered pages. */
+/* store_audit — SQL for the audit chain: append, walk in order, and filtered pages; and the
+ * chains of counties moved in, kept as they were (audit_archive). */
 #include "store/sq.h"
 
 /* The chain's append lock: one chain per database, however many instances write to it. */
@@ -47,10 +48,9 @@ static void read_audit_view(sq_stmt *st, store_audit *r)
         *f[i] = sq_text_peek(st, 3 + i);
 }
 
-err_code store_audit_each(store_tx *tx, int (*fn)(const store_audit *r, void *ctx), void *ctx)
+/* Steps st, calling fn for each record until it returns non-zero; resets st. */
+static err_code each_record(sq_stmt *st, int (*fn)(const store_audit *r, void *ctx), void *ctx)
 {
-    static const char sql[] = "SELECT " AUDIT_COLS " FROM audit ORDER BY seq";
-    sq_stmt *st = sq_prep(tx, sql);
     int rc;
     store_audit r;
     while ((rc = sq_step(st)) == SQ_ROW) {
@@ -62,6 +62,35 @@ err_code store_audit_each(store_tx *tx, int (*fn)(const store_audit *r, void *ct
     }
     sq_reset(st);
     return (err_code)rc;
+}
+
+err_code store_audit_each(store_tx *tx, int (*fn)(const store_audit *r, void *ctx), void *ctx)
+{
+    static const char sql[] = "SELECT " AUDIT_COLS " FROM audit ORDER BY seq";
+    sq_stmt *st = sq_prep(tx, sql);
+    return each_record(st, fn, ctx);
+}
+
+err_code store_audit_archive_insert(store_tx *tx, int64_t move_id, const store_audit *r)
+{
+    static const char sql[] =
+        "INSERT INTO audit_archive(move_id, seq, at, actor_id, actor, action, object, detail,"
+        " prev, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "iiiissssss", move_id, r->seq, r->at, r->actor_id, r->actor, r->action, r->object,
+            r->detail, r->prev, r->mac);
+    sq_bind_ref(st, 4, r->actor_id);
+    return sq_exec(tx, st);
+}
+
+err_code store_audit_archive_each(store_tx *tx, int64_t move_id,
+                                  int (*fn)(const store_audit *r, void *ctx), void *ctx)
+{
+    static const char sql[] =
+        "SELECT " AUDIT_COLS " FROM audit_archive WHERE move_id = ?1 ORDER BY seq";
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind_int(st, 1, move_id);
+    return each_record(st, fn, ctx);
 }
 
 err_code store_audit_list(store_tx *tx, arena *a, const store_audit_filter *f, store_audit **out,

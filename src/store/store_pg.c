@@ -461,6 +461,35 @@ static int pg_col_null(sq_stmt *s, int i)
     return PQgetisnull(st->res, st->row, i);
 }
 
+static int pg_col_count(sq_stmt *s)
+{
+    pg_stmt *st = S(s);
+    return st->res ? PQnfields(st->res) : 0;
+}
+
+static const char *pg_col_name(sq_stmt *s, int i)
+{
+    return PQfname(S(s)->res, i);
+}
+
+/* By the column's type (the built-in OIDs of pg_type, which never change). */
+static sq_kind pg_col_kind(sq_stmt *s, int i)
+{
+    pg_stmt *st = S(s);
+    if (PQgetisnull(st->res, st->row, i)) return SQ_NULL;
+    switch (PQftype(st->res, i)) {
+    case 16: /* bool */
+    case 20: /* int8 */
+    case 21: /* int2 */
+    case 23: /* int4 */ return SQ_INTEGER;
+    case 17: /* bytea */ return SQ_BLOB;
+    case 700: /* float4 */
+    case 701: /* float8 */
+    case 1700: /* numeric */ return SQ_REAL;
+    default: return SQ_TEXT;
+    }
+}
+
 static const char *pg_col_text(sq_stmt *s, int i, size_t *n)
 {
     pg_stmt *st = S(s);
@@ -885,6 +914,9 @@ static const sq_ops pg_ops = {
     .step = pg_step,
     .col_int = pg_col_int,
     .col_null = pg_col_null,
+    .col_count = pg_col_count,
+    .col_name = pg_col_name,
+    .col_kind = pg_col_kind,
     .col_text = pg_col_text,
     .col_blob = pg_col_blob,
     .changes = pg_changes,

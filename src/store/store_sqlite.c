@@ -589,6 +589,27 @@ static const void *lite_col_blob(sq_stmt *st, int i, size_t *n)
     return p;
 }
 
+static int lite_col_count(sq_stmt *st)
+{
+    return sqlite3_column_count(S(st));
+}
+
+static const char *lite_col_name(sq_stmt *st, int i)
+{
+    return sqlite3_column_name(S(st), i);
+}
+
+static sq_kind lite_col_kind(sq_stmt *st, int i)
+{
+    switch (sqlite3_column_type(S(st), i)) {
+    case SQLITE_INTEGER: return SQ_INTEGER;
+    case SQLITE_FLOAT: return SQ_REAL;
+    case SQLITE_TEXT: return SQ_TEXT;
+    case SQLITE_BLOB: return SQ_BLOB;
+    default: return SQ_NULL;
+    }
+}
+
 static int64_t lite_changes(store_tx *tx)
 {
     return sqlite3_changes64(T(tx)->db);
@@ -640,6 +661,9 @@ static const sq_ops lite_ops = {
     .step = lite_step,
     .col_int = lite_col_int,
     .col_null = lite_col_null,
+    .col_count = lite_col_count,
+    .col_name = lite_col_name,
+    .col_kind = lite_col_kind,
     .col_text = lite_col_text,
     .col_blob = lite_col_blob,
     .changes = lite_changes,

@@ -1,0 +1,47 @@
+/*
+ * county_move — copies a county's SQLite database, all of it, into another duban database
+ * (the province's PostgreSQL) under a given unit: `duban move-to-postgres`.
+ *
+ * The copy is driven by the schema, not by a list of tables: every table of the county is
+ * read, in an order where a row's references come first, and written with fresh ids, each
+ * reference rewritten through the map of the table it names (its FOREIGN KEY), the (flow,
+ * item_id) pairs through the table of their flow, "user:N" actors and *_id keys of JSON
+ * details alike. A reference the move has no rule for stops it before anything is written,
+ * naming the table and column, so a mechanism added later cannot be moved half. The county's
+ * audit chain is verified with its own key and archived unchanged; the move's record in the
+ * target chain holds the archive's digest (audit.h). Everything runs in one write transaction
+ * of the target: the move lands whole or not at all.
+ */
+#ifndef DUBAN_COUNTY_MOVE_H
+#define DUBAN_COUNTY_MOVE_H
+
+#include "audit/audit.h"
+#include "base/err.h"
+#include "store/store.h"
+
+#include <stdio.h>
+
+typedef struct {
+    store *src;             /* the county's database (SQLite), at the current schema */
+    audit *src_audit;       /* its audit key: the chain must verify before anything moves */
+    const char *src_label;  /* how the source is named in the record and the report */
+    const char *src_files;  /* its evidence directory; NULL: files kept in the database */
+    store *dst;             /* the target, at the same schema */
+    audit *dst_audit;
+    const char *dst_files;  /* NULL: the target keeps files in the database */
+    const char *under;      /* code of the target unit the county's root goes under */
+    const char *code_prefix;  /* put before every unit code of the county (NULL: none) */
+    const char *login_prefix; /* put before every login of the county (NULL: none) */
+    const char *actor;      /* who runs the move, for the audit record ("cli:root") */
+    int check;              /* do everything, report, then roll back */
+    FILE *report;           /* the counts, table by table */
+} move_opts;
+
+/*
+ * Runs the move. E_OK when it landed (or, with check, would land); otherwise nothing was
+ * written and why names the reason in Chinese (collisions listed, the table and column of a
+ * missing rule, the county already moved in …).
+ */
+err_code county_move(const move_opts *o, char *why, size_t whylen);
+
+#endif
