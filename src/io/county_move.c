@@ -129,6 +129,21 @@ static const struct {
     {"budget_opinion", "event_id", "flow_event"},
 };
 
+/*
+ * The notifications' dedupe keys name rows too ("overdue:<problem>:<date>:<user>"): so that
+ * the first tick after the move knows what was already sent, each key is rewritten by the
+ * form of its first segment, one role per segment: I the row's item, U its user, E a flow
+ * event, P a liaison person, N a liaison enterprise, - as it is. A key that does not fit its
+ * form (I and U must be the row's own) keeps its text behind the move's tag: unique, at the
+ * cost of the next tick perhaps notifying once more.
+ */
+static const struct {
+    const char *head, *roles;
+} DEDUPE_FORMS[] = {
+    {"budget", "-IEU"},     {"liaison.", "-IPN-U"},      {"lookback", "-U-"},
+    {"branch_noncompliant", "--IU"}, {"feedback_overdue", "-IU"}, {"", "-I-U"}, /* the problem list */
+};
+
 /* Tables matched by a natural key: the target's row stands for the county's. */
 static const struct {
     const char *table, *key;
@@ -158,6 +173,7 @@ typedef struct {
     const char **paths;
     size_t npaths, cappaths;
     int64_t files, file_bytes;
+    int64_t dedupe_kept; /* dedupe keys rewritten to the moved ids (others: tagged) */
     int checked; /* the check ran to its end and was rolled back on purpose */
 } mover;
 
@@ -465,6 +481,54 @@ static err_code json_text(mover *m, const char *where, const char *s, const char
     return e;
 }
 
+static const char *dedupe_roles(const char *key)
+{
+    for (size_t i = 0; i < sizeof DEDUPE_FORMS / sizeof *DEDUPE_FORMS; i++) {
+        const char *h = DEDUPE_FORMS[i].head;
+        size_t n = strlen(h);
+        if (strncmp(key, h, n) == 0 && (!n || h[n - 1] == '.' || key[n] == ':'))
+            return DEDUPE_FORMS[i].roles;
+    }
+    return NULL;
+}
+
+/* A segment's new text by its role, or NULL when it does not fit. */
+static const char *dedupe_segment(mover *m, char role, const char *seg, int64_t item,
+                                  int64_t user, table *items)
+{
+    if (role == '-') return seg;
+    char *end;
+    long long id = strtoll(seg, &end, 10);
+    if (!*seg || *end) return NULL;
+    const char *tname = role == 'E' ? "flow_event" : role == 'P' ? "liaison_person"
+                        : role == 'N' ? "liaison_enterprise" : role == 'U' ? "user" : NULL;
+    table *to = role == 'I' ? items : table_named(m, tname);
+    if ((role == 'I' && id != item) || (role == 'U' && id != user) || !to) return NULL;
+    if (id == 0 && (role == 'P' || role == 'N')) return seg; /* none */
+    int64_t now = idmap_get(&to->map, id);
+    return now ? arena_sprintf(m->row, "%lld", (long long)now) : NULL;
+}
+
+static const char *dedupe_text(mover *m, table *t, sq_stmt *row, const char *key)
+{
+    const char *tagged = arena_sprintf(m->row, "%s%s", m->tag, key);
+    const char *roles = dedupe_roles(key);
+    column *uc = column_named(t, "user_id");
+    if (!roles || !uc || t->item < 0) return tagged;
+    int64_t item = sq_int(row, t->item), user = sq_int(row, (int)(uc - t->cols));
+    table *items = flow_table(m, sq_text_peek(row, t->flow));
+    char *copy = arena_strdup(m->row, key), *save = NULL, *out = NULL;
+    size_t k = 0;
+    for (char *seg = strtok_r(copy, ":", &save); seg; seg = strtok_r(NULL, ":", &save), k++) {
+        const char *now = k < strlen(roles) ? dedupe_segment(m, roles[k], seg, item, user, items) : NULL;
+        if (!now) return tagged;
+        out = out ? arena_sprintf(m->row, "%s:%s", out, now) : arena_strdup(m->row, now);
+    }
+    if (k != strlen(roles)) return tagged;
+    m->dedupe_kept++;
+    return out;
+}
+
 /* Reads column i of the current source row, rewritten for the target. */
 static err_code rewrite(mover *m, table *t, sq_stmt *row, int i, value *v)
 {
@@ -497,7 +561,7 @@ static err_code rewrite(mover *m, table *t, sq_stmt *row, int i, value *v)
     else if (strcmp(t->name, "user") == 0 && strcmp(c->name, "login") == 0 && m->o->login_prefix)
         v->s = arena_sprintf(a, "%s%s", m->o->login_prefix, v->s);
     else if (strcmp(c->name, "dedupe") == 0)
-        v->s = arena_sprintf(a, "%s%s", m->tag, v->s); /* unique beside the target's keys */
+        v->s = dedupe_text(m, t, row, v->s);
     else {
         int bad = 0;
         v->s = actor_text(m, v->s, &bad);
@@ -692,12 +756,18 @@ static err_code copy_table(mover *m, table *t)
 }
 
 /* Is every table t references (other than itself) written already? A table of (flow, item_id)
- * pairs also waits for the table of every flow. */
+ * pairs also waits for the table of every flow, and one of dedupe keys for every other. */
 static int ready(mover *m, const table *t)
 {
     for (int i = 0; i < t->ncols; i++) {
         const table *to = t->cols[i].fk;
         if (to && to != t && !to->placed && !to->skip) return 0;
+    }
+    if (column_named((table *)t, "dedupe")) { /* its keys may name any row: it goes last */
+        for (int j = 0; j < m->ntables; j++) {
+            const table *o = &m->tables[j];
+            if (o != t && !o->skip && !o->placed && !column_named((table *)o, "dedupe")) return 0;
+        }
     }
     if (t->item < 0) return 1;
     for (size_t i = 0; i < sizeof FLOW_TABLES / sizeof *FLOW_TABLES; i++) {
@@ -885,7 +955,7 @@ static void reset_counts(mover *m)
     idmap_free(&m->unit_path);
     m->npaths = m->cappaths = 0;
     m->paths = NULL;
-    m->files = m->file_bytes = 0;
+    m->files = m->file_bytes = m->dedupe_kept = 0;
     m->root_id = m->move_id = 0;
 }
 
@@ -932,6 +1002,9 @@ static void print_report(const mover *m, FILE *f)
     fprintf(f, "%-34s %10lld %10lld\n", "(all tables)", (long long)rows, (long long)copied);
     fprintf(f, "files: %lld (%lld bytes); audit records archived: see the county.move record\n",
             (long long)m->files, (long long)m->file_bytes);
+    const table *n = table_named((mover *)m, "notification");
+    if (n) fprintf(f, "notification keys rewritten: %lld of %lld (the others tagged)\n",
+                   (long long)m->dedupe_kept, (long long)n->rows);
     for (int i = 0; i < m->ntables; i++)
         if (m->tables[i].skip && strcmp(m->tables[i].name, "schema_version") != 0)
             fprintf(f, "not copied: %s\n", m->tables[i].name);

@@ -85,6 +85,9 @@ test('the demo county moves in whole: every table, the audit chain archived and 
   const r = move(ningjin, '--login_prefix', 'nj_');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /moved:/);
+  // Every dedupe key names the moved rows, so the first tick knows what was already sent.
+  const keys = /notification keys rewritten: (\d+) of (\d+)/.exec(r.stdout);
+  assert.ok(keys && keys[1] === keys[2] && Number(keys[1]) > 0, r.stdout);
   for (const t of MOVED_TABLES) assert.equal(count(target, t), count(ningjin.db, t), t);
   for (const t of ['unit', 'user', 'user_grant'])
     assert.equal(count(target, t), before[t] + count(ningjin.db, t), t);
