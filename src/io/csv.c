@@ -180,32 +180,59 @@ csv_writer *csv_writer_new(int bom)
     return w;
 }
 
+int csv_formula_like(const char *s)
+{
+    for (;;) {
+        if (*s == ' ' || *s == '\n' || *s == '\v' || *s == '\f')
+            s++;
+        else if (!strncmp(s, "\xC2\xA0", 2))
+            s += 2;
+        else if (!strncmp(s, "\xE3\x80\x80", 3))
+            s += 3;
+        else
+            break;
+    }
+    return s[0] && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
+/* Writes one field, quoted when it needs it (see csv.h); alone: the record's only field. */
+static void put_field(csv_writer *w, const char *s, int alone)
+{
+    size_t sl = strlen(s);
+    /* A file's first field that starts with U+FEFF would lose it to the reader, which takes
+     * those bytes at the very start for a byte-order mark: quoting protects it. */
+    int quote = strcspn(s, ",\"\r\n") < sl || (alone && sl == 0) ||
+                (w->len == 0 && !strncmp(s, "\xEF\xBB\xBF", 3));
+    if (!quote) {
+        w_put(w, s, sl);
+        return;
+    }
+    w_put(w, "\"", 1);
+    for (const char *p = s; *p;) {
+        const char *q = strchr(p, '"');
+        if (!q) {
+            w_put(w, p, strlen(p));
+            break;
+        }
+        w_put(w, p, (size_t)(q - p) + 1);
+        w_put(w, "\"", 1); /* the quote once more */
+        p = q + 1;
+    }
+    w_put(w, "\"", 1);
+}
+
 void csv_writer_row(csv_writer *w, const char *const *cells, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
         const char *s = cells[k] ? cells[k] : "";
-        size_t sl = strlen(s);
         if (k) w_put(w, ",", 1);
-        /* A file's first field that starts with U+FEFF would lose it to the reader, which
-         * takes those bytes at the very start for a byte-order mark: quoting protects it. */
-        int quote = strcspn(s, ",\"\r\n") < sl || (n == 1 && sl == 0) ||
-                    (w->len == 0 && k == 0 && !strncmp(s, "\xEF\xBB\xBF", 3));
-        if (!quote) {
-            w_put(w, s, sl);
+        if (!csv_formula_like(s)) {
+            put_field(w, s, n == 1);
             continue;
         }
-        w_put(w, "\"", 1);
-        for (const char *p = s; *p;) {
-            const char *q = strchr(p, '"');
-            if (!q) {
-                w_put(w, p, strlen(p));
-                break;
-            }
-            w_put(w, p, (size_t)(q - p) + 1);
-            w_put(w, "\"", 1); /* the quote once more */
-            p = q + 1;
-        }
-        w_put(w, "\"", 1);
+        char *safe = xasprintf("'%s", s); /* inside the quotes, if any: the field's first */
+        put_field(w, safe, n == 1);
+        free(safe);
     }
     w_put(w, "\r\n", 2);
 }

@@ -47,7 +47,15 @@ typedef struct csv_writer csv_writer;
 /* A new writer; with bom non-zero the file starts with a UTF-8 byte-order mark, which Excel
  * needs to read Chinese text as UTF-8. Free with csv_writer_free. */
 csv_writer *csv_writer_new(int bom);
-/* Appends one record of n cells (n may be 0: an empty line). A NULL cell is written empty. */
+/*
+ * Would a spreadsheet take s for a formula? =, +, -, @, a tab or a CR first — after any leading
+ * whitespace (ASCII, U+00A0, U+3000), since " =1+1" is a formula to Excel and WPS too.
+ */
+int csv_formula_like(const char *s);
+
+/* Appends one record of n cells (n may be 0: an empty line). A NULL cell is written empty; a
+ * cell a spreadsheet would take for a formula gets a leading apostrophe (csv_formula_like),
+ * which Excel and WPS show as text, so an exported record can never run as a formula. */
 void csv_writer_row(csv_writer *w, const char *const *cells, size_t n);
 /* The bytes written so far (not NUL-terminated), owned by the writer; *len gets their count. */
 const char *csv_writer_data(const csv_writer *w, size_t *len);

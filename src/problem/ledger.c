@@ -129,21 +129,11 @@ static void problem_cells(const app *ap, arena *a, const units_ctx *u, const sto
     cells[C_TITLE] = p->title;
 }
 
-/* Text a spreadsheet would take for a formula (=, +, -, @ first) gets a leading apostrophe in
- * CSV, which Excel and WPS show as text; import takes the apostrophe off again. */
-static int formula_like(const char *s)
-{
-    return s[0] && strchr("=+-@\t\r", s[0]) != NULL;
-}
-
 /* Appends one row to whichever writer is in use. */
 static int write_row(csv_writer *cw, xlsx_writer *xw, arena *a, const char **cells)
 {
-    if (cw) {
-        const char *safe[NCOLS];
-        for (int i = 0; i < NCOLS; i++)
-            safe[i] = formula_like(cells[i]) ? arena_sprintf(a, "'%s", cells[i]) : cells[i];
-        csv_writer_row(cw, safe, NCOLS);
+    if (cw) { /* the writer neutralises what a spreadsheet would take for a formula */
+        csv_writer_row(cw, cells, NCOLS);
         return 0;
     }
     xlsx_cell typed[NCOLS];
@@ -243,7 +233,8 @@ static const char *cell(import_ctx *c, const sheet *t, size_t i, int col)
     int at = c->cols[col];
     if (at < 0 || (size_t)at >= t->widths[i]) return "";
     const char *v = sheet_trim(c->a, t->rows[i][at]);
-    return v[0] == '\'' && formula_like(v + 1) ? v + 1 : v; /* see formula_like */
+    /* An exported formula-like text came back with its apostrophe (csv_formula_like) */
+    return v[0] == '\'' && csv_formula_like(v + 1) ? v + 1 : v;
 }
 
 static int find_columns(import_ctx *c, const sheet *t)

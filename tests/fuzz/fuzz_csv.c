@@ -3,7 +3,8 @@
  *
  * Any input must be either read or refused with a "row R, column C: …" message, never crash.
  * What is read is also written back with csv_writer and read again: the second reading must
- * give the same records, so the reader and the writer agree on every file the reader accepts.
+ * give the same records, so the reader and the writer agree on every file the reader accepts
+ * (a cell a spreadsheet would take for a formula comes back with the writer's apostrophe).
  */
 #include "io/csv.h"
 
@@ -27,8 +28,13 @@ static int first(void *ctx, size_t row, const char *const *cells, size_t n)
     s->counts = realloc(s->counts, (s->nrec + 1) * sizeof *s->counts);
     s->counts[s->nrec++] = n;
     s->cells = realloc(s->cells, (s->ncells + n + 1) * sizeof *s->cells);
-    for (size_t i = 0; i < n; i++)
-        s->cells[s->ncells++] = strdup(cells[i]);
+    for (size_t i = 0; i < n; i++) {
+        const char *c = cells[i];
+        char *want = malloc(strlen(c) + 2);
+        strcpy(want + 1, c);
+        want[0] = '\'';
+        s->cells[s->ncells++] = csv_formula_like(c) ? want : (free(want), strdup(c));
+    }
     return 0;
 }
 
