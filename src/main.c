@@ -7,9 +7,13 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 int main(int argc, char **argv)
 {
+    /* Every file duban writes (the database and its -wal and -shm, keys, evidence files,
+     * exports, backups) holds password hashes or personal data: the owner's only. */
+    umask(077);
     if (sodium_init() < 0) {
         fprintf(stderr, "duban: cannot initialise libsodium\n");
         return 1;

@@ -120,8 +120,14 @@ audit *audit_open(const char *key_path, char *err, size_t errlen)
         return NULL;
     }
     struct stat sb;
-    if (fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077))
-        log_warn("audit key %s is readable by others; chmod 600 it", key_path);
+    if (fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077)) {
+        snprintf(err, errlen,
+                 "audit key %s is open to other users (mode %03o): run 'chmod 600 %s' "
+                 "(审计密钥文件权限过宽，请执行 chmod 600)",
+                 key_path, (unsigned)(sb.st_mode & 0777), key_path);
+        fclose(f);
+        return NULL;
+    }
     char hex[2 * KEY_LEN + 2] = {0};
     size_t n = fread(hex, 1, 2 * KEY_LEN, f);
     fclose(f);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct {
@@ -133,6 +134,26 @@ store *app_store_open(const config *cfg, int create, char *err, size_t errlen)
     return store_open_opts(cfg->db, &o, err, errlen);
 }
 
+/* A SQLite database (and its -wal, -shm) readable by other users gives away password hashes
+ * and personal data: refused, saying how to fix it. */
+static int private_files(const char *db, char *err, size_t errlen)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+        char path[4096];
+        struct stat sb;
+        snprintf(path, sizeof path, "%s%s", db, suffixes[i]);
+        if (stat(path, &sb) == 0 && (sb.st_mode & 077)) {
+            snprintf(err, errlen,
+                     "%s is open to other users (mode %03o): run 'chmod 600 %s*' "
+                     "(数据库文件权限过宽，请执行 chmod 600)",
+                     path, (unsigned)(sb.st_mode & 0777), db);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int app_open(app *ap, const config *cfg, char *err, size_t errlen)
 {
     memset(ap, 0, sizeof *ap);
@@ -142,6 +163,7 @@ int app_open(app *ap, const config *cfg, char *err, size_t errlen)
                  cfg->db);
         return -1;
     }
+    if (!config_db_postgres(cfg->db) && private_files(cfg->db, err, errlen)) return -1;
     char *key = config_key_path(cfg);
     if (!key) {
         snprintf(err, errlen,

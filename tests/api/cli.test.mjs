@@ -215,6 +215,28 @@ describe('init', () => {
     assert.ok(!fs.existsSync(db));
   });
 
+  test('every file duban writes is the owner\'s only, and a database open to others is refused', { skip: PG ? 'SQLite files only' : false }, () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'modes.db');
+    assert.equal(runCli(['init', '--db', db]).code, 0);
+    assert.equal(runCli(['backup', path.join(dir, 'copy.db'), '--db', db]).code, 0);
+    for (const f of fs.readdirSync(dir)) {
+      const st = fs.statSync(path.join(dir, f));
+      assert.equal(st.mode & 0o077, 0, `${f} is mode ${(st.mode & 0o777).toString(8)}`);
+    }
+    fs.chmodSync(db, 0o644);
+    let r = runCli(['user', 'list', '--db', db]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /open to other users \(mode 644\): run 'chmod 600/);
+    fs.chmodSync(db, 0o600);
+    fs.chmodSync(`${db}.key`, 0o640);
+    r = runCli(['user', 'list', '--db', db]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /audit key .* open to other users \(mode 640\)/);
+    fs.chmodSync(`${db}.key`, 0o600);
+    assert.equal(runCli(['user', 'list', '--db', db]).code, 0);
+  });
+
   test('init without passwords prints one-time passwords that must be changed', async () => {
     const dir = tempDir();
     const db = path.join(dir, 'fresh.db');
