@@ -54,6 +54,7 @@ err_code api_attachment_upload(http_req *r, const char *flow, const char *object
         http_set_message(r, "文件类型不受支持：只接受 JPG、PNG、GIF、WebP 图片和 PDF 文件");
         return http_fail(r, E_UNSUPPORTED_MEDIA_TYPE, "file");
     }
+    name = attach_name_for_type(http_arena(r), name, mime);
     char sha[65], err[256];
     if (attach_store(ap->files_dir, http_body(r), n, sha, err, sizeof err) != E_OK) {
         fprintf(stderr, "duban: %s\n", err);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +22,27 @@ const char *attach_sniff(const unsigned char *d, size_t n)
     if (n >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0) return "image/webp";
     if (n >= 5 && memcmp(d, "%PDF-", 5) == 0) return "application/pdf";
     return NULL;
+}
+
+/* The extensions a sniffed type goes by; the first is the one given to a name without any. */
+static const struct {
+    const char *mime, *exts[3];
+} EXTENSIONS[] = {
+    {"image/jpeg", {".jpg", ".jpeg", NULL}}, {"image/png", {".png", NULL}},
+    {"image/gif", {".gif", NULL}},           {"image/webp", {".webp", NULL}},
+    {"application/pdf", {".pdf", NULL}},
+};
+
+const char *attach_name_for_type(arena *a, const char *name, const char *mime)
+{
+    const char *dot = strrchr(name, '.');
+    for (size_t i = 0; i < sizeof EXTENSIONS / sizeof *EXTENSIONS; i++) {
+        if (strcmp(EXTENSIONS[i].mime, mime) != 0) continue;
+        for (int k = 0; dot && EXTENSIONS[i].exts[k]; k++)
+            if (strcasecmp(dot, EXTENSIONS[i].exts[k]) == 0) return name;
+        return arena_sprintf(a, "%s%s", name, EXTENSIONS[i].exts[0]);
+    }
+    return name;
 }
 
 int attach_name_ok(const char *name)
@@ -52,7 +74,7 @@ static int mkdir_p(const char *dir)
         if (*p != '/' && *p != 0) continue;
         char c = *p;
         *p = 0;
-        if (mkdir(d, 0750) && errno != EEXIST) rc = -1;
+        if (mkdir(d, 0700) && errno != EEXIST) rc = -1; /* evidence: the owner's only */
         *p = c;
         if (!c) break;
     }

@@ -12,6 +12,7 @@
 #define DUBAN_ATTACH_H
 
 #include "base/err.h"
+#include "base/mem.h"
 #include "store/store.h"
 
 #include <stddef.h>
@@ -37,5 +38,11 @@ err_code attach_store_in_db(store_tx *tx, const char *dir, const char *sha,
 err_code attach_read_from_db(store_tx *tx, const char *sha, unsigned char **data, size_t *n);
 /* The path of a stored file (heap string, caller frees); NULL for a malformed hash. */
 char *attach_path(const char *dir, const char *sha);
+/*
+ * The name a file of the sniffed type mime is kept and sent under: name itself when its
+ * extension is one of the type's, otherwise name with the type's extension added
+ * ("report.html" that is a PNG becomes "report.html.png"), so no download opens as another type.
+ */
+const char *attach_name_for_type(arena *a, const char *name, const char *mime);
 
 #endif

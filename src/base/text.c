@@ -67,10 +67,24 @@ int text_valid_utf8(const char *s)
     return text_valid_utf8n(s, strlen(s));
 }
 
+/*
+ * The length of a control character starting at p that no text of duban may hold besides the
+ * C0 ones: C1 controls (U+0080–U+009F) and the bidirectional overrides and isolates
+ * (U+202A–U+202E, U+2066–U+2069), which make text read differently from what it is
+ * ("evil\u202Egnp.html"). 0 when p starts none.
+ */
+static size_t hidden_control(const unsigned char *p)
+{
+    if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) return 2;
+    if (p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) return 3;
+    if (p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9) return 3;
+    return 0;
+}
+
 int text_has_control(const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p < 0x20 || *p == 0x7F) return 1;
+        if (*p < 0x20 || *p == 0x7F || hidden_control(p)) return 1;
     return 0;
 }
 
@@ -88,7 +102,8 @@ err_code text_check_field(const char *v, size_t max_chars, int required)
     if (!v || !*v) return required ? E_FIELD_REQUIRED : E_OK;
     if (text_chars(v) > max_chars) return E_FIELD_TOO_LONG;
     for (const unsigned char *c = (const unsigned char *)v; *c; c++)
-        if ((*c < 0x20 && *c != '\n' && *c != '\r' && *c != '\t') || *c == 0x7F)
+        if ((*c < 0x20 && *c != '\n' && *c != '\r' && *c != '\t') || *c == 0x7F ||
+            hidden_control(c))
             return E_FIELD_INVALID;
     return E_OK;
 }

@@ -17,7 +17,8 @@ int text_is_ident(const char *s, size_t max);
 int text_valid_utf8(const char *s);
 /* The same for the n bytes at s (which may hold NULs). */
 int text_valid_utf8n(const char *s, size_t n);
-/* 1 when s has a control character (below U+0020, or DEL). */
+/* 1 when s has a control character: below U+0020, DEL, C1 (U+0080–U+009F), or a bidi override
+ * or isolate (U+202A–U+202E, U+2066–U+2069). */
 int text_has_control(const char *s);
 /*
  * A free-text field as users type it: E_FIELD_REQUIRED when empty and required,

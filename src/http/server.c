@@ -343,6 +343,28 @@ static int match_pattern(http_req *r, const char *pat, const char *path)
     return *pat == 0 && *path == 0;
 }
 
+/*
+ * libmicrohttpd's unescaping, except that an escaped NUL (%00) becomes DEL: the decoded path
+ * and query values are C strings, so a NUL would cut "/problems/1%00" to "/problems/1" before
+ * any check saw it. DEL is a control character, which every check of decoded text refuses.
+ */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *uri)
+{
+    (void)cls;
+    (void)conn;
+    char *w = uri;
+    for (const char *p = uri; *p; p++) {
+        if (p[0] == '%' && p[1] == '0' && p[2] == '0') {
+            *w++ = 0x7F;
+            p += 2;
+            continue;
+        }
+        *w++ = *p;
+    }
+    *w = 0;
+    return MHD_http_unescape(uri);
+}
+
 static void route(http_req *r)
 {
     /* The decoded path reaches logs and audit records: only valid UTF-8 without controls. */
@@ -694,6 +716,7 @@ http_server *http_start(app *ap, char *err, size_t errlen)
     s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_THREAD_POOL_SIZE,
                             (unsigned)ap->cfg.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                            MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
                             MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_LISTENING_ADDRESS_REUSE,
                             1u, MHD_OPTION_END);
     if (!s->d) {

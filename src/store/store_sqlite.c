@@ -227,6 +227,12 @@ store *store_sqlite_open(const char *path, const store_options *o, char *err, si
     pthread_mutex_init(&st->pool_lock, NULL);
     pthread_cond_init(&st->pool_cond, NULL);
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    /* A new database is the owner's only, whatever the umask: SQLite gives its -wal and -shm
+     * the database file's mode. */
+    if (create) {
+        int fd = open(path, O_WRONLY | O_CREAT, 0600);
+        if (fd >= 0) close(fd);
+    }
     if (open_conn(path, flags, &st->writer, err, errlen)) goto fail;
     st->writer.writer = 1;
     if (o->migrate) {
