@@ -95,6 +95,37 @@ static err_code classes_with(store_tx *tx, arena *a, int64_t user_id, const char
     return E_OK;
 }
 
+/* Does a role do business work (a problem, a budget …)? Reading the org tree is everyone's. */
+static int business_role(const store_role *r)
+{
+    if (authz_classes(r->perms, r->nperms)) return 0;
+    for (size_t i = 0; i < r->nperms; i++)
+        if (strcmp(r->perms[i], "unit.read") && strcmp(r->perms[i], "user.read")) return 1;
+    return 0;
+}
+
+/*
+ * 三员分立 beyond the classes: an account holding an administrator class holds no business role
+ * beside it. 1 when the user's grants plus role would break it.
+ */
+static err_code admin_with_business(store_tx *tx, arena *a, int64_t user_id,
+                                    const store_role *role, int *bad)
+{
+    int admin = authz_classes(role->perms, role->nperms) != 0, business = business_role(role);
+    store_grant *g;
+    size_t ng;
+    err_code e = store_grant_list(tx, a, user_id, NULL, &g, &ng);
+    for (size_t i = 0; e == E_OK && i < ng; i++) {
+        store_role r;
+        e = store_role_by_name(tx, a, g[i].role_name, &r);
+        if (e != E_OK) break;
+        admin |= authz_classes(r.perms, r.nperms) != 0;
+        business |= business_role(&r);
+    }
+    *bad = admin && business;
+    return e;
+}
+
 static err_code role_perms_fn(store_tx *tx, void *ctx)
 {
     access_op *op = ctx;
@@ -160,6 +191,10 @@ static err_code grant_fn(store_tx *tx, void *ctx)
     e = classes_with(tx, op->a, user.id, role.perms, role.nperms, NULL, &c);
     if (e != E_OK) return e;
     if (authz_mixed(c)) return *op->bad_field = "role", E_SEPARATION;
+    int bad;
+    e = admin_with_business(tx, op->a, user.id, &role, &bad);
+    if (e != E_OK) return e;
+    if (bad) return *op->bad_field = "role", E_SEPARATION_BUSINESS;
     *op->grant_out = (store_grant){.user_id = user.id, .role_id = role.id, .unit_id = unit.id,
                                    .created_at = clock_now(), .created_by = op->p->login};
     e = store_grant_insert(tx, op->grant_out);

@@ -40,6 +40,8 @@
       "不能以管理员身份锁定或重置自己的账户；修改本人密码请在个人设置中进行")                      \
     X(E_SEPARATION, 403, "separation_of_duties",                                                   \
       "违反三员分立：同一账户不能兼有系统管理、安全管理、审计管理中的两类权限")                    \
+    X(E_SEPARATION_BUSINESS, 403, "separation_business",                                          \
+      "违反三员分立：管理员账户不能同时持有业务角色，业务人员也不能被授予管理员角色")                  \
     X(E_FLOW_OUTSIDE, 403, "flow_outside_unit", "此操作须由责任单位以外的人员办理")                \
     X(E_FLOW_PERSON, 403, "flow_same_person", "此操作须由另一名人员办理")                          \
     X(E_FLOW_EVIDENCE, 400, "flow_evidence", "请上传佐证材料")                                     \
