@@ -32,7 +32,8 @@ export default {
     'token.revoke': { name: '撤销令牌', say: '撤销了接口令牌{obj}' },
     'access.denied': { name: '越权访问被拒绝', say: '试图越权访问，被系统拒绝' },
     'attachment.upload': { name: '上传附件', say: '为{obj}上传了附件“{d.name}”' },
-    'calendar.import': { name: '导入节假日安排', say: '导入了{obj}' }
+    'calendar.import': { name: '导入节假日安排', say: '导入了{obj}' },
+    'county.move': { name: '县级数据迁入', say: '将县级数据库“{d.from}”迁入{obj}（上级单位 {d.under}，归档审计记录 {d.archive_records} 条）' }
   },
   objects: {
     unit: { title: '', page: (id) => `/admin/units?unit=${id}`, perm: 'unit.read' },
@@ -47,7 +48,9 @@ export default {
     county: '县名', admin: '系统管理员', secadmin: '安全管理员', auditor: '审计管理员',
     code: '单位代码', name: '名称', kind: '类型', parent_id: '上级单位', old: '原名称', new: '新名称',
     login: '登录名', unit_id: '所属单位', user: '用户', role: '角色', unit: '范围', permissions: '权限',
-    attachment_id: '附件编号', failures: '失败次数', locked_until: '锁定至'
+    attachment_id: '附件编号', failures: '失败次数', locked_until: '锁定至',
+    move_id: '迁移序号', from: '源数据库', under: '上级单位', source_id: '源审计链标识',
+    archive_records: '归档审计记录数', archive_digest: '归档摘要', counts: '迁入记录数'
   },
   // The built-in roles by their Chinese names (a reader of the log need not hold role.read).
   values: {
