@@ -25,9 +25,10 @@ function flags(extra = []) {
     '--dingtalk_url', ding.url, '--wecom_url', wecom.url, ...extra];
 }
 
-async function restart(now, extra) {
+async function restart(now, extra, onReady) {
   await srv.stopClean();
   srv = await startServer({ dir: srv.dir, flags: flags(extra), env: { DUBAN_NOW: now } });
+  if (onReady) onReady();
   // the clients' sessions live in the database: log in again all the same (new server, new url)
   for (const key of Object.keys(k.logins)) k[key] = await srv.login(key.toLowerCase(), k.logins[key]);
 }
@@ -168,9 +169,9 @@ test('due-soon goes to the digest: held over the holiday, sent at 08:30 of the n
   assert.ok(!ding.of('tokA').some((m) => m.content.includes('每日汇总')));
   // the next working day, just before 08:30: nothing yet; then the digest
   const n = ding.accepted.length;
-  await restart('2025-10-09T08:29:57+08:00');
-  assert.ok(!ding.of('tokA').slice(n).some((m) => m.content.includes('每日汇总')));
-  const digest = await until('the digest', () => ding.of('tokA').find((m) => m.content.includes('每日汇总')), 9000);
+  await restart('2025-10-09T08:29:50+08:00', [], () =>
+    assert.ok(!ding.of('tokA').slice(n).some((m) => m.content.includes('每日汇总')), 'not before 08:30'));
+  const digest = await until('the digest', () => ding.of('tokA').find((m) => m.content.includes('每日汇总')), 20000);
   assert.match(digest.content, /每日汇总（2025-10-09，共 1 项）/);
   assert.ok(digest.content.includes(`[问题即将到期：甲镇农贸市场改造即将到期](http://duban.test/problems/${p.soon.id})`));
   assert.match(digest.content, /督办/);
@@ -310,4 +311,26 @@ test('kill -9 mid-send loses nothing (sent again after the lease); a normal rest
   const auditor = await srv.auditor();
   const v = await auditor.get('/api/v1/audit/verify');
   assert.equal(v.status, 200, v.text);
+});
+
+test('two instances on one PostgreSQL database: each message claimed and sent once', { skip: !PG && 'PostgreSQL only (one SQLite file has one server)' }, async () => {
+  // one clock for both (a lease is only as good as the instances' clocks agree)
+  await restart('2025-10-10T09:50:00+08:00', ['--outbox_lease', '60']);
+  const second = await startServer({ db: srv.db, flags: flags(['--outbox_lease', '60']), env: { DUBAN_NOW: '2025-10-10T09:50:00+08:00' } });
+  try {
+    const dups = ding.duplicates();
+    const titles = [];
+    for (let i = 0; i < 6; i++) {
+      const q = await register(k.operator, problemBody(k.units.townA.id, { title: `甲镇双实例第${i + 1}项`, deadline: '2025-12-31' }));
+      await actOk(k.operator, q.id, 'assign', {});
+      assert.equal((await k.operator.post(`/api/v1/problems/${q.id}/urge`, { message: '请按期完成' })).status, 201);
+      titles.push(`甲镇双实例第${i + 1}项`);
+    }
+    await until('six messages', () => titles.every((t) => ding.of('tokA').some((m) => m.content.includes(t))), 10000);
+    await sleep(2000);
+    for (const t of titles) assert.equal(ding.of('tokA').filter((m) => m.content.includes(t)).length, 1, t);
+    assert.deepEqual(ding.duplicates(), dups);
+  } finally {
+    await second.stopClean();
+  }
 });
