@@ -127,11 +127,13 @@ static err_code channel_fn(store_tx *tx, void *ctx)
 
 static int64_t count(tu_env *e, const char *sql)
 {
+    sqlite3 *db = tu_raw(e);
     sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(tu_raw(e), sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     int64_t n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
+    sqlite3_close(db);
     return n;
 }
 
