@@ -138,9 +138,9 @@ test('channels per unit: sealed secrets never shown again, scope, refusals, test
 });
 
 test('the overdue message reaches the township\'s 钉钉 group within one tick, on a holiday (urgent)', async () => {
+  const before = ding.of('tokA').length; // the tick may flag it as soon as it is registered
   p.late = await register(k.operator, problemBody(k.units.townA.id, { title: '甲镇污水管网改造滞后', found_on: '2025-09-01', deadline: '2025-09-30' }));
   await actOk(k.operator, p.late.id, 'assign', {});
-  const before = ding.of('tokA').length;
   const msg = await until('the overdue message', () => ding.of('tokA').slice(before).find((m) => m.content.includes('甲镇污水管网改造滞后')), 5000);
   assert.equal(msg.body.markdown.title, '问题已逾期：甲镇污水管网改造滞后');
   assert.match(msg.content, /【督办提醒】问题已逾期/);
