@@ -33,6 +33,18 @@ typedef struct config {
     int64_t trust_proxy;       /* 1: believe X-Forwarded-Proto / X-Forwarded-For */
     int64_t access_log;        /* 1: one access-log line per request */
     int64_t tick_interval;     /* seconds between scheduler runs in serve */
+    /* outbound messages (notify/): public link base, platform endpoints, quiet hours, outbox */
+    char *public_url;          /* base of the links in messages: https://duban.example.gov.cn */
+    char *dingtalk_url;        /* 钉钉 robot endpoint (tests point it at a loopback receiver) */
+    char *wecom_url;           /* 企业微信 robot endpoint */
+    char *notify_quiet;        /* HH:MM-HH:MM: no message that is not urgent, e.g. 21:00-08:00 */
+    char *notify_digest_at;    /* HH:MM on working days: the digest and what quiet hours held */
+    int64_t outbox_attempts;   /* sending attempts before a message is a dead letter */
+    int64_t outbox_backoff;    /* seconds before the first retry, doubled on each */
+    int64_t outbox_lease;      /* seconds a claimed message is held by one sender */
+    int64_t outbox_rate;       /* messages a minute per robot webhook */
+    int64_t outbox_poll;       /* milliseconds between the worker's looks at the outbox */
+    int64_t urge_interval;     /* seconds before the same item may be urged again */
 } config;
 
 /* Fills c with the defaults. config_free releases its strings. */

@@ -76,7 +76,12 @@
     X(E_LIAISON_END_EARLY, 400, "end_before_start", "结束日期不能早于开始日期")                    \
     X(E_LIAISON_CATEGORY_FIELD, 400, "field_not_for_category",                                     \
       "此项只适用于相应类别的统战对象，或该类别须填写此项")                                        \
-    X(E_LIAISON_NOT_OWN, 403, "not_own_assignment", "只能为本人的联系任务或驻厂任务登记走访")
+    X(E_LIAISON_NOT_OWN, 403, "not_own_assignment", "只能为本人的联系任务或驻厂任务登记走访") \
+    /* outbound channels and 催办 (src/notify/, src/outward/) */                                  \
+    X(E_OUTWARD_URGE_TOO_SOON, 429, "urge_too_soon", "该事项刚催办过，请稍后再催办")             \
+    X(E_OUTWARD_ITEM_CLOSED, 409, "item_closed", "事项已办结，无需催办")                          \
+    X(E_OUTWARD_SEND_FAILED, 502, "send_failed", "消息发送失败，请检查渠道配置")                  \
+    X(E_OUTWARD_NO_SECRET, 400, "secret_required", "此类渠道须填写密钥或 webhook key")
 
 typedef enum {
 #define ERR_ENUM(code, status, name, msg) code,

@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "core/scheduler.h"
+#include "notify/notify.h"
 #include "core/setup.h"
 #include "base/clock.h"
 #include "http/http.h"
@@ -92,6 +93,9 @@ int cmd_serve(int argc, char **argv)
     }
     scheduler *sched = scheduler_start(&ap);
     if (!sched) log_warn("cannot start the scheduler thread: run 'duban tick' from cron");
+    /* the outbox worker: every instance sends (rows are claimed under a lease) */
+    notify_worker *outbox = notify_worker_start(ap.st);
+    if (!outbox) log_warn("cannot start the outbox worker: outbound messages wait");
     char label[512];
     config_db_label(c.cfg.db, label, sizeof label);
     log_info("duban %s serving http://%s (database %s)", DUBAN_VERSION, c.cfg.listen, label);
@@ -102,6 +106,7 @@ int cmd_serve(int argc, char **argv)
     log_info("received %s: finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
     http_stop(srv, 10000);
     scheduler_stop(sched);
+    notify_worker_stop(outbox);
     app_close(&ap);
     log_info("stopped cleanly");
     rc = 0;

@@ -4,6 +4,7 @@
 #include "base/log.h"
 #include "core/mech.h"
 #include "core/store_fn.h"
+#include "notify/notify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,19 +173,26 @@ int app_open(app *ap, const config *cfg, char *err, size_t errlen)
         return -1;
     }
     ap->au = audit_open(key, err, errlen);
-    free(key);
-    if (!ap->au) return -1;
+    if (!ap->au) {
+        free(key);
+        return -1;
+    }
     ap->files_dir = config_files_dir(cfg);
     ap->st = app_store_open(cfg, 0, err, errlen);
-    if (!ap->st || load_calendar(ap, err, errlen) || load_flows(ap, err, errlen)) {
+    /* the outbound service: its sealing key is derived from the audit key */
+    if (!ap->st || load_calendar(ap, err, errlen) || load_flows(ap, err, errlen) ||
+        notify_open(cfg, key, &ap->cal, err, errlen)) {
+        free(key);
         app_close(ap);
         return -1;
     }
+    free(key);
     return 0;
 }
 
 void app_close(app *ap)
 {
+    notify_close();
     store_close(ap->st);
     audit_close(ap->au);
     calendar_free(ap->cal);

@@ -243,6 +243,7 @@ static err_code detail_fn(store_tx *tx, void *ctx)
 static const char *action_title(http_req *r, const char *action)
 {
     if (strcmp(action, "register") == 0) return "登记";
+    if (strcmp(action, "urge") == 0) return "催办"; /* outward/: 催办, a timeline event only */
     const flow_action *a = flow_action_named(problem_flow(r), action);
     return a ? a->title : action;
 }

@@ -268,6 +268,15 @@ typedef struct {
     const char *kind, *flow, *title, *body;
 } store_notification;
 
+/*
+ * What runs inside the transaction of every notification added (once, when it is new): the
+ * outbound service (notify/) installs it, so each notification of any mechanism can reach the
+ * unit's robots and the person's e-mail through the outbox in the same transaction. An error
+ * rolls the whole change back. NULL: none.
+ */
+typedef err_code (*store_notification_hook)(store_tx *tx, const store_notification *n,
+                                            const char *dedupe);
+void store_notification_set_hook(store_notification_hook hook);
 /* Adds a notification unless one with the same dedupe key exists; *added 1 when it was new. */
 err_code store_notification_add(store_tx *tx, const store_notification *n, const char *dedupe,
                                 int *added);

@@ -4,6 +4,13 @@
  */
 #include "store/sq.h"
 
+static store_notification_hook added_hook;
+
+void store_notification_set_hook(store_notification_hook hook)
+{
+    added_hook = hook;
+}
+
 err_code store_notification_add(store_tx *tx, const store_notification *n, const char *dedupe,
                                 int *added)
 {
@@ -15,6 +22,7 @@ err_code store_notification_add(store_tx *tx, const store_notification *n, const
             n->body ? n->body : "", dedupe, n->created_at);
     err_code e = sq_exec(tx, st);
     *added = e == E_OK && sq_changes(tx) == 1;
+    if (*added && added_hook) e = added_hook(tx, n, dedupe);
     return e;
 }
 

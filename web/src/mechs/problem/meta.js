@@ -11,8 +11,8 @@ export function loadFlow() {
 }
 
 // Titles of fields that older records carry but the flow no longer has (挂牌督办's free-text
-// leader, before the leader became a user).
-const FORMER_FIELDS = { leader: '督办领导' }
+// leader, before the leader became a user), and the message of a 催办 (outward/, not a flow action).
+const FORMER_FIELDS = { leader: '督办领导', message: '催办内容' }
 
 // The title of a field as the action that took it names it ("note" is 交办意见 on 交办 and
 // 督办要求 on 挂牌督办), else as any action names it, e.g. "progress" → "进展情况".

@@ -1,0 +1,33 @@
+// 消息推送 in the UI (issue 17, parts 1-4): a unit's channels (钉钉 and 企业微信 group robots,
+// e-mail over SMTP) with the test send and the rules per notification kind, the outbox with its
+// dead letters and their retry, and each person's own e-mail and mobile. The 催办 button of a
+// problem's page is ./components/UrgeButton.vue. Registered in ../index.js.
+export default {
+  name: 'outward',
+  routes: [
+    { path: 'outward/channels', component: () => import('./views/Channels.vue'), meta: { title: '推送渠道', perm: 'notify.admin' } },
+    { path: 'outward/outbox', component: () => import('./views/Outbox.vue'), meta: { title: '发送记录', perm: 'notify.admin' } },
+    { path: 'outward/contact', component: () => import('./views/Contact.vue'), meta: { title: '我的接收方式' } }
+  ],
+  menu: [
+    {
+      title: '消息推送', icon: 'Promotion', section: 'system', perm: 'notify.admin',
+      children: [
+        { title: '推送渠道', path: '/outward/channels' },
+        { title: '发送记录', path: '/outward/outbox' }
+      ]
+    },
+    { title: '我的接收方式', icon: 'Iphone', path: '/outward/contact', section: 'system' }
+  ],
+  audit: {
+    actions: {
+      'notify.channel.create': { name: '新增推送渠道' },
+      'notify.channel.update': { name: '修改推送渠道' },
+      'notify.channel.test': { name: '测试发送' },
+      'notify.rule.set': { name: '修改推送规则' },
+      'notify.outbox.retry': { name: '重发消息' },
+      'notify.contact.set': { name: '修改接收方式' },
+      'problem.urge': { name: '催办' }
+    }
+  }
+}
