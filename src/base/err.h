@@ -74,7 +74,9 @@
     X(E_LIAISON_END_EARLY, 400, "end_before_start", "结束日期不能早于开始日期")                    \
     X(E_LIAISON_CATEGORY_FIELD, 400, "field_not_for_category",                                     \
       "此项只适用于相应类别的统战对象，或该类别须填写此项")                                        \
-    X(E_LIAISON_NOT_OWN, 403, "not_own_assignment", "只能为本人的联系任务或驻厂任务登记走访")
+    X(E_LIAISON_NOT_OWN, 403, "not_own_assignment", "只能为本人的联系任务或驻厂任务登记走访")   \
+    /* calendar feeds and the public results page (src/feeds/) */                                  \
+    X(E_FEEDS_RATE_LIMITED, 429, "rate_limited", "请求过于频繁，请稍后再试")
 
 typedef enum {
 #define ERR_ENUM(code, status, name, msg) code,
