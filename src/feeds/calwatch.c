@@ -125,7 +125,7 @@ static err_code recount_one(tick_ctx *t, store_tx *tx, const estimated_row *r, c
             : arena_sprintf(t->a, "%d年节假日安排已导入，按 %lld 个工作日重算：完成时限由 %s 改为 %s。",
                             y, (long long)r->workdays, old, pr.deadline);
     json_t *fields = json_pack("{ss ss ss}", "previous_deadline", old, "deadline", pr.deadline,
-                               "note", note);
+                               "explanation", note);
     char *dump = json_dumps(fields, JSON_COMPACT);
     json_decref(fields);
     store_event ev = {.flow = "problem",

@@ -49,5 +49,11 @@ err_code api_problem_unpublish(http_req *r);
 err_code api_problem_public_get(http_req *r);
 err_code api_public_results(http_req *r);
 err_code api_public_counties(http_req *r);
+/* Makes a problem public with its result text, as p (who must hold problem.publish over it). */
+err_code feeds_publish(app *ap, arena *a, const principal *p, int64_t problem_id,
+                       const char *result);
+
+/* demo.c: the demo county's public page gets the latest closed problems, with results. */
+err_code feeds_demo(app *ap, mech_demo_county *county, FILE *out);
 
 #endif

@@ -30,4 +30,5 @@ const mech feeds_mech = {
     .perms = perms,
     .routes = feeds_routes,
     .tick = tick,
+    .demo = feeds_demo,
 };

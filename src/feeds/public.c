@@ -107,6 +107,17 @@ static err_code mark_reply(http_req *r, const mark_ctx *c, int status)
     return http_reply(r, status, j);
 }
 
+err_code feeds_publish(app *ap, arena *a, const principal *p, int64_t problem_id,
+                       const char *result)
+{
+    mark_ctx c = {.ap = ap, .a = a, .p = p, .id = problem_id, .publish = 1, .result = result};
+    err_code e = store_write(ap->st, mark_fn, &c);
+    pthread_mutex_lock(&cache_lock);
+    cache_generation++;
+    pthread_mutex_unlock(&cache_lock);
+    return e;
+}
+
 /* PUT /api/v1/problems/{id}/public {result} */
 err_code api_problem_publish(http_req *r)
 {
