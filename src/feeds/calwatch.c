@@ -6,7 +6,8 @@
  * Deadlines counted over a year without its notice are estimates (deadline_estimated); when the
  * year arrives, each problem's estimated deadline is counted again — from its recorded start
  * and number of working days (deadline_basis) when it was a count, or merely confirmed when it
- * was a date — with a timeline entry "节假日安排导入后重算时限" and an audit record.
+ * was a date — with a timeline entry "节假日安排导入后重算时限" and an audit record; the study
+ * registry's feedback deadlines (列席旁听反馈) likewise.
  */
 #include "feeds/feeds_int.h"
 
@@ -170,12 +171,77 @@ static err_code recount(tick_ctx *t, store_tx *tx)
     return e;
 }
 
+/*
+ * The study registry's feedback deadlines (列席旁听反馈), counted the same way: the row's deadline,
+ * flag and version are written here (the registry's header is out of this mechanism's reach),
+ * with an event on the feedback's timeline and an audit record.
+ */
+static err_code recount_feedback(tick_ctx *t, store_tx *tx)
+{
+    static const char sql[] =
+        "SELECT f.id, f.deadline, b.start_on, b.workdays FROM feedback f"
+        " LEFT JOIN deadline_basis b ON b.flow = 'feedback' AND b.item_id = f.id"
+        " AND b.slot = 'deadline' WHERE f.deadline_estimated = 1 ORDER BY f.id";
+    static const char upd[] = "UPDATE feedback SET deadline = ?, deadline_estimated = 0,"
+                              " version = version + 1 WHERE id = ?";
+    static const char state[] = "SELECT state FROM feedback WHERE id = ?";
+    estimated_row *rows;
+    size_t n;
+    sq_stmt *st = sq_prep(tx, sql);
+    err_code e = sq_collect(tx, t->a, st, sizeof *rows, read_estimated, (void **)&rows, &n);
+    for (size_t i = 0; e == E_OK && i < n; i++) {
+        int est = 0;
+        cal_day due, start;
+        if (*rows[i].start_on && rows[i].workdays > 0 && cal_parse(rows[i].start_on, &start) == 0)
+            due = calendar_add_workdays(t->ap->cal, start, (int)rows[i].workdays, &est);
+        else if (cal_parse(rows[i].deadline, &due) == 0)
+            calendar_is_workday(t->ap->cal, due, &est);
+        else
+            continue;
+        if (est) continue;
+        char text[11];
+        cal_format(due, text);
+        st = sq_prep(tx, upd);
+        sq_bind(st, "si", text, rows[i].id);
+        e = sq_exec(tx, st);
+        if (e == E_OK) e = store_deadline_basis_set(tx, "feedback", rows[i].id, "deadline", NULL, 0);
+        const char *now_state = "";
+        if (e == E_OK) {
+            st = sq_prep(tx, state);
+            sq_bind(st, "i", rows[i].id);
+            if (sq_step(st) == SQ_ROW) now_state = sq_text(t->a, st, 0);
+        }
+        if (e != E_OK) return e;
+        json_t *fields = json_pack("{ss ss}", "previous_deadline", rows[i].deadline, "deadline", text);
+        char *dump = json_dumps(fields, JSON_COMPACT);
+        json_decref(fields);
+        store_event ev = {.flow = "feedback",
+                          .item_id = rows[i].id,
+                          .action = "recalendar",
+                          .from_state = now_state,
+                          .to_state = now_state,
+                          .actor = "system:scheduler",
+                          .at = t->now,
+                          .fields = arena_strdup(t->a, dump)};
+        free(dump);
+        e = store_event_insert(tx, &ev);
+        principal sys = {.system = 1, .login = "system:scheduler"};
+        if (e == E_OK)
+            e = app_audit(t->ap, tx, t->a, &sys, "feedback.recalendar",
+                          arena_sprintf(t->a, "feedback:%lld", (long long)rows[i].id),
+                          json_pack("{ss ss}", "from", rows[i].deadline, "to", text));
+        t->recounted++;
+    }
+    return e;
+}
+
 static err_code tick_fn(store_tx *tx, void *ctx)
 {
     tick_ctx *t = ctx;
     int year = feeds_missing_year(t->ap, t->now);
     err_code e = year ? ask_for_year(t, tx, year) : E_OK;
     if (e == E_OK) e = recount(t, tx);
+    if (e == E_OK) e = recount_feedback(t, tx);
     return e;
 }
 

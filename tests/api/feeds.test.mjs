@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertError, runCli, sql, startServer, uid } from './lib/server.mjs';
-import { actOk, county, problemBody, register, upload, pngOfSize } from './lib/problems.mjs';
+import { actOk, county, problemBody, register, roleUser, upload, pngOfSize } from './lib/problems.mjs';
 import { events, parse } from './lib/ics.mjs';
 
 const NOW = '2026-11-02T09:00:00+08:00';
@@ -76,6 +76,19 @@ describe('the working-day calendar kept current', () => {
     assert.doesNotMatch(res.text, /2026-10-13（估算）/);
   });
 
+  test('a study feedback deadline running into 2027 is an estimate too', async () => {
+    const clerk = await roleUser(srv, ctx.admin, ctx.secadmin, { login: 'studyclerk', name: '学习专员', unit_id: 1, grants: [['study_clerk', 1]] });
+    const observer = await roleUser(srv, ctx.admin, ctx.secadmin, { login: 'observer', name: '列席员', unit_id: 1, grants: [['study_observer', 1]] });
+    const a = await clerk.post('/api/v1/study/activities', { kind: 'seminar', unit_id: ctx.units.townA.id, held_on: '2026-11-02', topic: '专题研讨' });
+    assert.equal(a.status, 201, a.text);
+    const o = await observer.post(`/api/v1/study/activities/${a.body.id}/observations`, { observer: '刘', observer_body: '县委宣传部', rating: '较好', issues: ['联系实际不够'], deadline_workdays: 60 });
+    assert.equal(o.status, 201, o.text);
+    const list = await clerk.ok('/api/v1/study/feedback');
+    P.feedback = list.items[0];
+    assert.equal(P.feedback.deadline_estimated, true, JSON.stringify(P.feedback));
+    P.clerk = clerk;
+  });
+
   test('importing 2027 counts the estimates again, with a timeline entry on each', async () => {
     const r = runCli(['calendar', 'add', '2027', NOTICE_2027, '--db', srv.db], { input: 'off 2027-01-01 元旦\noff 2027-01-04 测试假日\n' });
     assert.equal(r.code, 0, r.stderr);
@@ -99,6 +112,10 @@ describe('the working-day calendar kept current', () => {
     assert.equal(again.events.filter((e) => e.action === 'recalendar').length, 1, 'once');
     const audit = await (await srv.auditor()).ok(`/api/v1/audit?action=problem.recalendar`);
     assert.ok(audit.items.length >= 2);
+    const fb = (await P.clerk.ok('/api/v1/study/feedback')).items.find((f) => f.id === P.feedback.id);
+    assert.equal(fb.deadline_estimated, false);
+    assert.ok(fb.deadline > P.feedback.deadline, `${fb.deadline} after ${P.feedback.deadline}: 1/1 and 1/4 are off`);
+    assert.equal((await (await srv.auditor()).ok('/api/v1/audit?action=feedback.recalendar')).items.length, 1);
   });
 
   test('with 2027 in, nobody is asked any more', async () => {
