@@ -2,7 +2,8 @@
  * ics — each user's private calendar feed (iCalendar, RFC 5545), for the phone calendars people
  * use. A user makes a feed token on the profile page (POST /me/feed: the URL is shown once; only
  * a hash is kept), and may revoke it (DELETE) or make a new one, which retires the old. The
- * feed, GET /feeds/{token}/duban.ics without a session, lists
+ * feed, GET /feeds/duban.ics?token=… without a session (the token in the query, which the access
+ * log leaves out), lists
  *   - the open problems of the user's unit (lead or co-unit) by their 完成时限: all-day events
  *     with a reminder at 09:00 the day before, "（估算）" when the year's notice is missing;
  *   - the study sessions (学习活动) of the user's unit from 30 days ago on;
@@ -230,7 +231,7 @@ err_code api_feed_create(http_req *r)
     if (e != E_OK) return e;
     c.found = 1;
     json_t *j = status_json(&c);
-    json_object_set_new(j, "path", json_string(arena_sprintf(c.a, "/api/v1/feeds/%s/duban.ics",
+    json_object_set_new(j, "path", json_string(arena_sprintf(c.a, "/api/v1/feeds/duban.ics?token=%s",
                                                              token)));
     return http_reply(r, 201, j);
 }
@@ -348,10 +349,10 @@ static err_code feed_fn(store_tx *tx, void *ctx)
     return sq_exec(tx, st);
 }
 
-/* GET /api/v1/feeds/{token}/duban.ics (no session: the token is the key). */
+/* GET /api/v1/feeds/duban.ics?token= (no session: the token is the key). */
 err_code api_feed_ics(http_req *r)
 {
-    const char *token = http_param(r, "token");
+    const char *token = http_query(r, "token");
     if (!token || strlen(token) != 43) return E_NOT_FOUND;
     char hex[65];
     hash_hex(token, hex);

@@ -11,7 +11,7 @@ const http_route feeds_routes[] = {
     {"GET", "/api/v1/me/feed", NULL, ROUTE_SIGNED_IN, api_feed_get},
     {"POST", "/api/v1/me/feed", NULL, ROUTE_SIGNED_IN, api_feed_create},
     {"DELETE", "/api/v1/me/feed", NULL, ROUTE_SIGNED_IN, api_feed_delete},
-    {"GET", "/api/v1/feeds/{token}/duban.ics", NULL, ROUTE_PUBLIC, api_feed_ics},
+    {"GET", "/api/v1/feeds/duban.ics", NULL, ROUTE_PUBLIC, api_feed_ics},
     {"GET", "/api/v1/problems/{id}/public", "problem.read", 0, api_problem_public_get},
     {"PUT", "/api/v1/problems/{id}/public", "problem.publish", 0, api_problem_publish},
     {"DELETE", "/api/v1/problems/{id}/public", "problem.publish", 0, api_problem_unpublish},

@@ -138,7 +138,7 @@ describe('the private calendar feed (ICS)', () => {
     assert.equal(s.active, false);
     const res = await ctx.handlerA.post('/api/v1/me/feed', {});
     assert.equal(res.status, 201, res.text);
-    assert.match(res.body.path, /^\/api\/v1\/feeds\/[A-Za-z0-9_-]{43}\/duban\.ics$/);
+    assert.match(res.body.path, /^\/api\/v1\/feeds\/duban\.ics\?token=[A-Za-z0-9_-]{43}$/);
     url = res.body.path;
     const again = await ctx.handlerA.ok('/api/v1/me/feed');
     assert.equal(again.active, true);
@@ -178,7 +178,9 @@ describe('the private calendar feed (ICS)', () => {
     const b = (await ctx.handlerA.post('/api/v1/me/feed', {})).body.path;
     assert.equal((await srv.client().get(a)).status, 404);
     assert.equal((await srv.client().get(b)).status, 200);
-    assert.equal((await srv.client().get('/api/v1/feeds/not-a-token/duban.ics')).status, 404);
+    assert.equal((await srv.client().get('/api/v1/feeds/duban.ics?token=not-a-token')).status, 404);
+    assert.equal((await srv.client().get('/api/v1/feeds/duban.ics')).status, 404);
+    assert.doesNotMatch(srv.stderr(), new RegExp(b.split('token=')[1]), 'the token never reaches the log');
     const audit = await (await srv.auditor()).ok('/api/v1/audit?action=feed.revoke');
     assert.ok(audit.items.length >= 1);
   });

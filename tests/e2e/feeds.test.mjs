@@ -84,7 +84,7 @@ test('a clerk makes a calendar feed on the profile page; its address serves the 
   const card = page.getByTestId('feed-card');
   await card.getByRole('button', { name: '生成订阅地址' }).click();
   const url = (await page.getByTestId('feed-url').textContent()).trim();
-  assert.match(url, /\/api\/v1\/feeds\/[A-Za-z0-9_-]{43}\/duban\.ics$/);
+  assert.match(url, /\/api\/v1\/feeds\/duban\.ics\?token=[A-Za-z0-9_-]{43}$/);
   await card.locator('.el-tag', { hasText: '已启用' }).waitFor();
   await shot(page, 'feeds-profile-feed');
   const res = await fetch(url);
