@@ -81,7 +81,9 @@
     X(E_OUTWARD_URGE_TOO_SOON, 429, "urge_too_soon", "该事项刚催办过，请稍后再催办")             \
     X(E_OUTWARD_ITEM_CLOSED, 409, "item_closed", "事项已办结，无需催办")                          \
     X(E_OUTWARD_SEND_FAILED, 502, "send_failed", "消息发送失败，请检查渠道配置")                  \
-    X(E_OUTWARD_NO_SECRET, 400, "secret_required", "此类渠道须填写密钥或 webhook key")
+    X(E_OUTWARD_NO_SECRET, 400, "secret_required", "此类渠道须填写密钥或 webhook key") \
+    /* calendar feeds and the public results page (src/feeds/) */                                  \
+    X(E_FEEDS_RATE_LIMITED, 429, "rate_limited", "请求过于频繁，请稍后再试")
 
 typedef enum {
 #define ERR_ENUM(code, status, name, msg) code,

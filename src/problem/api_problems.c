@@ -244,6 +244,10 @@ static const char *action_title(http_req *r, const char *action)
 {
     if (strcmp(action, "register") == 0) return "登记";
     if (strcmp(action, "urge") == 0) return "催办"; /* outward/: 催办, a timeline event only */
+    /* events written by the feeds mechanism (src/feeds/) */
+    if (strcmp(action, "recalendar") == 0) return "节假日安排导入后重算时限";
+    if (strcmp(action, "publish") == 0) return "设为公开";
+    if (strcmp(action, "unpublish") == 0) return "取消公开";
     const flow_action *a = flow_action_named(problem_flow(r), action);
     return a ? a->title : action;
 }

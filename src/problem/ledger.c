@@ -119,7 +119,9 @@ static void problem_cells(const app *ap, arena *a, const units_ctx *u, const sto
     cells[C_PERSON] = p->person;
     cells[C_MEASURES] = p->measures;
     cells[C_GOAL] = p->goal;
-    cells[C_DEADLINE] = p->deadline;
+    /* counted on weekends alone (a year without its holiday notice): marked, as on screen */
+    cells[C_DEADLINE] =
+        p->deadline_estimated ? arena_sprintf(a, "%s%s", p->deadline, LEDGER_ESTIMATED) : p->deadline;
     cells[C_MODE] = problem_mode_title(p->mode);
     cells[C_PROGRESS] = p->progress;
     cells[C_STATE] = state_title(ap, p->state);
@@ -138,7 +140,10 @@ static int write_row(csv_writer *cw, xlsx_writer *xw, arena *a, const char **cel
     }
     xlsx_cell typed[NCOLS];
     for (int i = 0; i < NCOLS; i++) {
-        int is_date = (i == C_FOUND || i == C_DEADLINE || i == C_CLOSED) && cells[i][0];
+        cal_day d;
+        /* an estimated deadline carries its mark, so it stays text */
+        int is_date = (i == C_FOUND || i == C_DEADLINE || i == C_CLOSED) && cells[i][0] &&
+                      cal_parse(cells[i], &d) == 0;
         typed[i] = (xlsx_cell){is_date ? XLSX_DATE : XLSX_TEXT, cells[i], 0, NULL};
     }
     typed[C_NO] = (xlsx_cell){XLSX_NUMBER, NULL, atof(cells[C_NO]), "0"};
@@ -206,6 +211,7 @@ err_code ledger_export(app *ap, const principal *p, const store_problem_filter *
 typedef struct {
     problem_input in;
     const char *state, *progress, *verification, *closed_on;
+    int estimated; /* the deadline lies in a year without its holiday notice */
     int64_t counits[20];
     size_t row;
 } import_row;
@@ -358,6 +364,9 @@ static int check_row(import_ctx *c, const sheet *t, size_t i)
     if (*found && !(r.in.found_on = sheet_date(c->a, found)))
         return fault(c, r.row, C_FOUND, "不是有效日期（如 2024-03-05）");
     if (!*found) return fault(c, r.row, C_FOUND, "此项为必填项");
+    size_t dl = strlen(due), ml = strlen(LEDGER_ESTIMATED);
+    if (dl > ml && strcmp(due + dl - ml, LEDGER_ESTIMATED) == 0) /* an exported ledger's mark */
+        due = arena_strndup(c->a, due, dl - ml);
     if (*due && !(r.in.deadline = sheet_date(c->a, due)))
         return fault(c, r.row, C_DEADLINE, "不是有效日期（如 2024-03-05）");
     int ambiguous;
@@ -379,6 +388,7 @@ static int check_row(import_ctx *c, const sheet *t, size_t i)
     int estimated;
     err_code e = problem_check_input(c->ap, c->a, &r.in, &mode, &deadline, &estimated, &field);
     if (e != E_OK) return fault(c, r.row, column_of(field), err_message(e));
+    r.estimated = estimated;
     r.in.mode = mode;
     r.state = state_named_by_title(c->ap, cell(c, t, i, C_STATE));
     if (!r.state) return fault(c, r.row, C_STATE, "不是已知的状态（如 已登记、整改中、已销号）");
@@ -435,6 +445,7 @@ static err_code write_fn(store_tx *tx, void *ctx)
             .state = r->state,
             .deadline = in->deadline,
             .original_deadline = in->deadline,
+            .deadline_estimated = r->estimated,
             .counits = r->counits,
             .ncounits = in->ncounits,
             .registered_by = c->p->user_id,

@@ -156,6 +156,10 @@ static err_code register_fn(store_tx *tx, void *ctx)
     pr->created_at = pr->updated_at = clock_now();
     problem_refresh_overdue(op->a, pr, cal_local_day(pr->created_at));
     e = store_problem_insert(tx, pr);
+    /* A count over a year without a notice is counted again when the year arrives. */
+    if (e == E_OK && pr->deadline_estimated && op->in->deadline_workdays > 0)
+        e = store_deadline_basis_set(tx, FLOW, pr->id, "deadline", op->in->found_on,
+                                     op->in->deadline_workdays);
     if (e != E_OK) return e;
     store_event ev = {.flow = FLOW,
                       .item_id = pr->id,
@@ -464,10 +468,14 @@ static void effects(arena *a, const char *action, json_t *fields, store_problem 
     }
 }
 
-/* Applies the action's deadline effects to the problem's deadline columns. */
+/*
+ * Applies the action's deadline effects to the problem's deadline columns. *basis: the working
+ * days the deadline itself was counted in (> 0), -1 when it was set otherwise, 0 untouched.
+ */
 static void apply_deadlines(const app *ap, arena *a, const flow_action *act, json_t *fields,
-                            store_problem *pr, cal_day today)
+                            store_problem *pr, cal_day today, int *basis)
 {
+    *basis = 0;
     for (size_t i = 0; i < act->ndeadlines; i++) {
         const flow_deadline *d = &act->deadlines[i];
         const char **slot = strcmp(d->name, "deadline") == 0     ? &pr->deadline
@@ -494,7 +502,10 @@ static void apply_deadlines(const app *ap, arena *a, const flow_action *act, jso
             continue;
         }
         *slot = day_text(a, due);
-        if (slot == &pr->deadline) pr->deadline_estimated = estimated;
+        if (slot == &pr->deadline) {
+            pr->deadline_estimated = estimated;
+            *basis = d->kind == FD_WORKDAYS ? d->amount : -1;
+        }
     }
 }
 
@@ -560,10 +571,16 @@ static err_code act_fn(store_tx *tx, void *ctx)
     pr->state = flow_next_state(f, act, from);
     effects(op->a, act->name, op->in->fields, pr, now);
     if (leader && strcmp(act->name, "supervise") == 0) pr->supervisor = leader;
-    apply_deadlines(op->ap, op->a, act, op->in->fields, pr, today);
+    int basis;
+    apply_deadlines(op->ap, op->a, act, op->in->fields, pr, today, &basis);
     problem_refresh_overdue(op->a, pr, today);
     pr->updated_at = now;
     e = store_problem_update(tx, pr);
+    if (e == E_OK && basis)
+        e = store_deadline_basis_set(tx, FLOW, pr->id, "deadline",
+                                     basis > 0 && pr->deadline_estimated ? day_text(op->a, today)
+                                                                         : NULL,
+                                     basis);
     if (e != E_OK) return e;
     char *fields = op->in->fields ? jsonx_dump(op->in->fields) : NULL;
     store_event ev = {.flow = FLOW,

@@ -239,6 +239,15 @@ typedef struct {
 err_code store_calendar_years(store_tx *tx, arena *a, store_calendar_year **out, size_t *n);
 err_code store_calendar_year_insert(store_tx *tx, int64_t year, const char *notice,
                                     const char *source);
+/*
+ * How a working-day deadline of a flow's item was counted (start day, number of working days),
+ * kept while the count ran over a year without a holiday notice so that it can be counted
+ * again once the year is imported. start_on NULL removes it. get: E_NOT_FOUND when none.
+ */
+err_code store_deadline_basis_set(store_tx *tx, const char *flow, int64_t item_id,
+                                  const char *slot, const char *start_on, int64_t workdays);
+err_code store_deadline_basis_get(store_tx *tx, arena *a, const char *flow, int64_t item_id,
+                                  const char *slot, const char **start_on, int64_t *workdays);
 
 /* ---- attachments (evidence files; the bytes live outside the database) ---- */
 typedef struct {

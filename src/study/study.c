@@ -412,8 +412,9 @@ static err_code observe_fn(store_tx *tx, void *ctx)
     int estimated = 0;
     cal_day due = calendar_add_workdays(op->ap->cal, cal_local_day(o->created_at),
                                         (int)in->workdays, &estimated);
-    char deadline[11];
+    char deadline[11], start[11];
     cal_format(due, deadline);
+    cal_format(cal_local_day(o->created_at), start);
     const char *initial =
         study_feedback_flow(op->ap)->states[study_feedback_flow(op->ap)->initial].name;
     for (size_t i = 0; e == E_OK && i < in->nissues; i++) {
@@ -426,6 +427,9 @@ static err_code observe_fn(store_tx *tx, void *ctx)
                             .created_by = op->p->user_id,
                             .created_at = o->created_at};
         e = store_feedback_insert(tx, &f);
+        /* counted again (src/feeds/) when the year's holiday notice arrives */
+        if (e == E_OK && estimated)
+            e = store_deadline_basis_set(tx, "feedback", f.id, "deadline", start, in->workdays);
     }
     if (e != E_OK) return e;
     return audit_change(op, tx, "study.observe", "activity", o->activity_id,

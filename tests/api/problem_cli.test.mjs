@@ -229,45 +229,45 @@ describe('import and export problems', () => {
 });
 
 describe('the holiday calendar', () => {
-  const notice = '国务院办公厅关于2026年部分节假日安排的通知（国办发明电〔2025〕7号）';
+  const notice = '国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕9号）';
 
   test('calendar list: the built-in years', () => {
     const r = ok(['calendar', 'list']);
-    for (const y of [2023, 2024, 2025]) assert.match(r.stdout, new RegExp(`^${y}  国务院办公厅关于${y}年部分节假日安排的通知`, 'm'));
-    assert.doesNotMatch(r.stdout, /^2026  国务院/m);
+    for (const y of [2023, 2024, 2025, 2026]) assert.match(r.stdout, new RegExp(`^${y}  国务院办公厅关于${y}年部分节假日安排的通知`, 'm'));
+    assert.doesNotMatch(r.stdout, /^2027  国务院/m);
   });
 
   test('a weekday "work" line is refused, naming its line; nothing is added', () => {
-    const r = cli(['calendar', 'add', '2026', notice], { input: 'off 2026-01-01 2026-01-03 元旦\nwork 2026-01-05 元旦调休\n' });
+    const r = cli(['calendar', 'add', '2027', notice], { input: 'off 2027-01-01 2027-01-03 元旦\nwork 2027-01-05 元旦调休\n' });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /standard input:2: a make-up workday must be a Saturday or Sunday/);
-    const other = cli(['calendar', 'add', '2026', notice], { input: 'off 2026-01-01 2026-01-03 元旦\noff 2027-01-01 元旦\n' });
+    const other = cli(['calendar', 'add', '2027', notice], { input: 'off 2027-01-01 2027-01-03 元旦\noff 2028-01-01 元旦\n' });
     assert.equal(other.code, 1);
     assert.match(other.stderr, /standard input:2: date outside its year/);
-    assert.doesNotMatch(ok(['calendar', 'list']).stdout, /^2026  国务院/m);
+    assert.doesNotMatch(ok(['calendar', 'list']).stdout, /^2027  国务院/m);
   });
 
-  test('calendar add 2026 from standard input; list shows it; a second time is refused', () => {
-    const r = ok(['calendar', 'add', '2026', notice], { input: 'off 2026-01-01 2026-01-03 元旦\n' });
-    assert.equal(r.stdout.trim(), `added 2026: ${notice}`);
-    assert.match(ok(['calendar', 'list']).stdout, new RegExp(`^2026  ${notice.replace(/[()（）〔〕]/g, '.')}$`, 'm'));
-    const again = cli(['calendar', 'add', '2026', notice], { input: 'off 2026-10-01 国庆节\n' });
+  test('calendar add 2027 from standard input; list shows it; a second time is refused', () => {
+    const r = ok(['calendar', 'add', '2027', notice], { input: 'off 2027-01-01 2027-01-03 元旦\n' });
+    assert.equal(r.stdout.trim(), `added 2027: ${notice}`);
+    assert.match(ok(['calendar', 'list']).stdout, new RegExp(`^2027  ${notice.replace(/[()（）〔〕]/g, '.')}$`, 'm'));
+    const again = cli(['calendar', 'add', '2027', notice], { input: 'off 2027-10-01 国庆节\n' });
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already in the calendar/);
     assert.equal(cli(['calendar', 'add', '2024', 'x'], { input: 'off 2024-05-01 劳动节\n' }).code, 1, 'a built-in year');
   });
 
-  test('the added year counts: 2026-01-01 is no workday for a server over the database', async () => {
+  test('the added year counts: 2027-01-01 is no workday for a server over the database', async () => {
     const srv = await startServer({ dir, db, flags: ['--tick_interval', '86400'] });
     servers.push(srv);
     const c = await firstLogin(srv, 'zhou');
     const res = await c.post('/api/v1/problems', {
-      source: '调研', category: '用工', title: '元旦前后', description: '日历测试', found_on: '2025-12-31',
+      source: '调研', category: '用工', title: '元旦前后', description: '日历测试', found_on: '2026-12-31',
       unit_id: 2 /* 县委督查室, the first unit added */, mode: 'immediate', deadline_workdays: 1,
     });
     assert.equal(res.status, 201, res.text);
-    assert.equal(res.body.deadline, '2026-01-05', '01-01..03 off, 01-04 a Sunday');
-    assert.equal(res.body.deadline_estimated, false, '2026 is known now');
+    assert.equal(res.body.deadline, '2027-01-04', '01-01..03 off (01-02, 01-03 a weekend), 01-04 a Monday');
+    assert.equal(res.body.deadline_estimated, false, '2027 is known now');
     await srv.stopClean();
     servers.pop();
   });

@@ -125,7 +125,7 @@ describe('export', () => {
     assert.equal(rows[4][col('状态')], '已销号');
     assert.equal(rows[4][col('核查情况')], '电话核实：已解决');
     assert.equal(rows[4][col('销号时间')], today());
-    assert.equal(rows[5][col('完成时限')], '2099-03-31', 'the deadline as extended');
+    assert.equal(rows[5][col('完成时限')], '2099-03-31（估算）', 'the deadline as extended, counted without 2099 holiday data');
     assert.equal(rows[6][col('责任单位')], '示范县');
     for (const r of rows) assert.equal(r.length, LEDGER_HEADERS.length);
   });

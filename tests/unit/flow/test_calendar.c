@@ -60,7 +60,8 @@ static void test_builtin_years(void **state)
     assert_true(calendar_has_year(c, 2024));
     assert_true(calendar_has_year(c, 2025));
     assert_false(calendar_has_year(c, 2022));
-    assert_int_equal(calendar_year_count(c), 3);
+    assert_true(calendar_has_year(c, 2026));
+    assert_int_equal(calendar_year_count(c), 4);
     assert_non_null(strstr(calendar_year_notice(c, 2024), "国办发明电〔2023〕7号"));
     calendar_free(c);
 }
@@ -105,16 +106,48 @@ static void test_national_day_and_makeup_saturday(void **state)
     calendar_free(c);
 }
 
+/* 2026, from 国办发明电〔2025〕7号: every day of the notice, and deadlines across it exact. */
+static void test_year_2026(void **state)
+{
+    (void)state;
+    calendar *c = builtin();
+    int est = 0;
+    assert_true(calendar_has_year(c, 2026));
+    /* days off, each range whole */
+    static const char *const off[][2] = {
+        {"2026-01-01", "2026-01-03"}, {"2026-02-15", "2026-02-23"}, {"2026-04-04", "2026-04-06"},
+        {"2026-05-01", "2026-05-05"}, {"2026-06-19", "2026-06-21"}, {"2026-09-25", "2026-09-27"},
+        {"2026-10-01", "2026-10-07"}};
+    for (size_t i = 0; i < sizeof off / sizeof off[0]; i++)
+        for (cal_day d = D(off[i][0]); d <= D(off[i][1]); d++)
+            assert_false(calendar_is_workday(c, d, &est));
+    /* make-up workdays, all weekends */
+    static const char *const work[] = {"2026-01-04", "2026-02-14", "2026-02-28",
+                                       "2026-05-09", "2026-09-20", "2026-10-10"};
+    for (size_t i = 0; i < sizeof work / sizeof work[0]; i++) {
+        assert_true(cal_weekday(D(work[i])) >= 6);
+        assert_true(calendar_is_workday(c, D(work[i]), &est));
+    }
+    /* 5 working days from Wednesday 9/30: 10/8, 10/9, Saturday 10/10, 10/12, 10/13. */
+    fmt_is(calendar_add_workdays(c, D("2026-09-30"), 5, &est), "2026-10-13");
+    /* 1 working day from 12/31/2025: 1/1..1/3 off, Sunday 1/4 worked. */
+    fmt_is(calendar_add_workdays(c, D("2025-12-31"), 1, &est), "2026-01-04");
+    /* Spring Festival: from Friday 2/13, Saturday 2/14 works, then 2/24. */
+    fmt_is(calendar_add_workdays(c, D("2026-02-13"), 2, &est), "2026-02-24");
+    assert_int_equal(est, 0);
+    calendar_free(c);
+}
+
 static void test_year_without_data_is_flagged(void **state)
 {
     (void)state;
     calendar *c = builtin();
     int est = 0;
-    assert_true(calendar_is_workday(c, D("2026-05-01"), &est)); /* a Friday: weekends alone */
+    assert_true(calendar_is_workday(c, D("2027-04-30"), &est)); /* a Friday: weekends alone */
     assert_int_equal(est, 1);
     est = 0;
-    /* Crossing from known 2025 into unknown 2026 flags the result. */
-    fmt_is(calendar_add_workdays(c, D("2025-12-31"), 2, &est), "2026-01-02");
+    /* Crossing from known 2026 into unknown 2027 flags the result. */
+    fmt_is(calendar_add_workdays(c, D("2026-12-31"), 2, &est), "2027-01-04");
     assert_int_equal(est, 1);
     est = 0;
     calendar_add_workdays(c, D("2025-12-01"), 5, &est);
@@ -137,15 +170,15 @@ static void test_load_errors(void **state)
     (void)state;
     calendar *c = builtin();
     load_fails(c, "year 2024 again\noff 2024-01-01 元旦\n", "already in the calendar");
-    load_fails(c, "off 2026-01-01 元旦\n", "'year' line must come first");
-    load_fails(c, "year 2026 通知\noff 2027-01-01 元旦\n", "outside its year");
-    load_fails(c, "year 2026 通知\nwork 2026-01-05 调休\n", "Saturday or Sunday");
-    load_fails(c, "year 2026 通知\noff 2026-01-01 元旦\noff 2026-01-01 元旦\n", "twice");
-    load_fails(c, "year 2026 通知\nholiday 2026-01-01 元旦\n", "expected");
-    load_fails(c, "year 2026 通知\noff 2026-02-30 x\n", "bad date");
-    load_fails(c, "year 2026 通知\noff 2026-02-10 2026-02-01 春节\n", "ends before");
-    load_fails(c, "year 2026\n", "notice");
-    assert_false(calendar_has_year(c, 2026));
+    load_fails(c, "off 2027-01-01 元旦\n", "'year' line must come first");
+    load_fails(c, "year 2027 通知\noff 2028-01-01 元旦\n", "outside its year");
+    load_fails(c, "year 2027 通知\nwork 2027-01-05 调休\n", "Saturday or Sunday");
+    load_fails(c, "year 2027 通知\noff 2027-01-01 元旦\noff 2027-01-01 元旦\n", "twice");
+    load_fails(c, "year 2027 通知\nholiday 2027-01-01 元旦\n", "expected");
+    load_fails(c, "year 2027 通知\noff 2027-02-30 x\n", "bad date");
+    load_fails(c, "year 2027 通知\noff 2027-02-10 2027-02-01 春节\n", "ends before");
+    load_fails(c, "year 2027\n", "notice");
+    assert_false(calendar_has_year(c, 2027));
     /* A good year loads, with its ranges. */
     char err[256];
     assert_int_equal(calendar_load(c,
@@ -168,6 +201,7 @@ int main(void)
         cmocka_unit_test(test_builtin_years),
         cmocka_unit_test(test_spring_festival),
         cmocka_unit_test(test_national_day_and_makeup_saturday),
+        cmocka_unit_test(test_year_2026),
         cmocka_unit_test(test_year_without_data_is_flagged),
         cmocka_unit_test(test_load_errors),
     };

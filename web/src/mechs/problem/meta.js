@@ -13,6 +13,8 @@ export function loadFlow() {
 // Titles of fields that older records carry but the flow no longer has (挂牌督办's free-text
 // leader, before the leader became a user), and the message of a 催办 (outward/, not a flow action).
 const FORMER_FIELDS = { leader: '督办领导', message: '催办内容' }
+// Fields of events written outside the flow: made public, deadline counted again (src/feeds/).
+const OTHER_FIELDS = { public_result: '公开说明', previous_deadline: '原完成时限', deadline: '新完成时限', explanation: '说明' }
 
 // The title of a field as the action that took it names it ("note" is 交办意见 on 交办 and
 // 督办要求 on 挂牌督办), else as any action names it, e.g. "progress" → "进展情况".
@@ -20,7 +22,7 @@ export function fieldTitle(flow, name, action) {
   const own = flow?.actions?.find((a) => a.name === action)?.fields.find((f) => f.name === name)
   if (own) return own.title
   for (const a of flow?.actions || []) for (const f of a.fields) if (f.name === name) return f.title
-  return FORMER_FIELDS[name] || name
+  return OTHER_FIELDS[name] || FORMER_FIELDS[name] || name
 }
 
 export async function loadVocabulary() {
