@@ -74,7 +74,13 @@
     X(E_LIAISON_END_EARLY, 400, "end_before_start", "结束日期不能早于开始日期")                    \
     X(E_LIAISON_CATEGORY_FIELD, 400, "field_not_for_category",                                     \
       "此项只适用于相应类别的统战对象，或该类别须填写此项")                                        \
-    X(E_LIAISON_NOT_OWN, 403, "not_own_assignment", "只能为本人的联系任务或驻厂任务登记走访")
+    X(E_LIAISON_NOT_OWN, 403, "not_own_assignment", "只能为本人的联系任务或驻厂任务登记走访") \
+    /* cadre supervision and early warning (src/cadre/) */                                         \
+    X(E_CADRE_OWN_FILE, 403, "own_cadre_file", "不能查看或处理本人的干部监督档案")                \
+    X(E_CADRE_IDNO, 400, "id_number_invalid", "身份证号码无效：须为18位，出生日期和校验位正确")   \
+    X(E_CADRE_NO_DECISION, 409, "no_judgement_decision",                                           \
+      "须先经研判会作出相应的处置决定，方可记录此项处置（预警只作提示）")                          \
+    X(E_CADRE_JUDGED, 409, "clue_already_judged", "该线索已经研判处置")
 
 typedef enum {
 #define ERR_ENUM(code, status, name, msg) code,
