@@ -18,5 +18,5 @@ const mech cadre_mech = {
     .title = "干部监督",
     .perms = perms,
     .routes = cadre_routes,
-    .demo = NULL,
+    .demo = cadre_demo,
 };
