@@ -27,6 +27,8 @@ const http_route cadre_routes[] = {
     {"POST", "/api/v1/cadre/responses", "cadre.write", 0, api_cadre_response_create},
     {"POST", "/api/v1/cadre/assessments", "cadre.write", 0, api_cadre_assessment_create},
     {"GET", "/api/v1/cadre/warnings", "cadre.warning.read", ROUTE_LIST, api_cadre_warnings},
+    {"GET", "/api/v1/cadre/warnings/export.xlsx", "cadre.warning.read", ROUTE_LIST,
+     api_cadre_warnings},
     {"GET", "/api/v1/cadre/config", "cadre.read", 0, api_cadre_config_get},
     {"PUT", "/api/v1/cadre/config", "cadre.write", 0, api_cadre_config_set},
     {"POST", "/api/v1/cadre/eligibility", "cadre.read", 0, api_cadre_eligibility},
