@@ -343,9 +343,8 @@ err_code api_cadre_response_create(http_req *r)
         return http_fail(r, E_FIELD_REQUIRED, "reply_due");
     if ((e = cadre_keys(c.ap)) != E_OK) return e;
     e = store_write(c.ap->st, resp_fn, &c);
-    if (e == E_NOT_FOUND && c.bad) e = E_FIELD_INVALID;
-    if (e != E_OK) return http_fail(r, e, c.bad);
-    return http_reply(r, 201, json_pack("{sI ss}", "id", (json_int_t)c.id, "impact_until", c.until));
+    return cadre_reply_change(r, e, c.bad, 201,
+                              json_pack("{sI ss}", "id", (json_int_t)c.id, "impact_until", c.until));
 }
 
 /* ---- assessments ---- */
@@ -399,7 +398,6 @@ err_code api_cadre_assessment_create(http_req *r)
     err_code e = http_parse(r, spec, &c.b, &present);
     if (e != E_OK) return e;
     e = store_write(c.ap->st, ass_fn, &c);
-    if (e == E_NOT_FOUND && c.bad) e = E_FIELD_INVALID;
-    if (e != E_OK) return http_fail(r, e, c.bad);
-    return http_reply(r, 201, json_pack("{sI}", "id", (json_int_t)c.id));
+    return cadre_reply_change(r, e, c.bad, 201,
+                              json_pack("{sI}", "id", (json_int_t)c.id));
 }

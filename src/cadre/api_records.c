@@ -179,9 +179,8 @@ err_code api_cadre_create(http_req *r)
     }
     if ((e = cadre_keys(c.ap)) != E_OK) return e;
     e = store_write(c.ap->st, cadre_save_fn, &c);
-    if (e == E_NOT_FOUND && c.bad) e = E_FIELD_INVALID;
-    if (e != E_OK) return http_fail(r, e, c.bad);
-    return http_reply(r, 201, json_pack("{sI}", "id", (json_int_t)c.id));
+    return cadre_reply_change(r, e, c.bad, 201,
+                              json_pack("{sI}", "id", (json_int_t)c.id));
 }
 
 typedef struct {
@@ -493,11 +492,7 @@ err_code api_cadre_get(http_req *r)
     if ((e = cadre_keys(c.ap)) != E_OK) return e;
     e = mech_read(c.ap, c.p, "cadre.read", arena_sprintf(c.a, "cadre:%lld", (long long)c.id),
                   file_fn, &c);
-    if (e != E_OK) {
-        json_decref(c.out);
-        return e;
-    }
-    return http_reply(r, 200, c.out);
+    return cadre_reply_read(r, e, c.out);
 }
 
 /* ---- who looked at cadre X (audit.read over the root) ---- */
@@ -637,9 +632,8 @@ err_code api_cadre_clue_submit(http_req *r)
     if (!valid_date(c.b.occurred_on, 1)) return http_fail(r, E_FIELD_INVALID, "occurred_on");
     if ((e = cadre_keys(c.ap)) != E_OK) return e;
     e = store_write(c.ap->st, clue_fn, &c);
-    if (e == E_NOT_FOUND && c.bad) e = E_FIELD_INVALID;
-    if (e != E_OK) return http_fail(r, e, c.bad);
-    return http_reply(r, 201, json_pack("{sI ss}", "id", (json_int_t)c.id, "state", "待研判"));
+    return cadre_reply_change(r, e, c.bad, 201,
+                              json_pack("{sI ss}", "id", (json_int_t)c.id, "state", "待研判"));
 }
 
 /* A member unit's own submissions: the cadre, what kind, when, and only whether judged. */
@@ -809,9 +803,5 @@ err_code api_cadre_clue_get(http_req *r)
     if (e == E_OK)
         e = mech_read(c.ap, c.p, "cadre.read", arena_sprintf(c.a, "cadre_clue:%lld", (long long)c.id),
                       clue_get_fn, &c);
-    if (e != E_OK) {
-        json_decref(c.out);
-        return e;
-    }
-    return http_reply(r, 200, c.out);
+    return cadre_reply_read(r, e, c.out);
 }

@@ -179,11 +179,7 @@ err_code api_cadre_config_get(http_req *r)
 {
     cfg_ctx c = {.out = NULL};
     err_code e = store_read(http_app(r)->st, cfg_get_fn, &c);
-    if (e != E_OK) {
-        json_decref(c.out);
-        return e;
-    }
-    return http_reply(r, 200, c.out);
+    return cadre_reply_read(r, e, c.out);
 }
 
 typedef struct {

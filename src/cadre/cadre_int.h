@@ -36,6 +36,13 @@ int cadre_code_listed(store_tx *tx, const char *list, const char *code);
 /* The user as 姓名（单位）. */
 const char *cadre_user_label(store_tx *tx, arena *a, int64_t user_id);
 
+/* The reply of a change: the refusal (a missing reference is bad_field's fault), else status
+ * with body (taken). */
+err_code cadre_reply_change(http_req *r, err_code e, const char *bad_field, int status,
+                            json_t *body);
+/* The reply of a read: 200 with out (taken), or the error (out dropped). */
+err_code cadre_reply_read(http_req *r, err_code e, json_t *out);
+
 /* The warning configuration from the store. */
 err_code cadre_config_get(store_tx *tx, cadre_config *cfg);
 /* A cadre's warning at today: {score, level, level_title, by_count, explanation:[…]}, with

@@ -110,6 +110,22 @@ const char *cadre_user_label(store_tx *tx, arena *a, int64_t user_id)
     return t;
 }
 
+err_code cadre_reply_change(http_req *r, err_code e, const char *bad_field, int status,
+                            json_t *body)
+{
+    if (e == E_NOT_FOUND && bad_field) e = E_FIELD_INVALID;
+    if (e == E_OK) return http_reply(r, status, body);
+    json_decref(body);
+    return http_fail(r, e, bad_field);
+}
+
+err_code cadre_reply_read(http_req *r, err_code e, json_t *out)
+{
+    if (e == E_OK) return http_reply(r, 200, out);
+    json_decref(out);
+    return e;
+}
+
 cal_day cadre_today(void)
 {
     return cal_local_day(clock_now());
