@@ -74,6 +74,20 @@ void cadre_idno_mask(const char *s, char out[19]);
 
 /* ---- sealing (seal.c) ---- */
 enum { CADRE_SEAL_OVERHEAD = 1 + 16 + 32 };
+typedef struct {
+    unsigned char enc[16], mac[32], idx[32];
+} cadre_keyset;
+/* The keys derived from 32 bytes of key material, or from a key file's bytes (0, or -1 with
+ * err). */
+void cadre_keyset_derive(const unsigned char key[32], cadre_keyset *k);
+int cadre_keyset_load(const char *key_path, cadre_keyset *k, char *err, size_t errlen);
+/* The process's keys (NULL before they are loaded). */
+const cadre_keyset *cadre_seal_current(void);
+/* Sealing, opening and hashing under given keys (the rotation re-seals from old to new). */
+int cadre_seal_with(const cadre_keyset *k, const void *in, size_t n, unsigned char *out);
+int cadre_unseal_with(const cadre_keyset *k, const unsigned char *in, size_t n,
+                      unsigned char *out, size_t *outlen);
+void cadre_seal_hash_with(const cadre_keyset *k, const char *s, char out[65]);
 /* Loads the keys from a key file (derived from its bytes); 0, or -1 with err. */
 int cadre_seal_load(const char *key_path, char *err, size_t errlen);
 /* Keys given directly (tests): 32 bytes of key material. */

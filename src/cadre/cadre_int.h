@@ -14,7 +14,10 @@
 
 #include <jansson.h>
 
-/* Loads the sealing keys from the app's key file (once); E_INTERNAL when there is none. */
+/* The key file the cadre keys derive from: DUBAN_CADRE_KEY_FILE after a rotation, else the
+ * audit key file (heap string). */
+char *cadre_key_path(const app *ap);
+/* Loads the sealing keys from that key file (once); E_INTERNAL when there is none. */
 err_code cadre_keys(app *ap);
 /* Binds text sealed at index i of st (keys loaded). */
 err_code cadre_bind_sealed(arena *a, sq_stmt *st, int i, const char *text);
@@ -75,5 +78,7 @@ err_code api_cadre_eligibility(http_req *r);
 extern const http_route cadre_routes[];
 
 err_code cadre_demo(app *ap, mech_demo_county *c, FILE *out);
+/* `duban cadre rekey NEW_KEY_FILE` (cli.c). */
+int cmd_cadre(int argc, char **argv);
 
 #endif

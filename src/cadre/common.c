@@ -7,15 +7,23 @@
 
 #include "base/clock.h"
 #include "base/config.h"
+#include "base/log.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+char *cadre_key_path(const app *ap)
+{
+    const char *own = getenv("DUBAN_CADRE_KEY_FILE");
+    return own && *own ? strdup(own) : config_key_path(&ap->cfg);
+}
+
 err_code cadre_keys(app *ap)
 {
     char err[256];
-    char *path = config_key_path(&ap->cfg);
+    char *path = cadre_key_path(ap);
     int rc = cadre_seal_load(path, err, sizeof err);
+    if (rc != 0) log_error("cadre: %s", err);
     free(path);
     return rc == 0 ? E_OK : E_INTERNAL;
 }

@@ -1,7 +1,7 @@
 /*
  * mech — the cadre-supervision mechanism's descriptor (干部监督预警): its restricted
  * permissions (every read permission marked audit_reads, so each read lands in the audit
- * chain), its routes and its part of the demo.
+ * chain), its routes, its command (key rotation) and its part of the demo.
  */
 #include "cadre/cadre_int.h"
 
@@ -13,10 +13,16 @@ static const perm_info perms[] = {
     {NULL, NULL, CLASS_NONE, 0},
 };
 
+static const mech_cmd commands[] = {
+    {"cadre", cmd_cadre, "rekey: re-encrypt the cadre records (干部监督) under a new key file"},
+    {NULL, NULL, NULL},
+};
+
 const mech cadre_mech = {
     .name = "cadre",
     .title = "干部监督",
     .perms = perms,
     .routes = cadre_routes,
+    .commands = commands,
     .demo = cadre_demo,
 };

@@ -3,7 +3,8 @@
  * HMAC-SM3 tag over version, nonce and ciphertext (encrypt-then-MAC). The keys are derived
  * from the key file the audit chain uses (config key_file / DUBAN_KEY_FILE, never in the
  * database): HMAC-SM3(file bytes, label) for the cipher, the tag and the ID numbers' lookup
- * hash, so the database alone reveals none of the sealed texts.
+ * hash, so the database alone reveals none of the sealed texts. After a rotation (`duban cadre
+ * rekey FILE`) the keys come from a cadre key file of their own (DUBAN_CADRE_KEY_FILE).
  * Blob layout: 0x01 | nonce[16] | ciphertext[n] | tag[32].
  */
 #include "cadre/cadre.h"
@@ -18,7 +19,7 @@
 
 static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
 static int have_keys;
-static unsigned char enc_key[16], mac_key[32], idx_key[32];
+static cadre_keyset cur;
 
 static void hmac_sm3(const unsigned char *key, size_t keylen, const void *a, size_t an,
                      const void *b, size_t bn, unsigned char out[32])
@@ -36,21 +37,27 @@ static void hmac_sm3(const unsigned char *key, size_t keylen, const void *a, siz
     EVP_MAC_free(mac);
 }
 
+void cadre_keyset_derive(const unsigned char key[32], cadre_keyset *k)
+{
+    unsigned char e[32];
+    hmac_sm3(key, 32, "duban cadre sm4", 15, NULL, 0, e);
+    memcpy(k->enc, e, 16);
+    hmac_sm3(key, 32, "duban cadre mac", 15, NULL, 0, k->mac);
+    hmac_sm3(key, 32, "duban cadre idx", 15, NULL, 0, k->idx);
+}
+
 void cadre_seal_set_key(const unsigned char key[32])
 {
-    unsigned char k[32];
+    cadre_keyset k;
+    cadre_keyset_derive(key, &k);
     pthread_mutex_lock(&key_lock);
-    hmac_sm3(key, 32, "duban cadre sm4", 15, NULL, 0, k);
-    memcpy(enc_key, k, 16);
-    hmac_sm3(key, 32, "duban cadre mac", 15, NULL, 0, mac_key);
-    hmac_sm3(key, 32, "duban cadre idx", 15, NULL, 0, idx_key);
+    cur = k;
     have_keys = 1;
     pthread_mutex_unlock(&key_lock);
 }
 
-int cadre_seal_load(const char *key_path, char *err, size_t errlen)
+int cadre_keyset_load(const char *key_path, cadre_keyset *k, char *err, size_t errlen)
 {
-    if (have_keys) return 0;
     FILE *f = key_path ? fopen(key_path, "rb") : NULL;
     if (!f) {
         snprintf(err, errlen, "cannot read the key file %s", key_path ? key_path : "(none)");
@@ -65,16 +72,33 @@ int cadre_seal_load(const char *key_path, char *err, size_t errlen)
     }
     unsigned char root[32];
     hmac_sm3((const unsigned char *)"duban cadre root", 16, buf, n, NULL, 0, root);
-    cadre_seal_set_key(root);
+    cadre_keyset_derive(root, k);
     return 0;
 }
 
-static int ctr(const unsigned char nonce[16], const unsigned char *in, size_t n,
-               unsigned char *out)
+int cadre_seal_load(const char *key_path, char *err, size_t errlen)
+{
+    if (have_keys) return 0;
+    cadre_keyset k;
+    if (cadre_keyset_load(key_path, &k, err, errlen) != 0) return -1;
+    pthread_mutex_lock(&key_lock);
+    cur = k;
+    have_keys = 1;
+    pthread_mutex_unlock(&key_lock);
+    return 0;
+}
+
+const cadre_keyset *cadre_seal_current(void)
+{
+    return have_keys ? &cur : NULL;
+}
+
+static int ctr(const unsigned char key[16], const unsigned char nonce[16], const unsigned char *in,
+               size_t n, unsigned char *out)
 {
     EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, "SM4-CTR", NULL);
     EVP_CIPHER_CTX *ctx = c ? EVP_CIPHER_CTX_new() : NULL;
-    int ok = ctx && EVP_EncryptInit_ex2(ctx, c, enc_key, nonce, NULL);
+    int ok = ctx && EVP_EncryptInit_ex2(ctx, c, key, nonce, NULL);
     int l1 = 0, l2 = 0;
     if (ok && n) ok = EVP_EncryptUpdate(ctx, out, &l1, in, (int)n);
     if (ok) ok = EVP_EncryptFinal_ex(ctx, out + l1, &l2);
@@ -83,35 +107,53 @@ static int ctr(const unsigned char nonce[16], const unsigned char *in, size_t n,
     return ok && (size_t)(l1 + l2) == n ? 0 : -1;
 }
 
-int cadre_seal(const void *in, size_t n, unsigned char *out)
+int cadre_seal_with(const cadre_keyset *k, const void *in, size_t n, unsigned char *out)
 {
-    if (!have_keys) return -1;
+    if (!k) return -1;
     out[0] = 1;
     if (RAND_bytes(out + 1, 16) != 1) return -1;
-    if (ctr(out + 1, in, n, out + 17) != 0) return -1;
-    hmac_sm3(mac_key, 32, out, 17 + n, NULL, 0, out + 17 + n);
+    if (ctr(k->enc, out + 1, in, n, out + 17) != 0) return -1;
+    hmac_sm3(k->mac, 32, out, 17 + n, NULL, 0, out + 17 + n);
     return 0;
 }
 
-int cadre_unseal(const unsigned char *in, size_t n, unsigned char *out, size_t *outlen)
+int cadre_unseal_with(const cadre_keyset *k, const unsigned char *in, size_t n,
+                      unsigned char *out, size_t *outlen)
 {
-    if (!have_keys || n < CADRE_SEAL_OVERHEAD || in[0] != 1) return -1;
+    if (!k || n < CADRE_SEAL_OVERHEAD || in[0] != 1) return -1;
     size_t m = n - CADRE_SEAL_OVERHEAD;
     unsigned char tag[32];
-    hmac_sm3(mac_key, 32, in, 17 + m, NULL, 0, tag);
+    hmac_sm3(k->mac, 32, in, 17 + m, NULL, 0, tag);
     unsigned diff = 0;
     for (int i = 0; i < 32; i++)
         diff |= tag[i] ^ in[17 + m + i];
     if (diff) return -1;
-    if (ctr(in + 1, in + 17, m, out) != 0) return -1;
+    if (ctr(k->enc, in + 1, in + 17, m, out) != 0) return -1;
     *outlen = m;
     return 0;
 }
 
-void cadre_seal_hash(const char *s, char out[65])
+void cadre_seal_hash_with(const cadre_keyset *k, const char *s, char out[65])
 {
     unsigned char h[32];
-    hmac_sm3(idx_key, 32, s, strlen(s), NULL, 0, h);
+    hmac_sm3(k->idx, 32, s, strlen(s), NULL, 0, h);
     for (int i = 0; i < 32; i++)
         snprintf(out + 2 * i, 3, "%02x", h[i]);
+}
+
+int cadre_seal(const void *in, size_t n, unsigned char *out)
+{
+    return cadre_seal_with(cadre_seal_current(), in, n, out);
+}
+
+int cadre_unseal(const unsigned char *in, size_t n, unsigned char *out, size_t *outlen)
+{
+    return cadre_unseal_with(cadre_seal_current(), in, n, out, outlen);
+}
+
+void cadre_seal_hash(const char *s, char out[65])
+{
+    const cadre_keyset *k = cadre_seal_current();
+    if (k) cadre_seal_hash_with(k, s, out);
+    else out[0] = 0;
 }

@@ -9,7 +9,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, addUnit, assertError, runCli, tempDir, PG } from './lib/server.mjs';
+import { startServer, addUnit, assertError, runCli, tempDir, PG, USER_PW } from './lib/server.mjs';
 import { roleUser } from './lib/problems.mjs';
 
 const NOW = '2026-05-01T09:00:00+08:00';
@@ -47,7 +47,7 @@ test.before(async () => {
   for (const [login, p] of Object.entries(people))
     c[login] = await roleUser(srv, admin, secadmin, { login, name: p.name, unit_id: p.unit, grants: p.grants });
 });
-test.after(() => srv.stopClean());
+test.after(() => srv?.stopClean());
 
 async function created(res) {
   assert.equal(res.status, 201, res.text);
@@ -265,4 +265,29 @@ test('no planted plaintext in the database file, its WAL or a backup', { skip: P
   }
   // but the names (not sealed) are there: the scan reads the real file
   assert.notEqual(fs.readFileSync(backup).indexOf(Buffer.from('李建国', 'utf8')), -1);
+});
+
+test('key rotation: re-encrypted under a new key file, readable only with it', async () => {
+  await srv.stop();
+  const newKey = path.join(tempDir(), 'cadre.key');
+  const r = runCli(['cadre', 'rekey', newKey, '--db', srv.db], { env: { DUBAN_NOW: NOW } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /re-encrypted \d+ values/);
+  assert.equal(fs.statSync(newKey).mode & 0o777, 0o600);
+  // the same key again is refused
+  const again = runCli(['cadre', 'rekey', newKey, '--db', srv.db], { env: { DUBAN_NOW: NOW, DUBAN_CADRE_KEY_FILE: newKey } });
+  assert.equal(again.code, 2, again.stderr);
+  // with the new key: everything reads, and the ID numbers' uniqueness still holds
+  srv = await startServer({ dir: srv.dir, db: srv.db, env: { DUBAN_NOW: NOW, DUBAN_CADRE_KEY_FILE: newKey } });
+  let section = await srv.login('section', USER_PW);
+  assert.equal((await section.ok(`/api/v1/cadre/clues/${k.clue1.id}`)).description, PLANT_TEXT);
+  assert.equal((await section.ok(`/api/v1/cadre/cadres/${k.a.id}?reveal=1`)).id_number, PLANT_ID);
+  assertError(await section.post('/api/v1/cadre/cadres', { unit_id: u.townA.id, name: '重号', position: '科员', id_number: PLANT_ID }), 409, 'duplicate', 'id_number');
+  const auditor2 = await srv.auditor();
+  assert.equal((await auditor2.ok('/api/v1/audit?action=cadre.rekey')).items.length, 1);
+  await srv.stop();
+  // with the old key the texts do not open
+  srv = await startServer({ dir: srv.dir, db: srv.db, env: { DUBAN_NOW: NOW } });
+  section = await srv.login('section', USER_PW);
+  assert.equal((await section.ok(`/api/v1/cadre/clues/${k.clue1.id}`)).description, '〔无法解密〕');
 });
