@@ -11,9 +11,11 @@
 
 #include <string.h>
 
-/* One "read" audit of each cadre shown (the lists show several cadres). */
+/* One "read" audit of each cadre shown (the lists show several cadres). The arena outlives the
+ * transaction: the audit chain's head file is written after the commit, from its strings. */
 typedef struct {
     app *ap;
+    arena *a;
     const principal *p;
     const char *perm, *what;
     json_t *ids;
@@ -22,22 +24,23 @@ typedef struct {
 static err_code reads_fn(store_tx *tx, void *ctx)
 {
     reads_ctx *c = ctx;
-    arena *a = arena_new();
     err_code e = E_OK;
     size_t i;
     json_t *v;
     json_array_foreach(c->ids, i, v) if (e == E_OK) e = cadre_audit(
-        c->ap, tx, a, c->p, "read", "cadre", json_integer_value(v),
+        c->ap, tx, c->a, c->p, "read", "cadre", json_integer_value(v),
         json_pack("{ss ss}", "permission", c->perm, "what", c->what));
-    arena_free(a);
     return e;
 }
 
 static err_code audit_reads(app *ap, const principal *p, const char *perm, const char *what,
                             json_t *ids)
 {
-    reads_ctx c = {ap, p, perm, what, ids};
-    return json_array_size(ids) ? store_write(ap->st, reads_fn, &c) : E_OK;
+    if (!json_array_size(ids)) return E_OK;
+    reads_ctx c = {ap, arena_new(), p, perm, what, ids};
+    err_code e = store_write(ap->st, reads_fn, &c);
+    arena_free(c.a);
+    return e;
 }
 
 /* ---- warnings ---- */
