@@ -684,6 +684,7 @@ typedef struct {
     list_ctx l;
     const char *state;
     int64_t cadre_id;
+    const char *f[5]; /* ?source= ?circle= ?category= ?month= ?disposal= (drill-down) */
 } clues_ctx;
 
 static err_code clues_fn(store_tx *tx, void *ctx)
@@ -693,20 +694,23 @@ static err_code clues_fn(store_tx *tx, void *ctx)
     " FROM cadre_clue cl JOIN cadre c ON c.id = cl.cadre_id JOIN unit u ON u.id = c.unit_id JOIN"  \
     " unit ru ON ru.id = cl.reporter_unit_id WHERE {in_scope u.path} AND {in_subtree u.path} AND"  \
     " (?3 IS NULL OR (?3 = 'pending' AND cl.disposal = '') OR (?3 = 'judged' AND cl.disposal <> ''))" \
-    " AND (?4 = 0 OR cl.cadre_id = ?4) AND (c.user_id IS NULL OR c.user_id <> ?5)"
+    " AND (?4 = 0 OR cl.cadre_id = ?4) AND (c.user_id IS NULL OR c.user_id <> ?5) AND (?6 IS NULL"  \
+    " OR cl.source = ?6) AND (?7 IS NULL OR cl.circle = ?7) AND (?8 IS NULL OR cl.category = ?8)"  \
+    " AND (?9 IS NULL OR substr(cl.occurred_on, 1, 7) = ?9) AND (?10 IS NULL OR cl.disposal = ?10)"
     static const char count_sql[] = "SELECT count(*)" CLUE_WHERE;
     static const char sql[] =
         "SELECT cl.id, cl.cadre_id, c.name, u.name, cl.source, cl.category, cl.circle, cl.severity,"
         " cl.occurred_on, cl.description, ru.name, cl.disposal" CLUE_WHERE
-        " ORDER BY cl.occurred_on, cl.id LIMIT ?6 OFFSET ?7";
+        " ORDER BY cl.occurred_on, cl.id LIMIT ?11 OFFSET ?12";
     err_code e = subtree_of(tx, &c->l);
     if (e != E_OK) return e;
     sq_stmt *st = sq_prep(tx, count_sql);
-    sq_bind(st, "sssii", c->l.scope, c->l.subtree, c->state, c->cadre_id, c->l.p->user_id);
+    sq_bind(st, "sssiisssss", c->l.scope, c->l.subtree, c->state, c->cadre_id, c->l.p->user_id,
+            c->f[0], c->f[1], c->f[2], c->f[3], c->f[4]);
     if ((e = sq_count(tx, st, &c->l.total)) != E_OK) return e;
     st = sq_prep(tx, sql);
-    sq_bind(st, "sssiiii", c->l.scope, c->l.subtree, c->state, c->cadre_id, c->l.p->user_id,
-            c->l.limit, c->l.offset);
+    sq_bind(st, "sssiisssssii", c->l.scope, c->l.subtree, c->state, c->cadre_id, c->l.p->user_id,
+            c->f[0], c->f[1], c->f[2], c->f[3], c->f[4], c->l.limit, c->l.offset);
     typedef struct {
         int64_t id, cadre_id, sev;
         const char *name, *unit, *source, *category, *circle, *on, *text, *reporter, *disposal;
@@ -751,6 +755,11 @@ err_code api_cadre_clues(http_req *r)
     if (e == E_OK) e = http_query_choice(r, "state", states, 2, -1, &s);
     if (e == E_OK && s >= 0) c.state = states[s];
     if (e == E_OK) e = http_query_id(r, "cadre_id", &c.cadre_id);
+    static const char *const drill[] = {"source", "circle", "category", "month", "disposal"};
+    for (int i = 0; i < 5; i++) {
+        c.f[i] = NULL;
+        if (e == E_OK) e = http_query_text(r, drill[i], 30, &c.f[i]);
+    }
     if (e == E_OK) e = cadre_keys(http_app(r));
     if (e == E_OK) e = api_read_filtered(r, clues_fn, &c);
     if (e != E_OK) {

@@ -74,6 +74,7 @@ err_code api_cadre_warnings(http_req *r);
 err_code api_cadre_config_get(http_req *r);
 err_code api_cadre_config_set(http_req *r);
 err_code api_cadre_eligibility(http_req *r);
+err_code api_cadre_stats(http_req *r);
 
 extern const http_route cadre_routes[];
 

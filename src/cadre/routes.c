@@ -32,5 +32,6 @@ const http_route cadre_routes[] = {
     {"GET", "/api/v1/cadre/config", "cadre.read", 0, api_cadre_config_get},
     {"PUT", "/api/v1/cadre/config", "cadre.write", 0, api_cadre_config_set},
     {"POST", "/api/v1/cadre/eligibility", "cadre.read", 0, api_cadre_eligibility},
+    {"GET", "/api/v1/cadre/stats", "cadre.read", ROUTE_LIST, api_cadre_stats},
     {NULL, NULL, NULL, 0, NULL},
 };

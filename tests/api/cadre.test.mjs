@@ -252,6 +252,25 @@ test('configuration: weights and levels, audited; a change moves the level', asy
   assert.equal(log.items[0].detail.before.settings.level_red, 7000);
 });
 
+test('figures by source, circle, category, month, disposal and grade, with drill-down', async () => {
+  const s = await c.section.ok('/api/v1/cadre/stats');
+  const n = (arr, key) => arr.find((g) => g.key === key)?.n;
+  assert.equal(n(s.by_source, 'discipline'), 1);
+  assert.equal(s.by_source.find((g) => g.key === 'petition').label, '信访');
+  assert.equal(n(s.by_category, 'conceal'), 1);
+  assert.equal(n(s.by_circle, 'work'), 1);
+  assert.deepEqual(s.by_month.map((g) => g.key), ['2026-02', '2026-03', '2026-04']);
+  assert.equal(s.by_disposal.find((g) => g.key === 'close').label, '予以了结');
+  assert.equal(s.responses, 2);
+  assert.equal(s.first_form_permille, 1000);
+  assert.equal(s.avg_days_to_disposal, 51);
+  const drill = await c.section.ok('/api/v1/cadre/clues?source=discipline');
+  assert.deepEqual(drill.items.map((x) => x.id), [k.clue1.id]);
+  assert.equal((await c.section.ok('/api/v1/cadre/clues?month=2026-04&disposal=close')).total, 1);
+  assert.equal((await c.sectionA.ok('/api/v1/cadre/stats')).by_source.length, 2); // 西城街道's cadres only
+  assert.deepEqual((await c.leader.ok('/api/v1/cadre/stats')).by_source, []);
+});
+
 test('no planted plaintext in the database file, its WAL or a backup', { skip: PG ? 'SQLite files only' : false }, async () => {
   const plants = [PLANT_TEXT, 'PLANT7731', 'PLANT_TALK_5521', PLANT_ID, '瞒报配偶经商'];
   const files = [srv.db, srv.db + '-wal'].filter((f) => fs.existsSync(f));

@@ -160,6 +160,19 @@ test('资格审查 names the rule and the record', async () => {
   assertClean(page, 'section, eligibility');
 });
 
+test('the figures drill down to the clues behind a bar', async () => {
+  const page = await as('section', WIDE);
+  await page.goto(srv.url + '/cadre/figures');
+  await page.locator('.chart').first().waitFor();
+  await page.waitForTimeout(500);
+  const chart = page.locator('.el-card', { hasText: '三个圈' }).locator('.chart');
+  const box = await chart.boundingBox();
+  await page.mouse.click(box.x + box.width / 2 + box.width * 0.22, box.y + box.height / 2);
+  await page.locator('.drill-table .el-table__row').first().waitFor();
+  await shot(page, 'cadre-figures-desktop');
+  assertClean(page, 'section, figures');
+});
+
 test('a leader sees the warnings with reasons but no clue text and no file', async () => {
   const page = await as('leader', WIDE);
   await page.goto(srv.url + '/cadre/warnings');
