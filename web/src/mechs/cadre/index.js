@@ -3,6 +3,8 @@
 // assessments, the warning), the figures with drill-down, the member units' clue intake with their own submissions' state,
 // the 研判 session screen (clue by clue), response forms on a decision, and 资格审查.
 // Registered in ../index.js.
+import audit from './audit.js'
+
 export default {
   name: 'cadre',
   routes: [
@@ -25,21 +27,5 @@ export default {
       { title: '报送线索', path: '/cadre/intake', perm: 'cadre.clue.submit' }
     ]
   }],
-  audit: {
-    actions: {
-      'cadre.create': { name: '登记干部' },
-      'cadre.clue.submit': { name: '报送监督线索' },
-      'cadre.decision': { name: '研判决定' },
-      'cadre.session.create': { name: '召开研判会' },
-      'cadre.response.create': { name: '记录处置' },
-      'cadre.assessment.create': { name: '记录考核' },
-      'cadre.config': { name: '修改预警设置' }
-    },
-    objects: {
-      cadre: { title: '干部', page: (id) => `/cadre/cadres/${id}`, perm: 'cadre.read' },
-      cadre_clue: { title: '监督线索' },
-      cadre_session: { title: '研判会' },
-      cadre_config: { title: '预警设置' }
-    }
-  }
+  audit
 }
