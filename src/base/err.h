@@ -83,7 +83,13 @@
     X(E_OUTWARD_SEND_FAILED, 502, "send_failed", "消息发送失败，请检查渠道配置")                  \
     X(E_OUTWARD_NO_SECRET, 400, "secret_required", "此类渠道须填写密钥或 webhook key") \
     /* calendar feeds and the public results page (src/feeds/) */                                  \
-    X(E_FEEDS_RATE_LIMITED, 429, "rate_limited", "请求过于频繁，请稍后再试")
+    X(E_FEEDS_RATE_LIMITED, 429, "rate_limited", "请求过于频繁，请稍后再试") \
+    /* cadre supervision and early warning (src/cadre/) */                                         \
+    X(E_CADRE_OWN_FILE, 403, "own_cadre_file", "不能查看或处理本人的干部监督档案")                \
+    X(E_CADRE_IDNO, 400, "id_number_invalid", "身份证号码无效：须为18位，出生日期和校验位正确")   \
+    X(E_CADRE_NO_DECISION, 409, "no_judgement_decision",                                           \
+      "须先经研判会作出相应的处置决定，方可记录此项处置（预警只作提示）")                          \
+    X(E_CADRE_JUDGED, 409, "clue_already_judged", "该线索已经研判处置")
 
 typedef enum {
 #define ERR_ENUM(code, status, name, msg) code,

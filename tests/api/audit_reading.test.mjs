@@ -98,7 +98,7 @@ function appendedCodes() {
 
 test('every action code the server appends has a Chinese name and sentence in the UI', async () => {
   const vocab = {};
-  for (const m of ['admin', 'problem', 'study', 'budget'])
+  for (const m of ['admin', 'problem', 'study', 'budget', 'cadre'])
     Object.assign(vocab, (await import(path.join(ROOT, `web/src/mechs/${m}/audit.js`))).default.actions);
   const codes = appendedCodes();
   assert.ok(codes.size > 50, [...codes].join(' '));

@@ -24,9 +24,10 @@ import budget from './budget/index.js'
 import liaison from './liaison/index.js'
 import outward from './outward/index.js'
 import feeds from './feeds/index.js'
+import cadre from './cadre/index.js'
 import admin from './admin/index.js'
 
-export const mechs = [problem, study, budget, liaison, outward, feeds, admin]
+export const mechs = [problem, study, budget, liaison, cadre, outward, feeds, admin]
 
 // A permission, or any of a list; none needed when absent.
 export const allowed = (perm) => !perm || [].concat(perm).some((p) => can(p))
