@@ -74,7 +74,13 @@
     X(E_LIAISON_END_EARLY, 400, "end_before_start", "结束日期不能早于开始日期")                    \
     X(E_LIAISON_CATEGORY_FIELD, 400, "field_not_for_category",                                     \
       "此项只适用于相应类别的统战对象，或该类别须填写此项")                                        \
-    X(E_LIAISON_NOT_OWN, 403, "not_own_assignment", "只能为本人的联系任务或驻厂任务登记走访")
+    X(E_LIAISON_NOT_OWN, 403, "not_own_assignment", "只能为本人的联系任务或驻厂任务登记走访")  \
+    /* publishing review (src/publish/) */                                                        \
+    X(E_PUBLISH_OWN_DRAFT, 403, "own_draft", "不能审核本人撰写的稿件")                            \
+    X(E_PUBLISH_TWO_LEVELS, 403, "two_levels", "同一人不能在同一稿件的三审中承担两级审核")        \
+    X(E_PUBLISH_BLOCKED, 409, "blocking_hit", "稿件含高风险词，终审须填写放行理由方可通过")       \
+    X(E_PUBLISH_STATE, 409, "publish_state", "稿件当前所处环节不允许此操作")                      \
+    X(E_PUBLISH_TERM, 400, "bad_term", "词条无效：只含符号或空白，或列表无法编译")
 
 typedef enum {
 #define ERR_ENUM(code, status, name, msg) code,
