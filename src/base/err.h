@@ -80,7 +80,8 @@
     X(E_PUBLISH_TWO_LEVELS, 403, "two_levels", "同一人不能在同一稿件的三审中承担两级审核")        \
     X(E_PUBLISH_BLOCKED, 409, "blocking_hit", "稿件含高风险词，终审须填写放行理由方可通过")       \
     X(E_PUBLISH_STATE, 409, "publish_state", "稿件当前所处环节不允许此操作")                      \
-    X(E_PUBLISH_TERM, 400, "bad_term", "词条无效：只含符号或空白，或列表无法编译")
+    X(E_PUBLISH_TERM, 400, "bad_term", "词条无效：只含符号或空白，或列表无法编译")            \
+    X(E_PUBLISH_FILING_PENDING, 409, "filing_pending", "该账号已有待审批的备案，审批后再提交")
 
 typedef enum {
 #define ERR_ENUM(code, status, name, msg) code,

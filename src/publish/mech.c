@@ -10,7 +10,8 @@ static const perm_info perms[] = {
     {"publish.review1", "稿件初审", CLASS_NONE, 0},
     {"publish.review2", "稿件复审", CLASS_NONE, 0},
     {"publish.review3", "稿件终审（可说明理由放行高风险词）", CLASS_NONE, 0},
-    {"publish.lists", "维护敏感词库和白名单", CLASS_NONE, 0},
+    {"publish.lists", "维护敏感词库、白名单和账号更新时限", CLASS_NONE, 0},
+    {"publish.approve", "审批网站和新媒体账号备案、年检", CLASS_NONE, 0},
     {NULL, NULL, CLASS_NONE, 0},
 };
 

@@ -145,7 +145,7 @@ err_code publish_scan(app *ap, store_tx *tx, arena *a, const char *text, json_t 
                               (json_int_t)h->end, "from", (json_int_t)cp_offset(text, h->start),
                               "to", (json_int_t)cp_offset(text, h->end), "how", how, "how_text",
                               how_text);
-        json_object_set_new(o, "text", json_stringn_nocheck(text + h->start, h->end - h->start));
+        json_object_set_new(o, "text", jsonx_text(arena_strndup(a, text + h->start, h->end - h->start)));
         json_array_append_new(*hits, o);
         *high += h->severity >= 3;
     }

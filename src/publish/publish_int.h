@@ -51,5 +51,16 @@ err_code api_publish_draft_submit(http_req *r);
 err_code api_publish_draft_review(http_req *r);
 err_code api_publish_draft_publish(http_req *r);
 err_code api_publish_draft_withdraw(http_req *r);
+/* The register of outlets (outlets.c). */
+err_code api_publish_outlets(http_req *r);
+err_code api_publish_outlet_get(http_req *r);
+err_code api_publish_outlet_create(http_req *r);
+err_code api_publish_outlet_filing(http_req *r);
+err_code api_publish_outlet_activity(http_req *r);
+err_code api_publish_outlet_check(http_req *r);
+err_code api_publish_filings(http_req *r);
+err_code api_publish_filing_decide(http_req *r);
+err_code api_publish_settings(http_req *r);
+err_code api_publish_settings_put(http_req *r);
 
 #endif
