@@ -129,14 +129,14 @@ err_code api_publish_scan(http_req *r)
 
 typedef struct {
     arena *a;
-    const char *scope, *subtree, *state;
+    const char *scope, *subtree, *state, *category; /* category: a JSON fragment to look for */
     int64_t unit_id, limit, offset, total, high;
     json_t *items;
 } drafts_ctx;
 
 #define DRAFT_WHERE                                                                                \
     " WHERE {in_scope u.path} AND {in_subtree u.path} AND (?3 = '' OR d.state = ?3)"               \
-    " AND (?4 = 0 OR d.high_hits > 0)"
+    " AND (?4 = 0 OR d.high_hits > 0) AND (?7 = '' OR {instr d.hits, ?7} > 0)"
 
 static err_code drafts_fn(store_tx *tx, void *ctx)
 {
@@ -157,10 +157,12 @@ static err_code drafts_fn(store_tx *tx, void *ctx)
     }
     sq_stmt *st = sq_prep(tx, count_sql);
     sq_bind(st, "sssi", c->scope, c->subtree, c->state, c->high);
+    sq_bind_text(st, 7, c->category);
     err_code e = sq_count(tx, st, &c->total);
     if (e != E_OK) return e;
     st = sq_prep(tx, sql);
-    sq_bind(st, "sssiii", c->scope, c->subtree, c->state, c->high, c->limit, c->offset);
+    sq_bind(st, "sssiiis", c->scope, c->subtree, c->state, c->high, c->limit, c->offset,
+            c->category);
     static const char *const codes[] = {"draft", "first", "second", "final",
                                         "approved", "published", "withdrawn"};
     static const char *const titles[] = {"草稿", "待初审", "待复审", "待终审",
@@ -196,7 +198,7 @@ static const api_column draft_columns[] = {
 
 err_code api_publish_drafts(http_req *r)
 {
-    drafts_ctx c = {.a = http_arena(r), .items = json_array(), .state = ""};
+    drafts_ctx c = {.a = http_arena(r), .items = json_array(), .state = "", .category = ""};
     c.scope = authz_scope(http_principal(r), "publish.read", c.a);
     int high = 0;
     err_code e = http_query_id(r, "unit_id", &c.unit_id);
@@ -210,6 +212,11 @@ err_code api_publish_drafts(http_req *r)
         else c.state = state;
     }
     if (e == E_OK) e = http_query_flag(r, "high", 0, &high);
+    const char *cat = http_query(r, "category");
+    if (e == E_OK && cat && *cat) {
+        if (strlen(cat) > 40 || strpbrk(cat, "\"\\")) e = http_fail(r, E_BAD_QUERY, "category");
+        else c.category = arena_sprintf(c.a, "\"category\":\"%s\"", cat); /* hits as stored */
+    }
     c.high = high;
     if (e == E_OK) e = api_list_page(r, 50, &c.limit, &c.offset);
     if (e == E_OK) e = api_read_filtered(r, drafts_fn, &c);

@@ -33,7 +33,7 @@ static const char *title_of(const char *const *codes, const char *const *titles,
 
 /* ---- settings ---- */
 
-static err_code thresholds(store_tx *tx, int64_t *idle, int64_t *zombie)
+err_code publish_thresholds(store_tx *tx, int64_t *idle, int64_t *zombie)
 {
     static const char sql[] = "SELECT value FROM publish_setting WHERE key = ?1";
     sq_stmt *st = sq_prep(tx, sql);
@@ -123,7 +123,7 @@ static err_code outlets_fn(store_tx *tx, void *ctx)
         c->subtree = u.path;
     }
     int64_t idle, zombie;
-    err_code e = thresholds(tx, &idle, &zombie);
+    err_code e = publish_thresholds(tx, &idle, &zombie);
     if (e != E_OK) return e;
     cal_day today = cal_local_day(clock_now());
     /* idle: last post before today - idle and on or after today - zombie; zombie: before that */
@@ -779,7 +779,7 @@ typedef struct {
 static err_code settings_read_fn(store_tx *tx, void *ctx)
 {
     settings_ctx *c = ctx;
-    return thresholds(tx, &c->idle, &c->zombie);
+    return publish_thresholds(tx, &c->idle, &c->zombie);
 }
 
 err_code api_publish_settings(http_req *r)

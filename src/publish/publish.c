@@ -383,8 +383,8 @@ static err_code submit_fn(store_tx *tx, void *ctx)
     if (!authz_can(op->p, "publish.write", d.path)) return E_FORBIDDEN;
     if (strcmp(d.state, "draft")) return E_PUBLISH_STATE;
     static const char sql[] = "UPDATE publish_draft SET state = 'first', round = round + 1,"
-                              " override_reason = '', updated_at = ?1, version = version + 1"
-                              " WHERE id = ?2";
+                              " override_reason = '', submitted_at = ?1, updated_at = ?1,"
+                              " version = version + 1 WHERE id = ?2";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "ii", clock_now(), op->id);
     e = sq_exec_some(tx, st, E_NOT_FOUND);

@@ -39,6 +39,9 @@ err_code publish_draft_withdraw(app *ap, arena *a, const principal *p, int64_t i
 /* A draft as JSON with its hits and its trail (NULL scope: any). */
 err_code publish_draft_json(store_tx *tx, arena *a, const principal *p, int64_t id, json_t **out);
 
+/* The freshness thresholds in days (outlets.c). */
+err_code publish_thresholds(store_tx *tx, int64_t *idle, int64_t *zombie);
+
 /* Handlers (api.c). */
 err_code api_publish_lists(http_req *r);
 err_code api_publish_list_put(http_req *r);
@@ -62,5 +65,7 @@ err_code api_publish_filings(http_req *r);
 err_code api_publish_filing_decide(http_req *r);
 err_code api_publish_settings(http_req *r);
 err_code api_publish_settings_put(http_req *r);
+/* Figures (stats.c). */
+err_code api_publish_stats(http_req *r);
 
 #endif

@@ -30,5 +30,6 @@ const http_route publish_routes[] = {
     {"POST", "/api/v1/publish/filings/{id}/decide", "publish.approve", 0, api_publish_filing_decide},
     {"GET", "/api/v1/publish/settings", "publish.read", 0, api_publish_settings},
     {"PUT", "/api/v1/publish/settings", "publish.lists", 0, api_publish_settings_put},
+    {"GET", "/api/v1/publish/stats", "publish.read", ROUTE_LIST, api_publish_stats},
     {NULL, NULL, NULL, 0, NULL},
 };

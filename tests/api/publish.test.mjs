@@ -175,3 +175,19 @@ test('三审: the author may not review their own draft; a rejection starts a ne
   assert.equal(f.override_reason, '', 'a reason is kept only where it overrides');
   assert.equal(f.trail.length, 5);
 });
+
+test('figures: drafts by state, hits by category with drill-down, overrides, turnaround', async () => {
+  const s = ok(await c.final.get('/api/v1/publish/stats'));
+  assert.equal(s.drafts.total, 3);
+  assert.equal(s.drafts.overrides, 1);
+  assert.equal(s.drafts.by_state.find((x) => x.state === 'withdrawn').count, 1);
+  const ad = s.hits_by_category.find((x) => x.category === '广告');
+  assert.deepEqual([ad.hits, ad.drafts], [2, 1]); // the first draft's hit went with its edit
+  assert.equal(s.turnaround.approved, 2);
+  assert.ok(s.turnaround.avg_hours >= 0);
+  assert.equal(s.turnaround.by_unit[0].unit_name, '银城镇');
+  const drill = ok(await c.final.get('/api/v1/publish/drafts?category=广告'));
+  assert.equal(drill.total, 1);
+  assertError(await c.final.get('/api/v1/publish/drafts?category=%22x'), 400, 'bad_query', 'category');
+  assert.equal(ok(await c.outsider.get('/api/v1/publish/stats')).drafts.total, 0);
+});

@@ -33,6 +33,7 @@ CREATE TABLE publish_draft (
   high_hits        INTEGER NOT NULL DEFAULT 0,
   override_reason  TEXT NOT NULL DEFAULT '',
   url              TEXT NOT NULL DEFAULT '',
+  submitted_at     INTEGER,
   published_at     INTEGER,
   withdrawn_reason TEXT NOT NULL DEFAULT '',
   withdrawn_at     INTEGER,
