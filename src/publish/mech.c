@@ -20,4 +20,5 @@ const mech publish_mech = {
     .title = "稿件审核",
     .perms = perms,
     .routes = publish_routes,
+    .demo = publish_demo,
 };

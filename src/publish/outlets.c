@@ -301,12 +301,6 @@ err_code api_publish_outlet_get(http_req *r)
 
 /* ---- filing: 开设 with the outlet, then 变更 / 关停 / 注销 ---- */
 
-typedef struct {
-    int64_t unit_id, fans, users;
-    const char *platform, *name, *account_id, *leader, *admins, *password_holder, *purpose,
-        *last_post_on, *reason, *kind;
-    json_t *changes;
-} outlet_body;
 
 #define OB(f) offsetof(outlet_body, f)
 static const jfield create_spec[] = {
@@ -412,10 +406,22 @@ static err_code create_fn(store_tx *tx, void *ctx)
     sq_bind(st, "isii", op->out_id, b->reason ? b->reason : "", op->p->user_id, now);
     int64_t fid;
     e = sq_insert(tx, st, &fid);
+    op->id = fid; /* the filing, for the demo */
     if (e != E_OK) return e;
     return audit_outlet(op, tx, "publish.outlet.file_open", op->out_id,
                         json_pack("{ss ss sI}", "platform", b->platform, "name", b->name, "filing",
                                   (json_int_t)fid));
+}
+
+err_code publish_outlet_open(app *ap, arena *a, const principal *p, const outlet_body *b,
+                             int64_t *id, int64_t *filing, const char **bad)
+{
+    *bad = NULL;
+    outlet_op op = {ap, a, p, bad, b, 0, 0, 0};
+    err_code e = store_write(ap->st, create_fn, &op);
+    *id = op.out_id;
+    *filing = op.id;
+    return e;
 }
 
 err_code api_publish_outlet_create(http_req *r)
@@ -594,6 +600,15 @@ static err_code decide_fn(store_tx *tx, void *ctx)
     return audit_outlet(op, tx, "publish.outlet.decide", outlet,
                         json_pack("{sI ss ss ss}", "filing", (json_int_t)op->id, "kind", kind,
                                   "decision", dec, "comment", comment));
+}
+
+err_code publish_filing_decide(app *ap, arena *a, const principal *p, int64_t filing,
+                               const char *decision, const char *comment, const char **bad)
+{
+    *bad = NULL;
+    decide_body d = {decision, comment};
+    decide_op dop = {{ap, a, p, bad, NULL, 0, filing, 0}, &d};
+    return store_write(ap->st, decide_fn, &dop);
 }
 
 err_code api_publish_filing_decide(http_req *r)

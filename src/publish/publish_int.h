@@ -39,6 +39,22 @@ err_code publish_draft_withdraw(app *ap, arena *a, const principal *p, int64_t i
 /* A draft as JSON with its hits and its trail (NULL scope: any). */
 err_code publish_draft_json(store_tx *tx, arena *a, const principal *p, int64_t id, json_t **out);
 
+/* An outlet's fields as filed (outlets.c). */
+typedef struct {
+    int64_t unit_id, fans, users;
+    const char *platform, *name, *account_id, *leader, *admins, *password_holder, *purpose,
+        *last_post_on, *reason, *kind;
+    json_t *changes;
+} outlet_body;
+/* 开设: the outlet (pending) with its filing. */
+err_code publish_outlet_open(app *ap, arena *a, const principal *p, const outlet_body *b,
+                             int64_t *id, int64_t *filing, const char **bad);
+/* The propaganda side's decision on a filing ("approve" | "reject", a comment for a reject). */
+err_code publish_filing_decide(app *ap, arena *a, const principal *p, int64_t filing,
+                               const char *decision, const char *comment, const char **bad);
+/* The part of `duban demo` (demo.c). */
+err_code publish_demo(app *ap, mech_demo_county *county, FILE *out);
+
 /* The freshness thresholds in days (outlets.c). */
 err_code publish_thresholds(store_tx *tx, int64_t *idle, int64_t *zombie);
 

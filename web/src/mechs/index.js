@@ -22,9 +22,10 @@ import problem from './problem/index.js'
 import study from './study/index.js'
 import budget from './budget/index.js'
 import liaison from './liaison/index.js'
+import publish from './publish/index.js'
 import admin from './admin/index.js'
 
-export const mechs = [problem, study, budget, liaison, admin]
+export const mechs = [problem, study, budget, liaison, publish, admin]
 
 // A permission, or any of a list; none needed when absent.
 export const allowed = (perm) => !perm || [].concat(perm).some((p) => can(p))
