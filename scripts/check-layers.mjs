@@ -20,7 +20,8 @@ const SERVICES = new Set(['flow', 'auth', 'audit', 'attach', 'io', 'notify']);
 const FOUNDATION = new Set(['org', 'account', 'access']);
 const SHARED = new Set(['http', 'api', 'cli', 'demo']);
 const DRIVER_HEADERS = { 'sqlite3.h': 'store/store_sqlite.c', 'libpq-fe.h': 'store/store_pg.c',
-  'curl/curl.h': 'notify/send.c' }; // libcurl: the outbound senders only
+  'curl/curl.h': 'notify/send.c', // libcurl: the outbound senders only
+  'hs/hs.h': 'publish/scan.c', 'opencc/opencc.h': 'publish/scan.c' }; // the scanner's wrapper
 const TOP = new Set(['main.c', 'mechs.c']); // may name every mechanism
 
 const kind = (dir) =>

@@ -7,9 +7,9 @@
 #include "core/mech.h"
 
 extern const mech org_mech, access_mech, common_mech, problem_mech, study_mech, budget_mech,
-    liaison_mech, outward_mech, feeds_mech, cadre_mech;
+    liaison_mech, outward_mech, feeds_mech, cadre_mech, publish_mech;
 
 const mech *const duban_mechs[] = {
-    &org_mech,    &access_mech,  &common_mech,  &problem_mech, &study_mech,
-    &budget_mech, &liaison_mech, &outward_mech, &feeds_mech,   &cadre_mech, NULL,
+    &org_mech,    &access_mech, &common_mech, &problem_mech, &study_mech,   &budget_mech,
+    &liaison_mech, &cadre_mech, &publish_mech, &outward_mech, &feeds_mech,  NULL,
 };

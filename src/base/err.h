@@ -89,7 +89,15 @@
     X(E_CADRE_IDNO, 400, "id_number_invalid", "身份证号码无效：须为18位，出生日期和校验位正确")   \
     X(E_CADRE_NO_DECISION, 409, "no_judgement_decision",                                           \
       "须先经研判会作出相应的处置决定，方可记录此项处置（预警只作提示）")                          \
-    X(E_CADRE_JUDGED, 409, "clue_already_judged", "该线索已经研判处置")
+    X(E_CADRE_JUDGED, 409, "clue_already_judged", "该线索已经研判处置") \
+    X(E_LIAISON_NOT_OWN, 403, "not_own_assignment", "只能为本人的联系任务或驻厂任务登记走访")  \
+    /* publishing review (src/publish/) */                                                        \
+    X(E_PUBLISH_OWN_DRAFT, 403, "own_draft", "不能审核本人撰写的稿件")                            \
+    X(E_PUBLISH_TWO_LEVELS, 403, "two_levels", "同一人不能在同一稿件的三审中承担两级审核")        \
+    X(E_PUBLISH_BLOCKED, 409, "blocking_hit", "稿件含高风险词，终审须填写放行理由方可通过")       \
+    X(E_PUBLISH_STATE, 409, "publish_state", "稿件当前所处环节不允许此操作")                      \
+    X(E_PUBLISH_TERM, 400, "bad_term", "词条无效：只含符号或空白，或列表无法编译")            \
+    X(E_PUBLISH_FILING_PENDING, 409, "filing_pending", "该账号已有待审批的备案，审批后再提交")
 
 typedef enum {
 #define ERR_ENUM(code, status, name, msg) code,

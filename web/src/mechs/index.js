@@ -25,9 +25,10 @@ import liaison from './liaison/index.js'
 import outward from './outward/index.js'
 import feeds from './feeds/index.js'
 import cadre from './cadre/index.js'
+import publish from './publish/index.js'
 import admin from './admin/index.js'
 
-export const mechs = [problem, study, budget, liaison, cadre, outward, feeds, admin]
+export const mechs = [problem, study, budget, liaison, cadre, publish, outward, feeds, admin]
 
 // A permission, or any of a list; none needed when absent.
 export const allowed = (perm) => !perm || [].concat(perm).some((p) => can(p))
