@@ -59,6 +59,7 @@
     X(E_BUSY, 503, "busy", "系统繁忙，请稍后重试")                                                 \
     /* the problem list (src/problem/) */                                                          \
     X(E_PROBLEM_DEADLINE_EARLY, 400, "deadline_before_found", "整改时限不能早于发现时间")          \
+    X(E_PROBLEM_THRESHOLD_ORDER, 400, "threshold_order", "黄色界限须介于绿色与红色界限之间")     \
     /* the study registry (src/study/) */                                                          \
     X(E_STUDY_ATTENDEE_OUTSIDE, 400, "person_outside_unit", "此人员不属于该活动的单位")            \
     X(E_STUDY_ABSENCE_REASON, 400, "absence_reason_required", "缺席人员须填写缺席原因")            \

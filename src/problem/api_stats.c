@@ -227,6 +227,29 @@ err_code api_problems_stats(http_req *r)
     return http_reply(r, 200, json_pack("{so so}", "groups", groups, "total", totals_json(&c)));
 }
 
+err_code api_problem_unit_figures(http_req *r, const store_problem_filter *f, json_t **groups,
+                                  json_t **total)
+{
+    stats_ctx c = {.ap = http_app(r), .a = http_arena(r), .f = f, .g = PG_UNIT};
+    *groups = *total = NULL;
+    err_code e = api_read_filtered(r, stats_fn, &c);
+    if (e != E_OK) return e;
+    *groups = json_array();
+    for (size_t i = 0; i < c.nrows; i++)
+        json_array_append_new(*groups, group_json(&c, &c.rows[i]));
+    /* The units without problems matching f, with zero figures (a ranking names every unit). */
+    for (size_t u = 0; u < c.nunits; u++) {
+        const char *key = arena_sprintf(c.a, "%lld", (long long)c.units[u].id);
+        size_t i = 0;
+        while (i < c.nrows && strcmp(c.rows[i].key, key) != 0)
+            i++;
+        if (i == c.nrows)
+            json_array_append_new(*groups, group_json(&c, &(store_problem_group){.key = key}));
+    }
+    *total = totals_json(&c);
+    return E_OK;
+}
+
 STORE_FN(recurring_fn, stats_ctx *c,
          store_problem_recurring(tx, c->a, c->f, c->min_units, &c->recurring, &c->nrows));
 

@@ -29,6 +29,16 @@ err_code api_problems_export_xlsx(http_req *r);
 err_code api_problems_export_csv(http_req *r);
 err_code api_problems_import(http_req *r);
 err_code api_problems_recurring(http_req *r);
+/*
+ * The figures of f grouped by the units directly under f->unit_id (the stats' unit grouping,
+ * key "0" the unit itself), each with its list filters, and their total (api_stats.c).
+ */
+err_code api_problem_unit_figures(http_req *r, const store_problem_filter *f, json_t **groups,
+                                  json_t **total);
+/* 通报排名 (api_ranking.c): the ranking of units, and its thresholds. */
+err_code api_problems_ranking(http_req *r);
+err_code api_problems_ranking_thresholds_get(http_req *r);
+err_code api_problems_ranking_thresholds_set(http_req *r);
 /* The titles of problems named in the audit log (api_names.c). */
 err_code api_problems_names(http_req *r);
 

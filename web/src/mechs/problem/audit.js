@@ -17,7 +17,8 @@ export default {
     'problem.reject_extension': { name: '不予延期', say: '未同意{obj}的延期申请' },
     'problem.supervise': { name: '挂牌督办', say: '将{obj}列为挂牌督办' },
     'problem.reopen': { name: '问题反弹', say: '认定{obj}问题反弹，重新整改' },
-    'problem.lookback': { name: '回头看', say: '对{obj}开展了回头看' }
+    'problem.lookback': { name: '回头看', say: '对{obj}开展了回头看' },
+    'problem.ranking.thresholds': { name: '设置通报排名标准', say: '修改了通报排名的红黄绿标准' }
   },
   objects: {
     problem: { title: '问题', quote: '《》', names: '/api/v1/problems/names', page: (id) => `/problems/${id}`, perm: 'problem.read' }

@@ -10,14 +10,16 @@ export default {
     { path: 'problems', component: () => import('./views/ProblemList.vue'), meta: { title: '问题清单', perm: 'problem.read' } },
     { path: 'problems/new', component: () => import('./views/ProblemNew.vue'), meta: { title: '登记问题', perm: 'problem.register' } },
     { path: 'problems/:id(\\d+)', component: () => import('./views/ProblemDetail.vue'), meta: { title: '问题详情', perm: 'problem.read' } },
+    { path: 'problems/ranking', component: () => import('./views/Ranking.vue'), meta: { title: '通报排名', perm: 'problem.read' } },
     { path: 'lookbacks', component: () => import('./views/Lookbacks.vue'), meta: { title: '回头看' } }
   ],
   menu: [{
     title: '问题清单', icon: 'List', perm: 'problem.read',
     children: [
       // a problem's own page (not the registration form) keeps 问题台账 lit
-      { title: '问题台账', path: '/problems', match: /^\/problems\/(?!new$)/ },
+      { title: '问题台账', path: '/problems', match: /^\/problems\/(?!new$|ranking$)/ },
       { title: '登记问题', path: '/problems/new', perm: 'problem.register' },
+      { title: '通报排名', path: '/problems/ranking' },
       { title: '回头看', path: '/lookbacks' }
     ]
   }],
