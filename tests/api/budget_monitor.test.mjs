@@ -9,7 +9,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, assertError, runCli } from './lib/server.mjs';
-import { budgetCounty, goodProject, act } from './lib/budget.mjs';
+import { budgetCounty, goodProject, approvedProject } from './lib/budget.mjs';
 import { xlsxRows } from './lib/problems.mjs';
 
 const url = (id) => `/api/v1/budget/projects/${id}/monitor`;
@@ -17,24 +17,10 @@ const NOW = '2024-07-05T09:00:00+08:00';
 let srv, u, c;
 const s = {};
 
-/** Drafts a project of unit by clerk and takes it through to 批复 (amount in 元). */
-async function approved(clerk, head, unit, name, amount = '100000.00') {
-  const r = await clerk.post('/api/v1/budget/projects', goodProject(unit.id, { name }));
-  assert.equal(r.status, 201, r.text);
-  const id = r.body.id;
-  for (const [who, a, f] of [[clerk, 'submit', {}], [head, 'dept_approve', {}],
-    [c.reviewer, 'assign', { reviewer_id: c.tp1.user.id }], [c.tp1, 'third_party_review', { conclusion: '通过', opinion: '同意' }],
-    [c.reviewer, 'pass', {}], [c.approver, 'approve', { approved_amount: amount, note: amount === '100000.00' ? '' : '核减' }]]) {
-    const x = await act(who, id, a, f);
-    assert.equal(x.status, 200, `${a}: ${x.text}`);
-  }
-  return (await clerk.ok(`/api/v1/budget/projects/${id}`));
-}
-
 test.before(async () => {
   srv = await startServer({ env: { DUBAN_NOW: NOW } });
   ({ u, c } = await budgetCounty(srv));
-  s.p = await approved(c.eduClerk, c.eduHead, u.edu, '教师能力提升培训');
+  s.p = await approvedProject(c, c.eduClerk, c.eduHead, u.edu, '教师能力提升培训');
   s.ind = Object.fromEntries((await c.eduClerk.ok(url(s.p.id))).indicators.map((i) => [i.name, i.id]));
   s.draft = (await c.eduClerk.post('/api/v1/budget/projects', goodProject(u.edu.id, { name: '未批复项目' }))).body;
 });
