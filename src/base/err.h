@@ -69,6 +69,9 @@
     X(E_BUDGET_AMOUNT, 400, "budget_amount", "批复金额须为大于零、不超过申请金额的数额（元，最多两位小数）") \
     X(E_BUDGET_NOT_ASSIGNED, 403, "budget_not_assigned", "此项目未分配给您评审")                   \
     X(E_BUDGET_LOCKED, 409, "budget_locked", "项目已提交审核，不能修改；退回修改后方可编辑")       \
+    /* budget performance: 执行监控 (src/budget/monitor.c) */                                     \
+    X(E_BUDGET_MONITOR_STATE, 409, "budget_not_approved", "项目尚未预算批复，不能报送执行监控")    \
+    X(E_BUDGET_MONITOR_DUP, 409, "budget_month_reported", "该月的执行情况已报送")                  \
     /* united-front liaison and alliances (src/liaison/) */                                        \
     X(E_LIAISON_TOO_FEW, 400, "too_few_targets", "联系对象少于规定的最低数量")                     \
     X(E_LIAISON_NOT_TARGET, 400, "not_a_target", "该对象不在此联系任务或驻厂任务之中")             \

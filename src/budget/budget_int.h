@@ -35,6 +35,10 @@ err_code api_budget_library_list(http_req *r);
 err_code api_budget_library_create(http_req *r);
 err_code api_budget_stats(http_req *r);
 err_code api_budget_public(http_req *r);
+/* 执行监控 (api_monitor.c) */
+err_code api_budget_monitor_report(http_req *r);
+err_code api_budget_monitor_get(http_req *r);
+err_code api_budget_monitor_list(http_req *r);
 
 /* ---- CLI (cli.c) ---- */
 int cmd_budget(int argc, char **argv);

@@ -8,11 +8,13 @@
  * and approving (some with cuts) and publishing most of the rest. Everything goes through
  * budget_save and budget_act as the people who would do it, with the clock set to autumn 2023.
  * A few drafts are left with the gate's failures, and every revision first meets the gate.
+ * At mid-2024 every approved project has its March and June 执行监控 reports, some flagged.
  */
 #include "budget/budget_int.h"
 
 #include "base/clock.h"
 #include "budget/money.h"
+#include "budget/monitor.h"
 #include "demo/demo.h"
 #include "org/org.h"
 
@@ -96,6 +98,10 @@ typedef struct {
     int projects, rounds2, rounds3, returned, published, approved, cut, drafts_failing, stored,
         in_review, assessed, assess_adjusted, assess_rejected;
     int64_t requested, approved_fen;
+    /* each unit's finance clerk, who reports the year's 执行监控 */
+    int64_t clerk_unit[64];
+    principal clerks[64];
+    int nclerks, monitored, flagged_yellow, flagged_red;
 } demo_ctx;
 
 /* The clock moves on up to an hour per step, so events keep their order. */
@@ -424,6 +430,10 @@ static err_code fill(demo_ctx *d)
                               demo_staff_name(90 + i % 30), units[i].id, "budget_dept_head",
                               units[i].id, &head)) != E_OK)
             return e;
+        if (d->nclerks < 64) {
+            d->clerk_unit[d->nclerks] = units[i].id;
+            d->clerks[d->nclerks++] = clerk;
+        }
         /* every unit has its people and its running costs, and a few of its own projects */
         int nproj = 8 + demo_below(&d->rng, 5), used[NTPL] = {0};
         static const char *const phases[] = {"", "（二期）", "（三期）", "（四期）", "（五期）"};
@@ -441,6 +451,72 @@ static err_code fill(demo_ctx *d)
     return E_OK;
 }
 
+/*
+ * 执行监控 at mid-year 2024: every approved project's clerk reports the end of March and of June;
+ * most are on schedule, some a little behind (黄) and a few far behind (红), those with the
+ * department's explanation and measures; the first 产出 quantity indicator's progress follows
+ * the spending.
+ */
+static err_code monitor_fn(store_tx *tx, void *ctx)
+{
+    demo_ctx *d = ctx;
+    store_budget_filter f = {.year = 2024, .has_cost = -1, .first_pass = -1, .limit = 100000};
+    store_budget_project *ps;
+    size_t n;
+    int64_t total;
+    err_code e = store_budget_list(tx, d->a, &f, &ps, &n, &total);
+    static const char *const why[] = {"政府采购流程较长，合同尚未签订", "项目实施受天气影响，工程进度滞后",
+                                      "补助对象审核尚未完成，资金未拨付"};
+    static const char *const fix[] = {"7月底前完成采购并支付合同首付款", "增加施工力量，按周调度工程进度",
+                                      "8月上旬完成审核并一次性拨付到位"};
+    for (size_t i = 0; e == E_OK && i < n; i++) {
+        const store_budget_project *pr = &ps[i];
+        if (strcmp(pr->state, "approved") != 0 && strcmp(pr->state, "published") != 0) continue;
+        const principal *clerk = NULL;
+        for (int k = 0; k < d->nclerks; k++)
+            if (d->clerk_unit[k] == pr->unit_id) clerk = &d->clerks[k];
+        if (!clerk) continue;
+        store_budget_indicator *inds;
+        size_t ni;
+        if ((e = store_budget_indicators(tx, d->a, pr->id, &inds, &ni)) != E_OK) break;
+        const store_budget_indicator *out = NULL;
+        int64_t target = 0;
+        for (size_t k = 0; k < ni && !out; k++)
+            if (strcmp(inds[k].level1, "产出指标") == 0 && strcmp(inds[k].comparison, "≥") == 0 &&
+                money_parse(inds[k].target, 3, BUDGET_QTY_MAX, &target) == 0)
+                out = &inds[k];
+        int pace = demo_below(&d->rng, 10); /* 0-6 on schedule, 7-8 behind, 9 far behind */
+        static const int months[2] = {3, 6};
+        for (int m = 0; e == E_OK && m < 2; m++) {
+            int64_t time = months[m] * 1000 / 12;
+            int64_t rate = pace < 7 ? time - 60 + demo_below(&d->rng, 120)
+                           : pace < 9 ? time - 300 : time - 450;
+            if (rate < 0) rate = 0;
+            int64_t spent = (int64_t)((__int128)pr->approved_amount * rate / 1000);
+            char actual[40];
+            budget_monitor_value_input v = {0};
+            if (out) {
+                money_format(target * rate / 1000, 3, actual, sizeof actual);
+                v = (budget_monitor_value_input){out->id, actual};
+            }
+            int late = pace >= 7;
+            budget_monitor_input in = {months[m], spent, &v, out ? 1 : 0,
+                                       late ? why[pace % 3] : "", late ? fix[pace % 3] : ""};
+            store_budget_monitor res;
+            const char *field, *msg;
+            tick(d);
+            e = budget_monitor_report_in(tx, d->ap, d->a, clerk, pr->id, &in, &res, &field, &msg);
+            if (e != E_OK) break;
+            if (m == 1) {
+                d->monitored++;
+                d->flagged_yellow += strcmp(res.flag, "yellow") == 0;
+                d->flagged_red += strcmp(res.flag, "red") == 0;
+            }
+        }
+    }
+    return e;
+}
+
 err_code budget_demo(app *ap, mech_demo_county *c, FILE *out)
 {
     demo_ctx d = {.ap = ap, .a = c->a, .c = c, .rng = {c->opt->seed * 2654435761u + 13u}};
@@ -449,6 +525,11 @@ err_code budget_demo(app *ap, mech_demo_county *c, FILE *out)
     d.t = start;
     clock_fix(d.t);
     err_code e = fill(&d);
+    if (e == E_OK) {
+        clock_parse_instant("2024-07-05T09:00:00+08:00", &d.t);
+        clock_fix(d.t);
+        e = store_write(ap->st, monitor_fn, &d);
+    }
     clock_fix(0);
     if (e != E_OK) return e;
     char req[40], appr[40];
@@ -462,6 +543,8 @@ err_code budget_demo(app *ap, mech_demo_county *c, FILE *out)
             c->ndept + NMORE, d.projects, req, d.drafts_failing, d.in_review, d.returned, d.stored,
             d.rounds2, d.rounds3, d.approved, d.cut, appr, d.published, d.assessed,
             d.assess_adjusted, d.assess_rejected);
+    fprintf(out, "  执行监控 at the end of June 2024: %d approved projects reported, %d flagged 黄, %d 红\n",
+            d.monitored, d.flagged_yellow, d.flagged_red);
     fprintf(out, "  yusuanke / jixiaoke  财政局 预算科 / 绩效科 (review, assign the third party, pass or return)\n");
     fprintf(out, "  czpifu      财政局 批复 and publication\n");
     fprintf(out, "  pingshen1..3  山东正衡项目管理咨询有限公司 第三方评审 (only their assigned projects)\n");

@@ -1,9 +1,12 @@
 /*
  * mech — budget performance's descriptor (成本预算绩效): its permissions (the applicant side, the
  * department head, the finance bureau's reviewers, the third party, the approvers), its flow,
- * its routes, its CLI command and its part of the demo.
+ * its routes, its part of the scheduler (执行监控 warnings), its CLI command and its part of the demo.
  */
 #include "budget/budget_int.h"
+#include "budget/monitor.h"
+
+#include <stdio.h>
 
 extern const char flow_builtin_budget[];
 
@@ -28,6 +31,17 @@ static const mech_cmd commands[] = {
     {NULL, NULL, NULL},
 };
 
+/* The scheduler's part: 执行监控 flags announced once to the department and the finance bureau. */
+static err_code tick(app *ap, arena *a, int64_t now, char *summary, size_t n, int *acted)
+{
+    int sent = 0;
+    err_code e = budget_monitor_tick(ap, a, now, &sent);
+    if (e != E_OK) return e;
+    snprintf(summary, n, "%d budget monitoring warnings", sent);
+    *acted = sent > 0;
+    return E_OK;
+}
+
 const flow_def *budget_flow_def(const app *ap)
 {
     return app_flow(ap, "budget");
@@ -40,5 +54,6 @@ const mech budget_mech = {
     .flows = flows,
     .routes = budget_routes,
     .commands = commands,
+    .tick = tick,
     .demo = budget_demo,
 };

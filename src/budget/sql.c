@@ -541,3 +541,153 @@ err_code store_budget_published(store_tx *tx, arena *a, int64_t year, int64_t un
     sq_bind(st, "iiii", year, unit_id, limit, offset);
     return sq_collect(tx, a, st, sizeof(store_budget_project), read_project, (void **)out, n);
 }
+
+/* ---- 执行监控 (monitor.h) ---- */
+
+#include "budget/monitor.h"
+
+#define MONITOR_COLS                                                                               \
+    "m.id, m.project_id, m.month, m.spent, m.exec_permille, m.time_permille, m.reported_by,"       \
+    " m.reported_at, m.flag, m.reasons, m.explanation, m.measures"
+
+static void read_monitor_at(arena *a, sq_stmt *st, int col, store_budget_monitor *m)
+{
+    int64_t *ints[] = {&m->id,          &m->project_id,    &m->month,       &m->spent,
+                       &m->exec_permille, &m->time_permille, &m->reported_by, &m->reported_at};
+    for (int i = 0; i < 8; i++)
+        *ints[i] = sq_is_null(st, col + i) ? 0 : sq_int(st, col + i);
+    const char **texts[] = {&m->flag, &m->reasons, &m->explanation, &m->measures};
+    for (int i = 0; i < 4; i++)
+        *texts[i] = sq_is_null(st, col + 8 + i) ? "" : sq_text(a, st, col + 8 + i);
+}
+
+static void read_monitor(arena *a, sq_stmt *st, void *row)
+{
+    read_monitor_at(a, st, 0, row);
+}
+
+static void read_monitor_row(arena *a, sq_stmt *st, void *row)
+{
+    store_budget_monitor_row *r = row;
+    read_project(a, st, &r->p);
+    read_monitor_at(a, st, 32, &r->m);
+}
+
+err_code store_budget_monitor_insert(store_tx *tx, store_budget_monitor *m)
+{
+    static const char sql[] =
+        "INSERT INTO budget_monitor(project_id, month, spent, exec_permille, time_permille, flag,"
+        " reasons, explanation, measures, reported_by, reported_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?){returning_id}";
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "iiiiissssii", m->project_id, m->month, m->spent, m->exec_permille,
+            m->time_permille, m->flag, m->reasons, m->explanation, m->measures, m->reported_by,
+            m->reported_at);
+    return sq_insert(tx, st, &m->id);
+}
+
+err_code store_budget_monitor_value_insert(store_tx *tx, store_budget_monitor_value *v)
+{
+    static const char sql[] =
+        "INSERT INTO budget_monitor_value(monitor_id, indicator_id, actual, completion, flag)"
+        " VALUES (?, ?, ?, ?, ?){returning_id}";
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "iisis", v->monitor_id, v->indicator_id, v->actual, v->completion, v->flag);
+    return sq_insert(tx, st, &v->id);
+}
+
+err_code store_budget_monitors(store_tx *tx, arena *a, int64_t project_id,
+                               store_budget_monitor **out, size_t *n)
+{
+    static const char sql[] =
+        "SELECT " MONITOR_COLS " FROM budget_monitor m WHERE m.project_id = ? ORDER BY m.month";
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "i", project_id);
+    return sq_collect(tx, a, st, sizeof(store_budget_monitor), read_monitor, (void **)out, n);
+}
+
+static void read_value(arena *a, sq_stmt *st, void *row)
+{
+    store_budget_monitor_value *v = row;
+    v->id = sq_int(st, 0);
+    v->monitor_id = sq_int(st, 1);
+    v->indicator_id = sq_int(st, 2);
+    v->completion = sq_int(st, 3);
+    const char **texts[] = {&v->actual, &v->flag,       &v->name,        &v->level1,
+                            &v->comparison, &v->target, &v->measure_unit};
+    for (int i = 0; i < 7; i++)
+        *texts[i] = sq_text(a, st, 4 + i);
+}
+
+err_code store_budget_monitor_values(store_tx *tx, arena *a, int64_t project_id,
+                                     store_budget_monitor_value **out, size_t *n)
+{
+    static const char sql[] =
+        "SELECT v.id, v.monitor_id, v.indicator_id, v.completion, v.actual, v.flag, i.name,"
+        " i.level1, i.comparison, i.target, i.measure_unit FROM budget_monitor_value v"
+        " JOIN budget_monitor m ON m.id = v.monitor_id"
+        " JOIN budget_indicator i ON i.id = v.indicator_id"
+        " WHERE m.project_id = ? ORDER BY m.month, i.seq";
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "i", project_id);
+    return sq_collect(tx, a, st, sizeof(store_budget_monitor_value), read_value, (void **)out,
+                      n);
+}
+
+#define MONITOR_JOIN                                                                               \
+    " LEFT JOIN budget_monitor m ON m.project_id = p.id AND m.month ="                             \
+    " (SELECT max(m2.month) FROM budget_monitor m2 WHERE m2.project_id = p.id)"
+
+/* BUDGET_WHERE with the latest report joined: its FROM gains the join before the WHERE. */
+#define MONITOR_WHERE                                                                              \
+    PROJECT_FROM MONITOR_JOIN                                                                      \
+        " WHERE ({in_scope u.path} OR EXISTS (SELECT 1 FROM budget_assignment ba"                  \
+        " WHERE ba.project_id = p.id AND ba.user_id = ?3))"                                        \
+        " AND {in_subtree u.path} AND (?4 = 0 OR p.year = ?4)"                                     \
+        " AND (?5 = 0 OR p.unit_id = ?5) AND (?6 IS NULL OR p.class = ?6)"                         \
+        " AND (?7 IS NULL OR p.stage = ?7) AND (?8 IS NULL OR p.state = ?8)"                       \
+        " AND (?9 IS NULL OR {instr p.name, ?9} > 0)"                                              \
+        " AND (?10 IS NULL OR EXISTS (SELECT 1 FROM budget_gate_event g"                           \
+        " WHERE g.project_id = p.id AND g.code = ?10))"                                            \
+        " AND (?11 = 0 OR p.round = ?11)"                                                          \
+        " AND (?12 < 0 OR p.has_cost_target = ?12)"                                                \
+        " AND (?13 < 0 OR (?13 = 1 AND p.passed_round = 1)"                                        \
+        " OR (?13 = 0 AND p.passed_round > 1))"                                                    \
+        " AND p.state IN ('approved', 'published')"                                                \
+        " AND (?14 IS NULL OR (?14 = 'none' AND m.id IS NULL) OR m.flag = ?14)"
+
+err_code store_budget_monitor_list(store_tx *tx, arena *a, const store_budget_filter *f,
+                                   const char *flag, store_budget_monitor_row **out, size_t *n,
+                                   int64_t *total)
+{
+    static const char count_sql[] = "SELECT count(*)" MONITOR_WHERE;
+    static const char sql[] =
+        "SELECT " PROJECT_COLS ", " MONITOR_COLS MONITOR_WHERE
+        " ORDER BY CASE m.flag WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 3"
+        " ELSE 2 END, u.path, p.id LIMIT ?15 OFFSET ?16";
+    sq_stmt *st = sq_prep(tx, count_sql);
+    bind_filter(st, f);
+    if (flag) sq_bind_text(st, 14, flag);
+    else sq_bind_null(st, 14);
+    err_code e = sq_count(tx, st, total);
+    if (e != E_OK) return e;
+    st = sq_prep(tx, sql);
+    bind_filter(st, f);
+    if (flag) sq_bind_text(st, 14, flag);
+    else sq_bind_null(st, 14);
+    sq_bind_int(st, 15, f->limit);
+    sq_bind_int(st, 16, f->offset);
+    return sq_collect(tx, a, st, sizeof(store_budget_monitor_row), read_monitor_row,
+                      (void **)out, n);
+}
+
+err_code store_budget_monitor_flagged(store_tx *tx, arena *a, store_budget_monitor_row **out,
+                                      size_t *n)
+{
+    static const char sql[] = "SELECT " PROJECT_COLS ", " MONITOR_COLS PROJECT_FROM
+                              " JOIN budget_monitor m ON m.project_id = p.id"
+                              " WHERE m.flag IN ('yellow', 'red') ORDER BY m.id";
+    sq_stmt *st = sq_prep(tx, sql);
+    return sq_collect(tx, a, st, sizeof(store_budget_monitor_row), read_monitor_row,
+                      (void **)out, n);
+}

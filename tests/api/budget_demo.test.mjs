@@ -36,6 +36,9 @@ before(async () => {
   const a = /事前评估 of (\d+) \((\d+) 调整后支持, (\d+) 不予支持\)/.exec(out);
   assert.ok(a, out);
   [line.assessed, line.adjusted, line.rejected] = a.slice(1).map(Number);
+  const mo = /执行监控 at the end of June 2024: (\d+) approved projects reported, (\d+) flagged 黄, (\d+) 红/.exec(out);
+  assert.ok(mo, out);
+  [line.monitored, line.yellow, line.red] = mo.slice(1).map(Number);
   srv = await startServer({ db });
 });
 after(() => srv && srv.stopClean());
@@ -87,4 +90,17 @@ test('the public page lists the published projects by department without a login
   const res = await anon.ok('/api/v1/public/budget?year=2024&limit=200');
   assert.equal(res.total, line.published);
   assert.ok(res.items.every((p) => p.approved_amount > 0 && p.indicators.length === 8 && !('contact' in p)));
+});
+
+test('执行监控 at mid-year: every approved project reported, some flagged with explanations', async () => {
+  assert.equal(line.monitored, line.approved);
+  assert.ok(line.yellow > 0 && line.red > 0 && line.yellow + line.red < line.monitored, JSON.stringify(line));
+  const c = await login('yusuanke');
+  const red = await c.ok('/api/v1/budget/monitor?year=2024&flag=red');
+  assert.equal(red.total, line.red);
+  assert.ok(red.items.every((p) => p.latest.month === 6 && p.latest.explanation && p.latest.measures));
+  const all = await c.ok('/api/v1/budget/monitor?year=2024');
+  assert.equal(all.total, line.approved);
+  const d = await c.ok(`/api/v1/budget/projects/${red.items[0].id}/monitor`);
+  assert.deepEqual(d.reports.map((r) => r.month), [3, 6]);
 });

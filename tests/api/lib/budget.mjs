@@ -61,3 +61,17 @@ export function goodProject(unit_id, extra = {}) {
 export function act(c, id, action, fields = {}, extra = {}) {
   return c.post(`/api/v1/budget/projects/${id}/actions/${action}`, { fields, ...extra });
 }
+
+/** Drafts a project of unit by clerk and takes it through the whole review to 批复 (amount in 元). */
+export async function approvedProject(c, clerk, head, unit, name, amount = '100000.00') {
+  const r = await clerk.post('/api/v1/budget/projects', goodProject(unit.id, { name }));
+  if (r.status !== 201) throw new Error(r.text);
+  const id = r.body.id;
+  for (const [who, a, f] of [[clerk, 'submit', {}], [head, 'dept_approve', {}],
+    [c.reviewer, 'assign', { reviewer_id: c.tp1.user.id }], [c.tp1, 'third_party_review', { conclusion: '通过', opinion: '同意' }],
+    [c.reviewer, 'pass', {}], [c.approver, 'approve', { approved_amount: amount, note: amount === '100000.00' ? '' : '核减' }]]) {
+    const x = await act(who, id, a, f);
+    if (x.status !== 200) throw new Error(`${a}: ${x.text}`);
+  }
+  return clerk.ok(`/api/v1/budget/projects/${id}`);
+}
