@@ -94,7 +94,6 @@
     X(E_CADRE_NO_DECISION, 409, "no_judgement_decision",                                           \
       "须先经研判会作出相应的处置决定，方可记录此项处置（预警只作提示）")                          \
     X(E_CADRE_JUDGED, 409, "clue_already_judged", "该线索已经研判处置") \
-    X(E_LIAISON_NOT_OWN, 403, "not_own_assignment", "只能为本人的联系任务或驻厂任务登记走访")  \
     /* publishing review (src/publish/) */                                                        \
     X(E_PUBLISH_OWN_DRAFT, 403, "own_draft", "不能审核本人撰写的稿件")                            \
     X(E_PUBLISH_TWO_LEVELS, 403, "two_levels", "同一人不能在同一稿件的三审中承担两级审核")        \
