@@ -2,6 +2,7 @@
 // sentence, what its objects (projects, library indicators) are called and which page shows them.
 export default {
   actions: {
+    'budget.monitor': { name: '报送执行监控', say: '报送了预算项目{obj}的执行情况' },
     'budget.create': { name: '新建预算项目', say: '新建了预算项目{obj}' },
     'budget.save': { name: '修改预算项目', say: '修改了预算项目{obj}（机审问题 {d.gate_failures} 项）' },
     'budget.submit': { name: '提交预算项目', say: '提交了预算项目{obj}（第 {d.round} 轮）' },

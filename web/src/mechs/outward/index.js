@@ -2,6 +2,8 @@
 // e-mail over SMTP) with the test send and the rules per notification kind, the outbox with its
 // dead letters and their retry, and each person's own e-mail and mobile. The 催办 button of a
 // problem's page is ./components/UrgeButton.vue. Registered in ../index.js.
+import audit from './audit.js'
+
 export default {
   name: 'outward',
   routes: [
@@ -19,15 +21,5 @@ export default {
     },
     { title: '我的接收方式', icon: 'Iphone', path: '/outward/contact', section: 'system' }
   ],
-  audit: {
-    actions: {
-      'notify.channel.create': { name: '新增推送渠道' },
-      'notify.channel.update': { name: '修改推送渠道' },
-      'notify.channel.test': { name: '测试发送' },
-      'notify.rule.set': { name: '修改推送规则' },
-      'notify.outbox.retry': { name: '重发消息' },
-      'notify.contact.set': { name: '修改接收方式' },
-      'problem.urge': { name: '催办' }
-    }
-  }
+  audit
 }

@@ -2,8 +2,11 @@
 // 三审 trail, the register of outlets (政务网站 and 新媒体账号) with their 备案 and freshness, the
 // propaganda side's desk of pending 备案, the term lists, and the figures with drill-down.
 // Registered in ../index.js.
+import audit from './audit.js'
+
 export default {
   name: 'publish',
+  audit,
   routes: [
     { path: 'publish/drafts', component: () => import('./views/Drafts.vue'), meta: { title: '稿件审核', perm: 'publish.read' } },
     { path: 'publish/drafts/new', component: () => import('./views/Draft.vue'), meta: { title: '新建稿件', perm: 'publish.write' } },
