@@ -88,6 +88,11 @@ int cadre_seal_with(const cadre_keyset *k, const void *in, size_t n, unsigned ch
 int cadre_unseal_with(const cadre_keyset *k, const unsigned char *in, size_t n,
                       unsigned char *out, size_t *outlen);
 void cadre_seal_hash_with(const cadre_keyset *k, const char *s, char out[65]);
+/* Opens in (n bytes) under from and seals the plaintext under to into out (n bytes), with the
+ * plaintext's lookup hash under to when hash is not NULL; the plaintext is wiped. 0, or -1
+ * when it does not open. */
+int cadre_reseal_with(const cadre_keyset *from, const cadre_keyset *to, const unsigned char *in,
+                      size_t n, unsigned char *out, char hash[65]);
 /* Loads the keys from a key file (derived from its bytes); 0, or -1 with err. */
 int cadre_seal_load(const char *key_path, char *err, size_t errlen);
 /* Keys given directly (tests): 32 bytes of key material. */

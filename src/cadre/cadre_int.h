@@ -10,6 +10,7 @@
 #include "cadre/cadre.h"
 #include "core/app.h"
 #include "core/mech.h"
+#include "io/county_move.h"
 #include "store/sq.h"
 
 #include <jansson.h>
@@ -79,6 +80,11 @@ err_code api_cadre_stats(http_req *r);
 extern const http_route cadre_routes[];
 
 err_code cadre_demo(app *ap, mech_demo_county *c, FILE *out);
+/* The sealed columns (reseal.c): the key rotation and a county's move re-seal these. */
+extern const move_sealed_col cadre_sealed_cols[];
+/* The move's re-sealer: from the county's key file to this instance's cadre keys. */
+int cadre_move_sealer(app *ap, const char *county_key, move_sealer *out, char *err, size_t n);
+
 /* `duban cadre rekey NEW_KEY_FILE` (cli.c). */
 int cmd_cadre(int argc, char **argv);
 

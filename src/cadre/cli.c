@@ -54,27 +54,18 @@ static err_code reseal(rekey_ctx *c, store_tx *tx, const char *select, const cha
     st = sq_prep_once(tx, update);
     err_code e = E_OK;
     for (size_t i = 0; i < n && e == E_OK; i++) {
-        unsigned char *plain = arena_alloc(c->a, rows[i].n + 1), *out;
-        size_t m = 0;
-        if (cadre_unseal_with(c->old, rows[i].blob, rows[i].n, plain, &m) != 0) {
+        unsigned char *out = arena_alloc(c->a, rows[i].n);
+        char hash[65];
+        if (cadre_reseal_with(c->old, c->neu, rows[i].blob, rows[i].n, out,
+                              with_hash ? hash : NULL) != 0) {
             fprintf(stderr, "duban cadre rekey: a value does not open with the current key (%s)\n",
                     select);
             e = E_INTERNAL;
             break;
         }
-        plain[m] = 0;
-        out = arena_alloc(c->a, m + CADRE_SEAL_OVERHEAD);
-        if (cadre_seal_with(c->neu, plain, m, out) != 0) {
-            e = E_INTERNAL;
-            break;
-        }
         sq_reset(st);
-        sq_bind_blob(st, 1, out, m + CADRE_SEAL_OVERHEAD);
-        if (with_hash) {
-            char hash[65];
-            cadre_seal_hash_with(c->neu, (const char *)plain, hash);
-            sq_bind_text(st, 3, hash);
-        }
+        sq_bind_blob(st, 1, out, rows[i].n);
+        if (with_hash) sq_bind_text(st, 3, hash);
         sq_bind_int(st, 2, rows[i].id);
         rc = sq_step(st);
         e = rc == SQ_DONE ? E_OK : (err_code)rc;
@@ -87,22 +78,15 @@ static err_code reseal(rekey_ctx *c, store_tx *tx, const char *select, const cha
 static err_code rekey_fn(store_tx *tx, void *ctx)
 {
     rekey_ctx *c = ctx;
-    static const struct {
-        const char *select, *update;
-        int hash;
-    } cols[] = {
-        {"SELECT id, description FROM cadre_clue ORDER BY id",
-         "UPDATE cadre_clue SET description = ?1 WHERE id = ?2", 0},
-        {"SELECT id, reason FROM cadre_decision ORDER BY id",
-         "UPDATE cadre_decision SET reason = ?1 WHERE id = ?2", 0},
-        {"SELECT id, content FROM cadre_response ORDER BY id",
-         "UPDATE cadre_response SET content = ?1 WHERE id = ?2", 0},
-        {"SELECT id, id_sealed FROM cadre WHERE id_sealed IS NOT NULL ORDER BY id",
-         "UPDATE cadre SET id_sealed = ?1, id_hash = ?3 WHERE id = ?2", 1},
-    };
     c->values = 0;
-    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-        err_code e = reseal(c, tx, cols[i].select, cols[i].update, cols[i].hash);
+    for (const move_sealed_col *d = cadre_sealed_cols; d->table; d++) {
+        const char *select = arena_sprintf(c->a, "SELECT id, %s FROM %s WHERE %s IS NOT NULL"
+                                           " ORDER BY id", d->column, d->table, d->column);
+        const char *update = arena_sprintf(c->a, "UPDATE %s SET %s = ?1%s%s%s WHERE id = ?2",
+                                           d->table, d->column, d->hash_column ? ", " : "",
+                                           d->hash_column ? d->hash_column : "",
+                                           d->hash_column ? " = ?3" : "");
+        err_code e = reseal(c, tx, select, update, d->hash_column != NULL);
         if (e != E_OK) return e;
     }
     principal sys = authz_system(c->a);

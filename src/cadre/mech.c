@@ -1,7 +1,8 @@
 /*
  * mech — the cadre-supervision mechanism's descriptor (干部监督预警): its restricted
  * permissions (every read permission marked audit_reads, so each read lands in the audit
- * chain), its routes, its command (key rotation) and its part of the demo.
+ * chain), its routes, its command (key rotation), its part of the demo, and the re-sealer a
+ * county's move uses.
  */
 #include "cadre/cadre_int.h"
 
@@ -25,4 +26,5 @@ const mech cadre_mech = {
     .routes = cadre_routes,
     .commands = commands,
     .demo = cadre_demo,
+    .sealer = cadre_move_sealer,
 };

@@ -10,11 +10,13 @@
 #include "cadre/cadre.h"
 
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -139,6 +141,24 @@ void cadre_seal_hash_with(const cadre_keyset *k, const char *s, char out[65])
     hmac_sm3(k->idx, 32, s, strlen(s), NULL, 0, h);
     for (int i = 0; i < 32; i++)
         snprintf(out + 2 * i, 3, "%02x", h[i]);
+}
+
+int cadre_reseal_with(const cadre_keyset *from, const cadre_keyset *to, const unsigned char *in,
+                      size_t n, unsigned char *out, char hash[65])
+{
+    if (n < CADRE_SEAL_OVERHEAD) return -1;
+    size_t cap = n - CADRE_SEAL_OVERHEAD + 1, m = 0;
+    unsigned char *plain = malloc(cap);
+    if (!plain) abort();
+    int rc = cadre_unseal_with(from, in, n, plain, &m);
+    if (rc == 0) {
+        plain[m] = 0;
+        rc = cadre_seal_with(to, plain, m, out);
+        if (rc == 0 && hash) cadre_seal_hash_with(to, (const char *)plain, hash);
+    }
+    OPENSSL_cleanse(plain, cap);
+    free(plain);
+    return rc;
 }
 
 int cadre_seal(const void *in, size_t n, unsigned char *out)

@@ -8,6 +8,7 @@
 
 #include "auth/authz.h"
 #include "base/config.h"
+#include "core/mech.h"
 #include "io/county_move.h"
 
 #include <stdio.h>
@@ -62,6 +63,28 @@ static store *open_county(const char *from, char *err, size_t errlen)
     return st;
 }
 
+/* Every mechanism's re-sealer, from the county's key to this instance's; -1 with err. */
+static int collect_sealers(app *ap, const char *county_key, move_sealer *out, size_t cap,
+                           size_t *n, char *err, size_t errlen)
+{
+    *n = 0;
+    for (const mech *const *m = duban_mechs; *m; m++) {
+        if (!(*m)->sealer) continue;
+        if (*n == cap || (*m)->sealer(ap, county_key, &out[*n], err, errlen) != 0) {
+            if (*n == cap) snprintf(err, errlen, "too many mechanisms with sealed columns");
+            return -1;
+        }
+        (*n)++;
+    }
+    return 0;
+}
+
+static void release_sealers(move_sealer *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        s[i].release(s[i].ctx);
+}
+
 static char *path_or(const char *given, const char *base, const char *suffix)
 {
     return given ? xstrdup(given) : xasprintf("%s%s", base, suffix);
@@ -89,6 +112,8 @@ int cmd_move(int argc, char **argv)
     char *files = path_or(cli_opt_value(&move_spec, &c, "from_files"), from, ".files");
     app ap = {0};
     audit *src_audit = NULL;
+    move_sealer sealers[8];
+    size_t nsealers = 0;
     store *src = open_county(from, err, sizeof err);
     rc = 1;
     if (!src) {
@@ -100,6 +125,11 @@ int cmd_move(int argc, char **argv)
         goto out;
     }
     if (cli_open(&c, &ap)) goto out;
+    if (collect_sealers(&ap, key, sealers, sizeof sealers / sizeof *sealers, &nsealers, err,
+                        sizeof err) != 0) {
+        fprintf(stderr, "duban move-to-postgres: %s\n", err);
+        goto out;
+    }
     arena *a = arena_new();
     principal sys = authz_system(a);
     config_db_label(c.cfg.db, label, sizeof label);
@@ -109,6 +139,7 @@ int cmd_move(int argc, char **argv)
         .dst = ap.st, .dst_audit = ap.au, .dst_files = ap.files_dir, .under = under,
         .code_prefix = cli_opt_value(&move_spec, &c, "code_prefix"),
         .login_prefix = cli_opt_value(&move_spec, &c, "login_prefix"),
+        .sealers = sealers, .nsealers = nsealers,
         .actor = sys.login, .check = check, .report = stdout,
     };
     printf("moving %s into %s under %s%s\n", from, label, under, check ? " (check only)" : "");
@@ -123,6 +154,7 @@ int cmd_move(int argc, char **argv)
            label);
     rc = 0;
 out:
+    release_sealers(sealers, nsealers);
     if (ap.st) app_close(&ap);
     if (src_audit) audit_close(src_audit);
     if (src) store_close(src);

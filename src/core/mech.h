@@ -23,6 +23,7 @@
 
 typedef struct app app;
 typedef struct http_route http_route; /* http/http.h */
+typedef struct move_sealer move_sealer; /* io/county_move.h */
 
 /* A subcommand of the CLI: `duban NAME …` runs fn with the words after NAME. */
 typedef struct {
@@ -57,6 +58,15 @@ typedef err_code (*mech_attach_fn)(app *ap, arena *a, const principal *p, const 
 typedef struct mech_demo_county mech_demo_county;
 typedef err_code (*mech_demo_fn)(app *ap, mech_demo_county *county, FILE *out);
 
+/*
+ * For a mechanism that keeps columns sealed under keys derived from the instance's key file:
+ * fills out with its sealed columns and the keys to re-seal them from the county whose key
+ * file is county_key (a county moved in, io/county_move.h) to this instance's keys. 0, or -1
+ * with err when a key cannot be read.
+ */
+typedef int (*mech_sealer_fn)(app *ap, const char *county_key, move_sealer *out, char *err,
+                              size_t n);
+
 typedef struct mech {
     const char *name;         /* "problem" */
     const char *title;        /* "问题清单" */
@@ -68,6 +78,7 @@ typedef struct mech {
     const char *attach_flow;  /* the flow name its attachments carry, or NULL */
     mech_attach_fn attach;    /* decides access to those attachments */
     mech_demo_fn demo;        /* its part of `duban demo`, or NULL */
+    mech_sealer_fn sealer;    /* how a moved county's sealed columns are re-sealed, or NULL */
 } mech;
 
 /*

@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_TABLES = 192, MAX_COLS = 64, MAX_LISTED = 8, ROWS_PER_ARENA = 4096 };
+enum { MAX_TABLES = 192, MAX_COLS = 64, MAX_SEALS = 4, MAX_LISTED = 8, ROWS_PER_ARENA = 4096 };
 
 /* ---- a map of ids, old → new (open addressing; ids are positive) ---- */
 
@@ -99,6 +99,12 @@ struct table {
     const char *natural; /* "name" or "class, level1, level2, name": matched, not copied */
     int skip;            /* not copied by the walk (handled apart, or local to an instance) */
     int placed;          /* already written (the walk's order) */
+    struct {
+        int col, hash;   /* the sealed column's index, its hash column's or -1 */
+        const move_sealer *by;
+        const move_sealed_col *def;
+    } seals[MAX_SEALS];
+    int nseals;
     idmap map;           /* old id → new id */
     idmap existing;      /* old id → 1 when the row matched one already in the target */
     int64_t rows, copied, matched, skipped, before, after;
@@ -151,18 +157,12 @@ static const struct {
     {"", "-,I,-,U"}, /* the problem list's tick */
 };
 
-/*
- * Columns sealed under a key derived from the county's audit key (cadre records, channel
- * secrets). Copied as they are they could not be opened under the province's key, and the
- * move does not re-seal yet: a county holding any is refused, saying so, rather than moved
- * with records nobody can read.
- */
+/* Binary columns that hold no sealed value: copied as they are. Any other binary column must
+ * be declared by a mechanism's re-sealer, or the move stops (see classify). */
 static const struct {
-    const char *table, *column, *what;
-} SEALED[] = {
-    {"cadre", "id_sealed", "干部监督档案"},       {"cadre_clue", "description", "干部监督线索"},
-    {"cadre_decision", "reason", "干部监督研判"},  {"cadre_response", "content", "干部监督处置"},
-    {"notify_channel", "secret", "推送渠道密钥"},
+    const char *table, *column;
+} PLAIN_BLOBS[] = {
+    {"api_token", "token_hash"},
 };
 
 /* Tables matched by a natural key: the target's row stands for the county's. */
@@ -295,6 +295,51 @@ static int ends_with(const char *s, const char *tail)
     return n >= k && strcmp(s + n - k, tail) == 0;
 }
 
+static int column_index(const table *t, const char *name)
+{
+    for (int i = 0; i < t->ncols; i++)
+        if (strcmp(t->cols[i].name, name) == 0) return i;
+    return -1;
+}
+
+/* Whether column i of t is declared as sealed, or as plain binary. */
+static int blob_declared(const table *t, int i)
+{
+    for (int k = 0; k < t->nseals; k++)
+        if (t->seals[k].col == i) return 1;
+    for (size_t k = 0; k < sizeof PLAIN_BLOBS / sizeof *PLAIN_BLOBS; k++)
+        if (strcmp(PLAIN_BLOBS[k].table, t->name) == 0 &&
+            strcmp(PLAIN_BLOBS[k].column, t->cols[i].name) == 0)
+            return 1;
+    return 0;
+}
+
+/* The re-sealers' columns of t; a binary column nobody declares stops the move, since a
+ * sealed value copied as it is could never be opened under the target's keys. */
+static err_code find_seals(mover *m, table *t)
+{
+    for (size_t s = 0; s < m->o->nsealers; s++)
+        for (const move_sealed_col *d = m->o->sealers[s].cols; d->table; d++) {
+            if (strcmp(d->table, t->name) != 0) continue;
+            int col = column_index(t, d->column);
+            int hash = d->hash_column ? column_index(t, d->hash_column) : -1;
+            if (col < 0 || (d->hash_column && hash < 0) || t->nseals == MAX_SEALS)
+                return refuse(m, E_INTERNAL, "表 %s 没有加密列 %s 或其散列列，迁移的规则与表结构不符",
+                              t->name, d->column);
+            t->seals[t->nseals].col = col;
+            t->seals[t->nseals].hash = hash;
+            t->seals[t->nseals].by = &m->o->sealers[s];
+            t->seals[t->nseals].def = d;
+            t->nseals++;
+        }
+    for (int i = 0; i < t->ncols; i++)
+        if (strcasecmp(t->cols[i].type, "BLOB") == 0 && !blob_declared(t, i))
+            return refuse(m, E_INTERNAL,
+                          "表 %s 的列 %s 是二进制列，迁移没有它的规则（若是加密数据，所属机制须提供重新加密）",
+                          t->name, t->cols[i].name);
+    return E_OK;
+}
+
 /* Finds each table's id, references and pair; refuses a column that looks like a reference
  * with no rule for it (a new mechanism's table the move does not yet understand). */
 static err_code classify(mover *m, table *t)
@@ -314,6 +359,8 @@ static err_code classify(mover *m, table *t)
         if (strcmp(c->name, "item_id") == 0) t->item = i;
     }
     if (t->skip) return E_OK;
+    err_code e = find_seals(m, t);
+    if (e != E_OK) return e;
     for (int i = 0; i < t->ncols; i++) {
         column *c = &t->cols[i];
         int looks_like_ref = ends_with(c->name, "_id") && strcasecmp(c->type, "INTEGER") == 0;
@@ -421,28 +468,6 @@ static err_code collisions(mover *m, const char *tname, const char *col, const c
     return refuse(m, E_DUPLICATE, "%d 个%s与目标数据库重复：%s%s（可用 --%s 加前缀）", found, what,
                   list, found > MAX_LISTED ? " 等" : "",
                   strcmp(col, "login") == 0 ? "login_prefix" : "code_prefix");
-}
-
-static err_code check_sealed(mover *m)
-{
-    for (size_t i = 0; i < sizeof SEALED / sizeof *SEALED; i++) {
-        table *t = table_named(m, SEALED[i].table);
-        if (!t || !column_named(t, SEALED[i].column)) continue;
-        int64_t n;
-        err_code e = count_rows(m->src, m->a, t->name, &n);
-        if (e == E_OK && n) {
-            sq_stmt *st = sq_prep_once(m->src, arena_sprintf(m->a,
-                "SELECT count(*) FROM \"%s\" WHERE \"%s\" IS NOT NULL", t->name, SEALED[i].column));
-            e = sq_count(m->src, st, &n);
-            sq_finalize(st);
-        }
-        if (e != E_OK) return e;
-        if (n)
-            return refuse(m, E_FIELD_INVALID,
-                          "县级数据库含有以县级密钥加密的%s（%s 表 %lld 条），迁移尚不能将其改用省级密钥重新加密，"
-                          "暂不能迁移", SEALED[i].what, t->name, (long long)n);
-    }
-    return E_OK;
 }
 
 static err_code check_collisions(mover *m)
@@ -733,6 +758,35 @@ static err_code place_unit(mover *m, table *t, sq_stmt *row, int64_t id)
     return sq_exec(m->dst, st);
 }
 
+/* Seals the row's sealed values again under the target's keys (and their hashes). */
+static err_code reseal_row(mover *m, table *t, value *vals, int64_t old)
+{
+    for (int k = 0; k < t->nseals; k++) {
+        value *v = &vals[t->seals[k].col];
+        if (v->kind == SQ_NULL) continue;
+        const move_sealer *by = t->seals[k].by;
+        unsigned char *out = NULL;
+        size_t n = 0;
+        const char *hash = NULL;
+        if (v->kind != SQ_BLOB ||
+            by->reseal(by->ctx, t->seals[k].def, m->row, (const unsigned char *)v->s, v->n,
+                       &out, &n, &hash) != 0)
+            return refuse(m, E_FIELD_INVALID,
+                          "%s（%s 表第 %lld 行）不能用县级密钥解开：--from_key 须是该县的审计密钥"
+                          "（该县若轮换过密钥，先在县里轮换回审计密钥）",
+                          t->seals[k].def->what, t->name, (long long)old);
+        v->s = (const char *)out;
+        v->n = n;
+        if (t->seals[k].hash >= 0) {
+            value *h = &vals[t->seals[k].hash];
+            h->kind = hash ? SQ_TEXT : SQ_NULL;
+            h->s = hash;
+            h->n = hash ? strlen(hash) : 0;
+        }
+    }
+    return E_OK;
+}
+
 static err_code copy_row(mover *m, table *t, table_stmts *s)
 {
     t->rows++;
@@ -752,23 +806,25 @@ static err_code copy_row(mover *m, table *t, table_stmts *s)
         t->skipped++;
         return E_OK;
     }
-    sq_reset(s->insert);
-    for (int i = 0, p = 0; i < t->ncols; i++) {
-        if (i == t->own_id) continue;
-        value v;
-        err_code e = rewrite(m, t, s->read, i, &v);
+    value vals[MAX_COLS];
+    for (int i = 0; i < t->ncols; i++) {
+        err_code e = i == t->own_id ? E_OK : rewrite(m, t, s->read, i, &vals[i]);
         if (e != E_OK) return e;
-        bind_value(s->insert, ++p, &v);
     }
+    err_code e = reseal_row(m, t, vals, old);
+    if (e != E_OK) return e;
+    sq_reset(s->insert);
+    for (int i = 0, p = 0; i < t->ncols; i++)
+        if (i != t->own_id) bind_value(s->insert, ++p, &vals[i]);
     if (t->own_id < 0) {
-        err_code e = sq_exec(m->dst, s->insert);
+        e = sq_exec(m->dst, s->insert);
         if (e != E_OK) return refuse(m, e, "写入表 %s 失败（%s）", t->name, err_message(e));
         if (sq_changes(m->dst)) t->copied++;
         else t->skipped++;
         return E_OK;
     }
     int64_t id;
-    err_code e = sq_insert(m->dst, s->insert, &id);
+    e = sq_insert(m->dst, s->insert, &id);
     if (e != E_OK)
         return refuse(m, e, "写入表 %s 失败（源数据库第 %lld 行：%s）", t->name, (long long)old,
                       err_message(e));
@@ -1009,7 +1065,6 @@ static err_code move_in(store_tx *tx, void *ctx)
     reset_counts(m); /* a retried transaction starts again from nothing */
     err_code e = find_under(m);
     if (e == E_OK) e = find_source(m);
-    if (e == E_OK) e = check_sealed(m);
     if (e == E_OK) e = check_collisions(m);
     if (e == E_OK) e = copy_tables(m);
     if (e == E_OK) e = copy_files(m);

@@ -81,21 +81,7 @@ int notify_open(const config *cfg, const char *key_path, calendar *_Atomic *cal,
     S.cfg.config = S.cfg.db = S.cfg.listen = S.cfg.key_file = S.cfg.county = S.cfg.root_kind =
         S.cfg.flows_dir = S.cfg.files_dir = S.cfg.notify_quiet = S.cfg.notify_digest_at = NULL;
     S.cal = cal;
-    /* The sealing key: HMAC-SHA256 of a label under the audit key (never the audit key). */
-    FILE *f = key_path ? fopen(key_path, "r") : NULL;
-    char hex[65] = {0};
-    unsigned char raw[32];
-    size_t bin = 0;
-    if (f && fread(hex, 1, 64, f) == 64 &&
-        sodium_hex2bin(raw, sizeof raw, hex, 64, NULL, &bin, NULL) == 0 && bin == 32) {
-        unsigned int len = 32;
-        static const char label[] = "duban notify channel secrets v1";
-        HMAC(EVP_sha256(), raw, 32, (const unsigned char *)label, sizeof label - 1, S.key, &len);
-        S.keyed = 1;
-    }
-    if (f) fclose(f);
-    sodium_memzero(hex, sizeof hex);
-    sodium_memzero(raw, sizeof raw);
+    S.keyed = notify_key_derive(key_path, S.key) == 0;
     store_notification_set_hook(NULL);
     if (!S.keyed) {
         snprintf(err, errlen, "cannot read the key %s for the channels' secrets",
@@ -122,14 +108,45 @@ void notify_close(void)
 
 /* ---- secrets: nonce(12) | ciphertext | tag(16), AES-256-GCM ---- */
 
+/* The sealing key: HMAC-SHA256 of a label under the audit key (never the audit key). */
+int notify_key_derive(const char *key_path, unsigned char key[32])
+{
+    FILE *f = key_path ? fopen(key_path, "r") : NULL;
+    char hex[65] = {0};
+    unsigned char raw[32];
+    size_t bin = 0;
+    int rc = -1;
+    if (f && fread(hex, 1, 64, f) == 64 &&
+        sodium_hex2bin(raw, sizeof raw, hex, 64, NULL, &bin, NULL) == 0 && bin == 32) {
+        unsigned int len = 32;
+        static const char label[] = "duban notify channel secrets v1";
+        HMAC(EVP_sha256(), raw, 32, (const unsigned char *)label, sizeof label - 1, key, &len);
+        rc = 0;
+    }
+    if (f) fclose(f);
+    sodium_memzero(hex, sizeof hex);
+    sodium_memzero(raw, sizeof raw);
+    return rc;
+}
+
 unsigned char *notify_seal(const char *text, size_t *n)
+{
+    return notify_seal_with(S.key, text, n);
+}
+
+char *notify_unseal(const unsigned char *b, size_t n)
+{
+    return S.keyed ? notify_unseal_with(S.key, b, n) : NULL;
+}
+
+unsigned char *notify_seal_with(const unsigned char key[32], const char *text, size_t *n)
 {
     size_t len = strlen(text);
     unsigned char *out = xmalloc(12 + len + 16);
     RAND_bytes(out, 12);
     EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
     int l = 0, fl = 0;
-    EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, S.key, out);
+    EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, out);
     EVP_EncryptUpdate(c, out + 12, &l, (const unsigned char *)text, (int)len);
     EVP_EncryptFinal_ex(c, out + 12 + l, &fl);
     EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, out + 12 + len);
@@ -138,14 +155,14 @@ unsigned char *notify_seal(const char *text, size_t *n)
     return out;
 }
 
-char *notify_unseal(const unsigned char *b, size_t n)
+char *notify_unseal_with(const unsigned char key[32], const unsigned char *b, size_t n)
 {
-    if (!b || n < 28 || !S.keyed) return NULL;
+    if (!b || n < 28) return NULL;
     size_t len = n - 28;
     char *out = xmalloc(len + 1);
     EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
     int l = 0, fl = 0;
-    int ok = EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, S.key, b) &&
+    int ok = EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, b) &&
              EVP_DecryptUpdate(c, (unsigned char *)out, &l, b + 12, (int)len) &&
              EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, 16, (void *)(b + 12 + len)) &&
              EVP_DecryptFinal_ex(c, (unsigned char *)out + l, &fl) > 0;

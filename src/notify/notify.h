@@ -56,6 +56,11 @@ void notify_close(void);
 unsigned char *notify_seal(const char *text, size_t *n);
 /* The text sealed in b (heap, caller frees with notify_wipe_free), or NULL when it is not one. */
 char *notify_unseal(const unsigned char *b, size_t n);
+/* The same under a given key; the key derived from an audit key file (0, or -1 when it cannot
+ * be read) — a moved county's secrets are opened with its own and sealed with this one's. */
+int notify_key_derive(const char *key_path, unsigned char key[32]);
+unsigned char *notify_seal_with(const unsigned char key[32], const char *text, size_t *n);
+char *notify_unseal_with(const unsigned char key[32], const unsigned char *b, size_t n);
 void notify_wipe_free(char *s);
 
 /* ---- channels ---- */

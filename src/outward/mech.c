@@ -64,4 +64,5 @@ const mech outward_mech = {
     .routes = outward_routes,
     .tick = tick,
     .demo = outward_demo,
+    .sealer = outward_move_sealer,
 };

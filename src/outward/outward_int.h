@@ -7,6 +7,7 @@
 
 #include "api/api.h"
 #include "core/mech.h"
+#include "io/county_move.h"
 #include "http/http.h"
 #include "notify/notify.h"
 #include "problem/problem.h"
@@ -38,6 +39,9 @@ typedef struct {
  * go out through the channels, and the audit record, in one transaction. */
 err_code outward_urge_problem(app *ap, arena *a, const principal *p, int64_t id,
                               const char *message, outward_urged *out);
+
+/* The move's re-sealer of the channels' secrets (reseal.c). */
+int outward_move_sealer(app *ap, const char *county_key, move_sealer *out, char *err, size_t n);
 
 /* Its part of `duban demo`. */
 err_code outward_demo(app *ap, mech_demo_county *county, FILE *out);

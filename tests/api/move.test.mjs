@@ -2,17 +2,21 @@
 // database with all of its records. The demo county (every mechanism's records) is moved
 // under a city; the counts match table by table, the moved people sign in with their own
 // passwords and see exactly their county, evidence files come along byte for byte, the audit
-// chain verifies (with the county's chain archived), and every refusal (collisions, the same
-// county twice, a county whose chain is broken) writes nothing. On PostgreSQL this is the
+// chain verifies (with the county's chain archived), sealed records (cadre files, channel
+// secrets) are re-sealed under the target's key and still open there, and every refusal
+// (collisions, the same county twice, a county whose chain is broken, sealed values that do
+// not open with the county's key) writes nothing. On PostgreSQL this is the
 // province setup; on SQLite the same command moves a county into a city's file.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { addUnit, runCli, sql, sqlite, startServer, tempDir } from './lib/server.mjs';
+import { addUnit, keyFile, runCli, sql, sqlite, startServer, tempDir } from './lib/server.mjs';
+import { robotReceiver } from './lib/receivers.mjs';
 
 const DEMO_PW = 'Ningjin@2024';
-let prov, target, ningjin, lingcheng;
+const DEMO_SECRET = 'SECdemo0000000000000000000000000000000000000000000'; // src/outward/demo.c
+let prov, target, ningjin, lingcheng, ding;
 
 /** A county of its own: a SQLite file, its key and files, filled by the demo. */
 function county(name, only) {
@@ -33,8 +37,7 @@ const count = (db, table, where = '') =>
   Number((db.endsWith('.db') ? sqlite : sql)(db, `SELECT count(*) FROM "${table}" ${where};`));
 
 before(async () => {
-  // every mechanism but those holding sealed records (refused below: the move does not re-seal)
-  ningjin = county('宁津县', 'problem,study,budget,liaison,publish,feeds');
+  ningjin = county('宁津县'); // every mechanism, the sealed cadre files and channel secrets too
   lingcheng = county('陵城区', 'problem');
   prov = await startServer({ flags: ['--root_kind', 'province', '--county', '山东省'] });
   target = prov.db;
@@ -44,12 +47,14 @@ before(async () => {
 
 after(async () => {
   await prov?.stop();
+  await ding?.close();
 });
 
 const MOVED_TABLES = ['problem', 'flow_event', 'attachment', 'notification', 'lookback_task',
   'activity', 'attendance', 'person', 'team_member', 'budget_project', 'budget_line',
   'budget_opinion', 'budget_monitor', 'liaison_visit', 'liaison_problem',
-  'liaison_alliance_enterprise', 'publish_draft', 'publish_outlet', 'problem_public'];
+  'liaison_alliance_enterprise', 'publish_draft', 'publish_outlet', 'problem_public', 'cadre',
+  'cadre_clue', 'cadre_decision', 'cadre_response', 'notify_channel'];
 
 test('--check reports the whole move and writes nothing', () => {
   const r = move(ningjin, '--login_prefix', 'nj_', '--check');
@@ -82,12 +87,15 @@ test('a county whose audit chain is broken is refused', () => {
   assert.equal(count(target, 'problem'), 0);
 });
 
-test('a county with records sealed under its own key is refused, not moved unreadable', () => {
-  const sealed = county('临邑县', 'cadre');
-  const r = move(sealed, '--login_prefix', 'ly_', '--code_prefix', 'ly-');
+test('sealed values that do not open with the county\'s key are refused, naming them', () => {
+  const rotated = county('临邑县', 'cadre');
+  const r0 = runCli(['cadre', 'rekey', '--db', rotated.db, path.join(rotated.dir, 'cadre.key')]);
+  assert.equal(r0.code, 0, r0.stderr);
+  const r = move(rotated, '--login_prefix', 'ly_', '--code_prefix', 'ly-');
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /以县级密钥加密的干部监督档案/);
+  assert.match(r.stderr, /干部身份证号（cadre 表第 \d+ 行）不能用县级密钥解开/);
   assert.equal(count(target, 'county_move'), 0);
+  assert.equal(count(target, 'cadre'), 0);
 });
 
 test('the demo county moves in whole: every table, the audit chain archived and verifying', () => {
@@ -129,7 +137,9 @@ test('a second county with the same unit codes needs a code prefix, then lands b
 });
 
 test('moved people sign in with their passwords and see their own county only', async () => {
-  prov = await startServer({ dir: prov.dir, db: target });
+  const token = sql(target, "SELECT target FROM notify_channel WHERE kind = 'dingtalk' ORDER BY id LIMIT 1;");
+  ding = await robotReceiver('dingtalk', { [token]: { secret: DEMO_SECRET, keyword: '督办' } });
+  prov = await startServer({ dir: prov.dir, db: target, flags: ['--dingtalk_url', ding.url] });
   const nj = await prov.login('nj_duchayuan', DEMO_PW);
   const lc = await prov.login('lc_duchayuan', DEMO_PW);
   const mine = await nj.ok('/api/v1/problems?limit=1');
@@ -156,4 +166,30 @@ test('moved people sign in with their passwords and see their own county only', 
   const uid = Number(sqlite(ningjin.db, "SELECT id FROM user WHERE login = 'duchayuan';"));
   const unread = count(ningjin.db, 'notification', `WHERE user_id = ${uid} AND read_at IS NULL`);
   assert.ok(unread > 0 && notes.unread >= unread, `${notes.unread} unread, ${unread} before`);
+});
+
+test('sealed records open under the province\'s key: cadre files, ID numbers, channel secrets', async () => {
+  // The two keys differ, so a value copied as it was could not open here.
+  assert.notEqual(fs.readFileSync(`${ningjin.db}.key`, 'utf8'), fs.readFileSync(keyFile(target), 'utf8'));
+  const section = await prov.login('nj_ganbujiandu', DEMO_PW);
+  const clues = await section.ok('/api/v1/cadre/clues?limit=50');
+  assert.ok(clues.total > 0 && clues.total === count(ningjin.db, 'cadre_clue'), `${clues.total} clues`);
+  for (const c of clues.items.slice(0, 5)) {
+    const clue = await section.ok(`/api/v1/cadre/clues/${c.id}`);
+    assert.ok(clue.description.length > 4 && !/无法解密/.test(clue.description), clue.description);
+  }
+  const id = sql(target, 'SELECT id FROM cadre WHERE id_sealed IS NOT NULL ORDER BY id LIMIT 1;');
+  const cadre = await section.ok(`/api/v1/cadre/cadres/${id}?reveal=1`);
+  assert.match(cadre.id_number, /^\d{17}[\dX]$/);
+  // The lookup hash was made again under this key: the same person cannot be registered twice.
+  const dup = await section.post('/api/v1/cadre/cadres', { unit_id: cadre.unit_id, name: '重复登记',
+    position: '科员', id_number: cadre.id_number });
+  assert.equal(dup.status, 409, dup.text);
+  assert.equal(dup.body.error.field, 'id_number');
+  // A moved 钉钉 robot still signs with its secret: the receiver checks the signature.
+  const admin = await prov.login('nj_qudao01', DEMO_PW);
+  const ch = sql(target, "SELECT id FROM notify_channel WHERE kind = 'dingtalk' ORDER BY id LIMIT 1;");
+  const sent = await admin.post(`/api/v1/outward/channels/${ch}/test`, {});
+  assert.equal(sent.status, 200, sent.text);
+  assert.equal(ding.accepted.length, 1, JSON.stringify(ding.refused));
 });
