@@ -15,6 +15,9 @@
 #include "auth/secret.h"
 #include "core/app.h"
 
+/* What a session's CSRF token is derived under (secret_derive of the session id). */
+#define SESSION_CSRF_LABEL "duban csrf v1"
+
 typedef struct {
     const char *login, *password, *ip;
 } account_login_input;
@@ -31,7 +34,8 @@ err_code account_login(app *ap, arena *a, const account_login_input *in,
 err_code account_logout(app *ap, arena *a, const principal *p, const char *token);
 
 /*
- * Recognises a session cookie: fills *p (with grants) and *csrf. E_UNAUTHENTICATED when there
+ * Recognises a session cookie: fills *p (with grants) and *csrf, the session's CSRF token,
+ * derived from the session id under SESSION_CSRF_LABEL (so the database holds neither). E_UNAUTHENTICATED when there
  * is no such session, E_SESSION_EXPIRED when it timed out (it is then deleted).
  */
 err_code account_session(app *ap, arena *a, const char *token, const char *ip, principal *p,

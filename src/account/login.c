@@ -88,11 +88,11 @@ static err_code login_fn(store_tx *tx, void *ctx)
     e = store_user_set_login_state(tx, u->id, s.failed, s.locked_until);
     if (e != E_OK) return e;
     secret_new(op->out->session);
-    secret_new(op->out->csrf);
+    secret_derive(op->out->session, SESSION_CSRF_LABEL, op->out->csrf);
     unsigned char hash[32];
     secret_hash(op->out->session, hash);
-    store_session sess = {.token_hash = hash, .user_id = u->id, .csrf = op->out->csrf,
-                          .created_at = now, .last_seen = now, .ip = op->in->ip};
+    store_session sess = {.token_hash = hash, .user_id = u->id, .created_at = now,
+                          .last_seen = now, .ip = op->in->ip};
     e = store_session_insert(tx, &sess);
     if (e != E_OK) return e;
     op->outcome = E_OK;

@@ -83,7 +83,9 @@ err_code account_session(app *ap, arena *a, const char *token, const char *ip, p
          * scheduler's sweep); the next request touches the session instead. */
         store_write_if_idle(ap->st, session_touch_fn, &op);
     }
-    *csrf = op.sess.csrf;
+    char *derived = arena_alloc(a, SECRET_TEXT);
+    secret_derive(token, SESSION_CSRF_LABEL, derived);
+    *csrf = derived;
     return E_OK;
 }
 

@@ -178,7 +178,7 @@ err_code store_user_perms(store_tx *tx, arena *a, int64_t user_id, store_perm_sc
 typedef struct {
     const unsigned char *token_hash; /* 32 bytes */
     int64_t user_id, created_at, last_seen;
-    const char *csrf, *ip;
+    const char *ip;
 } store_session;
 
 err_code store_session_insert(store_tx *tx, const store_session *s);

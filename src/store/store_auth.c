@@ -160,11 +160,11 @@ err_code store_user_perms(store_tx *tx, arena *a, int64_t user_id, store_perm_sc
 
 err_code store_session_insert(store_tx *tx, const store_session *s)
 {
+    /* csrf stays empty: the token is derived from the session id (auth/secret.h), never kept */
     static const char sql[] = "INSERT INTO session(token_hash, user_id, csrf, created_at,"
-                              " last_seen, ip) VALUES (?, ?, ?, ?, ?, ?)";
+                              " last_seen, ip) VALUES (?, ?, '', ?, ?, ?)";
     sq_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "bisiis", s->token_hash, 32, s->user_id, s->csrf, s->created_at, s->last_seen,
-            s->ip);
+    sq_bind(st, "biiis", s->token_hash, 32, s->user_id, s->created_at, s->last_seen, s->ip);
     return sq_exec(tx, st);
 }
 
@@ -173,15 +173,14 @@ static void read_session(arena *a, sq_stmt *st, void *row)
 {
     store_session *s = row;
     s->user_id = sq_int(st, 0);
-    s->csrf = sq_text(a, st, 1);
-    s->created_at = sq_int(st, 2);
-    s->last_seen = sq_int(st, 3);
-    s->ip = sq_text(a, st, 4);
+    s->created_at = sq_int(st, 1);
+    s->last_seen = sq_int(st, 2);
+    s->ip = sq_text(a, st, 3);
 }
 
 err_code store_session_get(store_tx *tx, arena *a, const unsigned char hash[32], store_session *out)
 {
-    static const char sql[] = "SELECT user_id, csrf, created_at, last_seen, ip FROM session"
+    static const char sql[] = "SELECT user_id, created_at, last_seen, ip FROM session"
                               " WHERE token_hash = ?";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "b", hash, 32);

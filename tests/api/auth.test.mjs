@@ -8,6 +8,7 @@ import {
   addUser,
   assertError,
   snapshot,
+  sql,
   startServer,
   uid,
 } from './lib/server.mjs';
@@ -103,6 +104,18 @@ describe('login and logout', () => {
       401,
       'unauthenticated',
     );
+  });
+
+  test('the database keeps neither the session id nor the CSRF token (finding 11)', async () => {
+    const c = await srv.admin();
+    // the token is derived from the session id: the session row holds a hash of the id only
+    assert.equal(sql(srv.db, "SELECT count(*) FROM session WHERE csrf <> '';"), '0');
+    // it still works, and still only with the session it belongs to
+    const unit = { code: uid('dcsrf'), name: '派生令牌', kind: 'township', parent_id: 1 };
+    assert.equal((await c.post('/api/v1/units', unit)).status, 201);
+    const other = await srv.admin();
+    assertError(await c.post('/api/v1/units', { ...unit, code: uid('dcsrf') }, { csrf: other.csrf }), 403, 'csrf');
+    assert.equal((await c.get('/api/v1/session')).body.csrf_token, c.csrf);
   });
 
   test('each login gets a fresh session id and CSRF token, and both sessions work', async () => {
