@@ -2,7 +2,9 @@
  * password — the password policy, argon2id hashing (libsodium) and one-time passwords.
  *
  * Policy (等保 level 3): at least 8 characters, from at least 3 of the 4 classes upper case,
- * lower case, digits and symbols, and not containing the login (case-insensitive).
+ * lower case, digits and symbols, at least 5 different characters, not containing the login
+ * (case-insensitive), and none of the common passwords of data/passwords/common.txt in any of
+ * the forms people disguise them in ("Passw0rd!", "Qwerty123", "1qaz@WSX").
  */
 #ifndef DUBAN_PASSWORD_H
 #define DUBAN_PASSWORD_H

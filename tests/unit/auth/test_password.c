@@ -26,10 +26,10 @@ static void test_length(void **state)
     (void)state;
     weak("u", "");
     weak("u", "Ab1#");
-    weak("u", "Abcdef1"); /* 7 characters, 3 classes */
-    ok("u", "Abcdef12");  /* 8 characters */
-    weak(NULL, "Abcdef1");
-    ok(NULL, "Abcdef12");
+    weak("u", "Kpwmzr1"); /* 7 characters, 3 classes */
+    ok("u", "Kpwmzr12");  /* 8 characters */
+    weak(NULL, "Kpwmzr1");
+    ok(NULL, "Kpwmzr12");
     /* Characters, not bytes: 7 characters of 15 bytes are too short... */
     weak("u", "Ab1中文中文");
     /* ...and 8 characters of 18 bytes are enough. */
@@ -45,15 +45,15 @@ static void test_classes(void **state)
     weak("u", "ABCDabcd");
     weak("u", "####1234");
     weak("u", "ABCD####");
-    ok("u", "abcd123#"); /* lower, digit, symbol */
-    ok("u", "ABCD123#"); /* upper, digit, symbol */
+    ok("u", "kpwm123#"); /* lower, digit, symbol */
+    ok("u", "KPWM123#"); /* upper, digit, symbol */
     ok("u", "ABCDabc#"); /* upper, lower, symbol */
     ok("u", "ABCDabc1"); /* upper, lower, digit */
-    ok("u", "Abcd123#"); /* all four */
-    ok("u", "ab cd 12"); /* a space is a symbol */
+    ok("u", "Kpwm123#"); /* all four */
+    ok("u", "kp wm 12"); /* a space is a symbol */
     /* Chinese characters count as symbols/other. */
-    ok("u", "abcd123中");
-    ok("u", "ABCD密码12");
+    ok("u", "kpwm123中");
+    ok("u", "KPWM密码12");
     weak("u", "abcd密码中文");     /* lower + other only */
     weak("u", "密码密码密码密码"); /* other only */
     weak("u", "1234密码密码");     /* digit + other only */
@@ -69,7 +69,32 @@ static void test_contains_login(void **state)
     ok("zhangsan", "zhangsa#2024X"); /* only part of the login */
     ok("li", "Lx#2024Ix");
     weak("li", "Lx#2024lI");
-    ok("", "Abcdef12");
+    ok("", "Kpwmzr12");
+}
+
+/* Finding 4 of the security review: common passwords and their disguises, and passwords of
+ * too few different characters, are refused although they have 3 classes and 8 characters. */
+static void test_common(void **state)
+{
+    (void)state;
+    weak("u", "Password1");
+    weak("u", "Passw0rd!");
+    weak("u", "P@ssw0rd");
+    weak("u", "Qwerty123");
+    weak("u", "Aa1aaaaa");   /* two different characters */
+    weak("u", "Abab1212");   /* four */
+    weak("u", "1qaz@WSX");   /* a keyboard walk with the shift key */
+    weak("u", "1Q2w3e4r");
+    weak("u", "Woaini1314!");
+    weak("u", "A123456!");
+    weak("u", "Admin@123");
+    weak("u", "Abc@123456");
+    weak("u", "Zhongguo#1");
+    ok("u", "Kpwmzr12");
+    ok("u", "Passage#97");  /* a common word's neighbour is not the word */
+    ok("admin", "Duban#2024x"); /* the tests' own */
+    ok("admin", "Gu4rd!an-2024");
+    ok("admin", "Ningjin@2024"); /* the demo county's, a place name, not on the list */
 }
 
 static void test_hash_verify(void **state)
@@ -136,7 +161,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_length),         cmocka_unit_test(test_classes),
-        cmocka_unit_test(test_contains_login), cmocka_unit_test(test_hash_verify),
+        cmocka_unit_test(test_contains_login), cmocka_unit_test(test_common),
+        cmocka_unit_test(test_hash_verify),
         cmocka_unit_test(test_generated),      cmocka_unit_test(test_generated_differ),
         cmocka_unit_test(test_verify_dummy),
     };
