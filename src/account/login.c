@@ -48,6 +48,23 @@ static err_code fail_attempt(login_op *op, store_tx *tx, store_user *u, int64_t 
                      json_pack("{sI}", "until", (json_int_t)s.locked_until));
 }
 
+/* With a maximum password age set (等保 定期更换), a password older than it must be changed
+ * before anything else: the account is marked as after an administrator's reset. */
+static err_code expire_password(login_op *op, store_tx *tx, store_user *u, principal *p,
+                                int64_t now)
+{
+    int64_t days = op->ap->cfg.password_max_age_days;
+    if (!days || u->must_change || now - u->pw_changed_at < days * 86400) return E_OK;
+    err_code e = store_user_require_change(tx, u->id);
+    if (e != E_OK) return e;
+    u->must_change = 1;
+    p->must_change = 1;
+    return app_audit(op->ap, tx, op->a, p, "password.expired",
+                     arena_sprintf(op->a, "user:%lld", (long long)u->id),
+                     json_pack("{sI sI}", "changed_at", (json_int_t)u->pw_changed_at,
+                               "max_age_days", (json_int_t)days));
+}
+
 static err_code login_fn(store_tx *tx, void *ctx)
 {
     login_op *op = ctx;
@@ -86,6 +103,7 @@ static err_code login_fn(store_tx *tx, void *ctx)
 
     lockout_success(&s);
     e = store_user_set_login_state(tx, u->id, s.failed, s.locked_until);
+    if (e == E_OK) e = expire_password(op, tx, u, &p, now);
     if (e != E_OK) return e;
     secret_new(op->out->session);
     secret_derive(op->out->session, SESSION_CSRF_LABEL, op->out->csrf);
@@ -195,6 +213,26 @@ static err_code wrong_old_fn(store_tx *tx, void *ctx)
     return e;
 }
 
+typedef struct {
+    arena *a;
+    int64_t id;
+    const char **hashes;
+    size_t n;
+} history;
+
+STORE_FN(history_fn, history *h, store_user_password_history(tx, h->a, h->id, &h->hashes, &h->n));
+
+/* E_PASSWORD_REUSED when pw was one of the account's last passwords (verified outside any
+ * transaction: each check is an argon2id hash). */
+static err_code check_history(app *ap, arena *a, int64_t id, const char *pw)
+{
+    history h = {.a = a, .id = id};
+    err_code e = store_read(ap->st, history_fn, &h);
+    for (size_t i = 0; e == E_OK && i < h.n; i++)
+        if (password_verify(h.hashes[i], pw)) e = E_PASSWORD_REUSED;
+    return e;
+}
+
 err_code account_change_password(app *ap, arena *a, const principal *p, const char *token,
                                  const char *old_pw, const char *new_pw, const char **bad_field)
 {
@@ -211,6 +249,8 @@ err_code account_change_password(app *ap, arena *a, const principal *p, const ch
     }
     if (strcmp(old_pw, new_pw) == 0) return *bad_field = "new_password", E_PASSWORD_REUSED;
     e = password_check_policy(u.login, new_pw);
+    if (e != E_OK) return *bad_field = "new_password", e;
+    e = check_history(ap, a, u.id, new_pw);
     if (e != E_OK) return *bad_field = "new_password", e;
     char *hash = arena_alloc(a, PASSWORD_HASH_MAX);
     if (password_hash(new_pw, hash)) return E_INTERNAL;

@@ -24,7 +24,7 @@
       "密码不符合要求：至少 8 位，包含大写字母、小写字母、数字、符号中的至少三类，至少 5 "     \
       "个不同字符，不能包含用户名，也不能是常见密码或其变形（如 Passw0rd!、1qaz@WSX）")                      \
     X(E_PASSWORD_WRONG, 400, "password_wrong", "原密码不正确")                                     \
-    X(E_PASSWORD_REUSED, 400, "password_reused", "新密码不能与原密码相同")                         \
+    X(E_PASSWORD_REUSED, 400, "password_reused", "新密码不能与当前密码或最近 5 次用过的密码相同")                         \
     X(E_DATE_FUTURE, 400, "date_in_future", "日期不能晚于今天")                                    \
     X(E_UNIT_CYCLE, 400, "unit_cycle", "不能把单位移到它自己或它的下级单位之下")                   \
     X(E_UNAUTHENTICATED, 401, "unauthenticated", "请先登录")                                       \

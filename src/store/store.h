@@ -134,8 +134,16 @@ typedef struct {
 } store_user_filter;
 err_code store_user_list(store_tx *tx, arena *a, const store_user_filter *f, store_user **out,
                          size_t *n, int64_t *total);
+/* Replaces the password hash; the one replaced goes to the account's history, of which the
+ * newest PASSWORD_HISTORY_KEEP are kept. */
+enum { PASSWORD_HISTORY_KEEP = 5 };
 err_code store_user_set_password(store_tx *tx, int64_t id, const char *pw_hash, int must_change,
                                  int64_t at);
+/* The account's earlier password hashes, newest first (at most PASSWORD_HISTORY_KEEP). */
+err_code store_user_password_history(store_tx *tx, arena *a, int64_t id, const char ***hashes,
+                                     size_t *n);
+/* Marks the account as having to change its password before anything else. */
+err_code store_user_require_change(store_tx *tx, int64_t id);
 err_code store_user_set_disabled(store_tx *tx, int64_t id, int disabled);
 /* Records the outcome of a login attempt: failures count up; locked_until set or cleared. */
 err_code store_user_set_login_state(store_tx *tx, int64_t id, int64_t failed_logins,

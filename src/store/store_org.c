@@ -250,14 +250,62 @@ err_code store_user_list(store_tx *tx, arena *a, const store_user_filter *f, sto
 #undef USER_WHERE
 }
 
+/* Keeps the password being replaced in the account's history, and the newest few only. */
+static err_code keep_in_history(store_tx *tx, int64_t id, int64_t at)
+{
+    static const char keep[] = "INSERT INTO password_history(user_id, pw_hash, replaced_at)"
+                               " SELECT id, pw_hash, ? FROM \"user\" WHERE id = ?";
+    static const char prune[] =
+        "DELETE FROM password_history WHERE user_id = ?1 AND id NOT IN (SELECT id FROM"
+        " password_history WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2)";
+    sq_stmt *st = sq_prep(tx, keep);
+    sq_bind(st, "ii", at, id);
+    err_code e = sq_exec(tx, st);
+    if (e != E_OK) return e;
+    st = sq_prep(tx, prune);
+    sq_bind_int(st, 1, id);
+    sq_bind_int(st, 2, PASSWORD_HISTORY_KEEP);
+    return sq_exec(tx, st);
+}
+
+err_code store_user_password_history(store_tx *tx, arena *a, int64_t id, const char ***hashes,
+                                     size_t *n)
+{
+    static const char sql[] = "SELECT pw_hash FROM password_history WHERE user_id = ?"
+                              " ORDER BY id DESC";
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind_int(st, 1, id);
+    size_t cap = 0;
+    *hashes = NULL;
+    *n = 0;
+    int rc;
+    while ((rc = sq_step(st)) == SQ_ROW) {
+        const char **h = sq_push(a, (void **)hashes, n, &cap, sizeof *h);
+        *h = sq_text(a, st, 0);
+    }
+    sq_reset(st);
+    return rc == SQ_DONE ? E_OK : (err_code)rc;
+}
+
 err_code store_user_set_password(store_tx *tx, int64_t id, const char *pw_hash, int must_change,
                                  int64_t at)
 {
+    err_code e = keep_in_history(tx, id, at);
+    if (e != E_OK) return e;
     static const char sql[] = "UPDATE \"user\" SET pw_hash = ?, must_change = ?, pw_changed_at = ?,"
                               " failed_logins = 0, locked_until = 0, version = version + 1"
                               " WHERE id = ?";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "siii", pw_hash, (int64_t)must_change, at, id);
+    return sq_exec_some(tx, st, E_NOT_FOUND);
+}
+
+err_code store_user_require_change(store_tx *tx, int64_t id)
+{
+    static const char sql[] = "UPDATE \"user\" SET must_change = 1, version = version + 1"
+                              " WHERE id = ?";
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind_int(st, 1, id);
     return sq_exec_some(tx, st, E_NOT_FOUND);
 }
 

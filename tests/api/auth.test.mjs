@@ -225,6 +225,64 @@ describe('forced password change', () => {
   });
 });
 
+describe('password history, common passwords and the maximum age (finding 4)', () => {
+  const first = 'Bee#Strong2024';
+  let user, c, aged;
+
+  before(async () => {
+    ({ user } = await addUser(admin, { login: uid('hist'), name: '历史测试', unit_id: 1, password: first }));
+    c = srv.client();
+    assert.equal((await c.login(user.login, first)).status, 200);
+    aged = await startServer({ flags: ['--password_max_age_days', '30'] });
+  });
+
+  after(async () => {
+    await aged?.stop();
+  });
+
+  test('common passwords in their usual disguises are refused', async () => {
+    for (const pw of ['Passw0rd!', 'P@ssw0rd2024', '1qaz@WSX', 'Qwerty123', 'Aa1aaaaa', 'Woaini1314!', 'Admin@123']) {
+      const res = await c.put('/api/v1/me/password', { old_password: first, new_password: pw });
+      assertError(res, 400, 'password_weak', 'new_password');
+    }
+  });
+
+  test('none of the last five passwords comes back', async () => {
+    const pws = [first, 'Ch4nged!-2024', 'County#Adm2024', 'Taken#Over2024'];
+    for (let i = 1; i < pws.length; i++) {
+      const res = await c.put('/api/v1/me/password', { old_password: pws[i - 1], new_password: pws[i] });
+      assert.equal(res.status, 200, res.text);
+    }
+    for (const old of pws.slice(0, -1)) {
+      const res = await c.put('/api/v1/me/password', { old_password: pws.at(-1), new_password: old });
+      assertError(res, 400, 'password_reused', 'new_password');
+    }
+    // the history holds hashes only, at most five
+    assert.equal(sql(srv.db, `SELECT count(*) FROM password_history WHERE user_id = ${user.id};`), '3');
+    assert.equal(sql(srv.db, `SELECT count(*) FROM password_history WHERE user_id = ${user.id} AND pw_hash NOT LIKE '$argon2id$%';`), '0');
+  });
+
+  test('with password_max_age_days, an older password must be changed at the next login', async () => {
+    const a = await aged.admin();
+    const { user: u } = await addUser(a, { login: uid('age'), name: '到期测试', unit_id: 1, password: first });
+    const fresh = aged.client();
+    await fresh.login(u.login, first); // an account made by the administrator changes first
+    const set = await fresh.put('/api/v1/me/password', { old_password: first, new_password: 'Taken#Over2024' });
+    assert.equal(set.status, 200, set.text);
+    let res = await aged.client().login(u.login, 'Taken#Over2024');
+    assert.equal(res.body.must_change_password, false);
+    sql(aged.db, `UPDATE "user" SET pw_changed_at = pw_changed_at - 31 * 86400 WHERE id = ${u.id};`);
+    const d = aged.client();
+    res = await d.login(u.login, 'Taken#Over2024');
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.must_change_password, true);
+    assertError(await d.get('/api/v1/units'), 403, 'password_change_required');
+    const changed = await d.put('/api/v1/me/password', { old_password: 'Taken#Over2024', new_password: 'Ch4nged!-2024' });
+    assert.equal(changed.status, 200, changed.text);
+    assert.equal((await d.get('/api/v1/units')).status, 200);
+  });
+});
+
 describe('lockout and unlock', () => {
   const pw = 'Lock#Test2024';
   let user;

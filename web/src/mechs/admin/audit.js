@@ -16,6 +16,7 @@ export default {
     logout: { name: '退出登录', say: '退出了登录' },
     'session.expire': { name: '会话超时', say: '因长时间未操作，会话超时结束' },
     'password_change.failure': { name: '修改密码失败', say: '修改密码失败（原密码错误）' },
+    'password.expired': { name: '密码到期', say: '{obj}的密码已超过最长使用期限，登录后须先修改' },
     'user.password_change': { name: '修改密码', say: '修改了自己的密码' },
     'user.password_reset': { name: '重置密码', say: '重置了{obj}的密码' },
     'user.create': { name: '新增用户', say: '新增了用户{obj}' },
