@@ -50,6 +50,8 @@
     X(E_ROUTE_NOT_FOUND, 404, "route_not_found", "接口不存在")                                     \
     X(E_METHOD_NOT_ALLOWED, 405, "method_not_allowed", "此接口不支持该请求方法")                   \
     X(E_CONFLICT, 409, "conflict", "记录已被他人修改，请刷新后重试")                               \
+    X(E_VERSION_REQUIRED, 428, "version_required",                                                 \
+      "修改须带上记录的版本号（version），以免覆盖他人的修改：请刷新后重试")                     \
     X(E_DUPLICATE, 409, "duplicate", "已存在相同的记录")                                           \
     X(E_PAYLOAD_TOO_LARGE, 413, "payload_too_large", "请求内容过大")                               \
     X(E_UNSUPPORTED_MEDIA_TYPE, 415, "unsupported_media_type",                                     \

@@ -651,6 +651,8 @@ static err_code act_fn(store_tx *tx, void *ctx)
     if (e == E_OK) e = store_budget_indicators(tx, op->a, pr->id, &inds, &ni);
     if (e == E_OK) e = check_opinions(op, nl, ni);
     if (e != E_OK) return e;
+    /* Asked only once the action and its form pass: an outsider learns nothing from a 428. */
+    if (op->in->version == 0) return E_VERSION_REQUIRED;
     int64_t now = clock_now();
     const char *from = pr->state;
     e = effects(tx, op, act, from, lines, nl, inds, ni, now);

@@ -103,8 +103,12 @@ typedef struct {
     json_t *fields;
     const budget_opinion_input *opinions;
     size_t nopinions;
-    int64_t version; /* > 0: E_CONFLICT when the project changed since */
+    /* The version the actor saw: E_CONFLICT when the project changed since, E_VERSION_REQUIRED
+     * when 0; BUDGET_VERSION_ANY only for the demo generator acting on what it just wrote. */
+    int64_t version;
 } budget_action_input;
+
+#define BUDGET_VERSION_ANY (-1)
 
 /*
  * Takes an action of the flow: *why explains a refusal; a submission the gate refuses is

@@ -120,10 +120,11 @@ static int budget_show(int argc, char **argv)
         err_code e = store_read(ap.st, show_fn, &bc);
         if (e == E_OK) {
             const store_budget_project *p = &bc.one;
-            printf("#%lld %s（%lld 年，%s）\n%s · %s · 第 %lld 轮 · 申请 %s 元\n", (long long)p->id,
-                   p->name, (long long)p->year, p->unit_name, budget_class_title(p->class_),
-                   state_title(&ap, p->state), (long long)p->round,
-                   yuan(bc.a, p->fund_fiscal + p->fund_carryover + p->fund_other));
+            printf("#%lld %s（%lld 年，%s）\n%s · %s · 第 %lld 轮 · 申请 %s 元 · 版本 %lld\n",
+                   (long long)p->id, p->name, (long long)p->year, p->unit_name,
+                   budget_class_title(p->class_), state_title(&ap, p->state), (long long)p->round,
+                   yuan(bc.a, p->fund_fiscal + p->fund_carryover + p->fund_other),
+                   (long long)p->version);
             printf("测算表：\n");
             for (size_t i = 0; i < bc.nl; i++) {
                 const store_budget_line *l = &bc.lines[i];
@@ -161,9 +162,10 @@ static int budget_show(int argc, char **argv)
 static const cli_opt act_opts[] = {
     {"as", 1, "the login of the user who takes the action (required)"},
     {"fields", 1, "the action's form as a JSON object, e.g. '{\"opinion\":\"…\"}'"},
+    {"version", 1, "the project's version as `budget show` printed it (required)"},
     {NULL, 0, NULL},
 };
-static const cli_spec act_spec = {"budget act", "ID ACTION --as LOGIN [--fields JSON]",
+static const cli_spec act_spec = {"budget act", "ID ACTION --as LOGIN --version N [--fields JSON]",
                                   "Takes a flow action on a budget project as a user, with that "
                                   "user's permissions.",
                                   act_opts, 2, 2};
@@ -187,9 +189,12 @@ static int budget_act_cmd(int argc, char **argv)
     const char *fields_text = cli_opt_value(&act_spec, &c, "fields");
     json_error_t jerr;
     json_t *fields = fields_text ? json_loads(fields_text, 0, &jerr) : NULL;
+    int64_t version = 0;
     rc = 1;
     if (!bc.login) {
         fprintf(stderr, "duban budget act: --as LOGIN is required\n");
+        rc = 2;
+    } else if (!(version = cli_required_version(&act_spec, &c))) {
         rc = 2;
     } else if (fields_text && !json_is_object(fields)) {
         fprintf(stderr, "duban budget act: --fields: not a JSON object\n");
@@ -205,7 +210,7 @@ static int budget_act_cmd(int argc, char **argv)
             grants_ctx g = {bc.a, &p};
             e = store_read(ap.st, grants_fn, &g);
         }
-        budget_action_input in = {c.args[1], fields, NULL, 0, 0};
+        budget_action_input in = {c.args[1], fields, NULL, 0, version};
         store_budget_project out;
         flow_refusal why = {{0}, {0}};
         budget_gate_result gate = {0};

@@ -193,7 +193,7 @@ static err_code act(demo_ctx *d, const principal *p, int64_t id, const char *act
                     store_budget_project *out)
 {
     tick(d);
-    budget_action_input in = {action, fields, ops, nops, 0};
+    budget_action_input in = {action, fields, ops, nops, BUDGET_VERSION_ANY};
     flow_refusal why;
     budget_gate_result gate;
     err_code e = budget_act_in(d->tx, d->ap, d->a, p, id, &in, out, &why, &gate);

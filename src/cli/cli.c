@@ -122,6 +122,19 @@ const char *cli_opt_value(const cli_spec *spec, const cli_ctx *c, const char *na
     return idx >= 0 ? c->values[idx] : NULL;
 }
 
+int64_t cli_required_version(const cli_spec *spec, const cli_ctx *c)
+{
+    const char *v = cli_opt_value(spec, c, "version");
+    char *end = NULL;
+    long long n = v ? strtoll(v, &end, 10) : 0;
+    if (v && *end == '\0' && n > 0) return n;
+    fprintf(stderr,
+            "duban %s: --version N is required: the version `show` printed, so that a change "
+            "made since is refused rather than overwritten\n",
+            spec->name);
+    return 0;
+}
+
 void cli_free(cli_ctx *c)
 {
     config_free(&c->cfg);

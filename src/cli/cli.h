@@ -46,6 +46,12 @@ typedef struct {
 int cli_parse(const cli_spec *spec, int argc, char **argv, cli_ctx *c);
 /* The value of option name, or NULL. */
 const char *cli_opt_value(const cli_spec *spec, const cli_ctx *c, const char *name);
+/*
+ * The --version N a command that changes a versioned record requires (the version its `show`
+ * printed), so that a change made since is refused rather than overwritten: N, or 0 after
+ * saying on stderr why it is needed (the caller then exits 2).
+ */
+int64_t cli_required_version(const cli_spec *spec, const cli_ctx *c);
 void cli_free(cli_ctx *c);
 /* Prints the spec's help to stdout. */
 void cli_help(const cli_spec *spec);

@@ -83,7 +83,8 @@ static err_code build_tree(county *k)
     store_unit root;
     const char *field;
     arena *a = k->c.a;
-    err_code e = org_unit_rename(k->c.ap, a, &k->c.sys, k->c.root, "宁津县", 0, &root, &field);
+    err_code e = org_unit_rename(k->c.ap, a, &k->c.sys, k->c.root, "宁津县", ORG_VERSION_ANY, &root,
+                                 &field);
     for (int i = 0; e == E_OK && i < NDEPT; i++)
         e = add_unit(k, departments[i].code, departments[i].name, "department", k->c.root,
                      &k->depts[i]);

@@ -500,7 +500,9 @@ static void reply_error(http_req *r, err_code e)
 {
     json_t *err = json_pack("{ss ss}", "code", err_name(e), "message",
                             r->err_message ? r->err_message : err_message(e));
-    json_object_set_new(err, "field", r->err_field ? json_string(r->err_field) : json_null());
+    /* A missing version is always the body's "version", whichever layer found it missing. */
+    const char *field = r->err_field ? r->err_field : e == E_VERSION_REQUIRED ? "version" : NULL;
+    json_object_set_new(err, "field", field ? json_string(field) : json_null());
     if (r->err_details) {
         json_object_set_new(err, "details", r->err_details);
         r->err_details = NULL;

@@ -101,7 +101,8 @@ static err_code photo_fn(store_tx *tx, void *ctx)
 static err_code act(demo *d, const principal *who, int64_t id, const char *action, json_t *fields,
                     int64_t evidence)
 {
-    problem_action_input in = {action, fields, evidence ? &evidence : NULL, evidence ? 1 : 0, 0};
+    problem_action_input in = {action, fields, evidence ? &evidence : NULL, evidence ? 1 : 0,
+                               PROBLEM_VERSION_ANY};
     store_problem out;
     flow_refusal why;
     err_code e = problem_act(d->ap, d->a, who, id, &in, &out, &why);

@@ -131,8 +131,10 @@ static int unit_change(const cli_spec *spec, int argc, char **argv)
         const char *field;
         store_unit out;
         err_code e = spec == &move_spec
-                         ? org_unit_move(&ap, u.a, &sys, u.unit.id, u.parent.id, 0, &out, &field)
-                         : org_unit_rename(&ap, u.a, &sys, u.unit.id, name, 0, &out, &field);
+                         ? org_unit_move(&ap, u.a, &sys, u.unit.id, u.parent.id, ORG_VERSION_ANY, &out,
+                                         &field)
+                         : org_unit_rename(&ap, u.a, &sys, u.unit.id, name, ORG_VERSION_ANY, &out,
+                                           &field);
         rc = e == E_OK ? (print_unit(spec == &move_spec ? "moved" : "renamed", &out), 0)
                        : cli_fail(spec->name, e, field);
         app_close(&ap);

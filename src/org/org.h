@@ -23,7 +23,13 @@ typedef struct {
     int64_t parent_id; /* 0 only for the root, which only init creates */
 } org_unit_input;
 
-/* Each returns E_OK and fills *out with the unit as committed; *bad_field names a bad input. */
+/*
+ * Each returns E_OK and fills *out with the unit as committed; *bad_field names a bad input.
+ * A rename or move takes the version the caller saw (E_CONFLICT when the unit changed since,
+ * E_VERSION_REQUIRED when 0); ORG_VERSION_ANY is for the system's own setup (the CLI acting
+ * on a unit named by code, the demo).
+ */
+#define ORG_VERSION_ANY (-1)
 err_code org_unit_add(app *ap, arena *a, const principal *p, const org_unit_input *in,
                       store_unit *out, const char **bad_field);
 err_code org_unit_rename(app *ap, arena *a, const principal *p, int64_t id, const char *name,

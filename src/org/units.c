@@ -87,6 +87,12 @@ err_code org_unit_add(app *ap, arena *a, const principal *p, const org_unit_inpu
     return store_write(ap->st, add_fn, &op);
 }
 
+/* The store's form of a version: 0 matches any. */
+static int64_t any_version(int64_t version)
+{
+    return version == ORG_VERSION_ANY ? 0 : version;
+}
+
 static err_code rename_fn(store_tx *tx, void *ctx)
 {
     unit_op *op = ctx;
@@ -95,7 +101,8 @@ static err_code rename_fn(store_tx *tx, void *ctx)
     if (!authz_can(op->p, "unit.write", op->out->path)) return E_FORBIDDEN;
     const char *old = op->out->name;
     if (strcmp(old, op->name) == 0) return E_OK; /* nothing changes, nothing to record */
-    e = store_unit_rename(tx, op->id, op->name, op->version);
+    if (op->version == 0) return E_VERSION_REQUIRED;
+    e = store_unit_rename(tx, op->id, op->name, any_version(op->version));
     if (e != E_OK) return e;
     e = store_unit_history_add(tx, op->id, clock_now(), op->p->login, "rename", old, op->name);
     if (e != E_OK) return e;
@@ -132,10 +139,11 @@ static err_code move_fn(store_tx *tx, void *ctx)
     if (!op->out->parent_id) return fail_field(op, E_FIELD_INVALID, "id"); /* the root stays */
     if (authz_within(op->out->path, parent.path)) return fail_field(op, E_UNIT_CYCLE, "parent_id");
     if (op->out->parent_id == parent.id) return E_OK;
+    if (op->version == 0) return E_VERSION_REQUIRED;
     store_unit old_parent;
     e = store_unit_get(tx, op->a, op->out->parent_id, &old_parent);
     if (e != E_OK) return e;
-    e = store_unit_move(tx, op->a, op->out, &parent, op->version);
+    e = store_unit_move(tx, op->a, op->out, &parent, any_version(op->version));
     if (e != E_OK) return e;
     e = store_unit_history_add(tx, op->id, clock_now(), op->p->login, "move", old_parent.code,
                                parent.code);

@@ -111,8 +111,9 @@ static int problem_show(int argc, char **argv)
             printf("来源 %s · 类别 %s · 责任单位 %s · %s · 发现 %s · 时限 %s (原 %s)\n", p->source,
                    p->category, p->unit_name, problem_mode_title(p->mode), p->found_on, p->deadline,
                    p->original_deadline);
-            printf("状态 %s%s%s\n", state_title(&ap, p->state), p->overdue ? " · 逾期" : "",
-                   p->supervised ? " · 挂牌督办" : "");
+            printf("状态 %s%s%s · 版本 %lld\n", state_title(&ap, p->state),
+                   p->overdue ? " · 逾期" : "", p->supervised ? " · 挂牌督办" : "",
+                   (long long)p->version);
             for (size_t i = 0; i < pc.nevents; i++) {
                 char at[24];
                 const store_event *ev = &pc.events[i];
@@ -133,10 +134,12 @@ static int problem_show(int argc, char **argv)
 static const cli_opt act_opts[] = {
     {"as", 1, "the login of the user who takes the action (required)"},
     {"fields", 1, "the action's form as a JSON object, e.g. '{\"progress\":\"…\"}'"},
+    {"version", 1, "the problem's version as `problem show` printed it (required): refused if it "
+                   "changed since"},
     {NULL, 0, NULL},
 };
 static const cli_spec act_spec = {"problem act",
-                                  "ID ACTION --as LOGIN [--fields JSON]",
+                                  "ID ACTION --as LOGIN --version N [--fields JSON]",
                                   "Takes a flow action on a problem as a user, with that user's "
                                   "permissions (actions needing evidence are for the browser).",
                                   act_opts,
@@ -230,9 +233,12 @@ static int problem_act_cmd(int argc, char **argv)
     const char *fields_text = cli_opt_value(&act_spec, &c, "fields");
     json_error_t jerr;
     json_t *fields = fields_text ? json_loads(fields_text, 0, &jerr) : NULL;
+    int64_t version = 0;
     rc = 1;
     if (!pc.login) {
         fprintf(stderr, "duban problem act: --as LOGIN is required\n");
+        rc = 2;
+    } else if (!(version = cli_required_version(&act_spec, &c))) {
         rc = 2;
     } else if (fields_text && !json_is_object(fields)) {
         fprintf(stderr, "duban problem act: --fields: not a JSON object\n");
@@ -243,7 +249,7 @@ static int problem_act_cmd(int argc, char **argv)
         if (e == E_NOT_FOUND) {
             fprintf(stderr, "duban problem act: no user '%s'\n", pc.login);
         } else {
-            problem_action_input in = {c.args[1], fields, NULL, 0, 0};
+            problem_action_input in = {c.args[1], fields, NULL, 0, version};
             store_problem out;
             flow_refusal why = {{0}, {0}};
             if (e == E_OK) e = problem_act(&ap, pc.a, &p, atoll(c.args[0]), &in, &out, &why);

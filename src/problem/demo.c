@@ -317,7 +317,8 @@ static const principal *leader_of(demo *d, const plan *p)
 static err_code act(demo *d, arena *a, const principal *who, plan *p, const char *action,
                     json_t *fields, int64_t evidence)
 {
-    problem_action_input in = {action, fields, evidence ? &evidence : NULL, evidence ? 1 : 0, 0};
+    problem_action_input in = {action, fields, evidence ? &evidence : NULL, evidence ? 1 : 0,
+                               PROBLEM_VERSION_ANY};
     store_problem out;
     flow_refusal why;
     err_code e = problem_act(d->ap, a, who, p->id, &in, &out, &why);

@@ -567,6 +567,8 @@ static err_code act_fn(store_tx *tx, void *ctx)
     const char *leader = NULL;
     e = check_user_fields(tx, op, act, pr, "leader_id", &leader);
     if (e != E_OK) return e;
+    /* Asked only once the action and its form pass: an outsider learns nothing from a 428. */
+    if (op->in->version == 0) return E_VERSION_REQUIRED;
     const char *from = pr->state;
     pr->state = flow_next_state(f, act, from);
     effects(op->a, act->name, op->in->fields, pr, now);
@@ -629,7 +631,7 @@ static err_code lookback_fn(store_tx *tx, void *ctx)
         /* The reopen action checks the leader's permission and the form itself. */
         json_t *fields = json_pack("{ss ss}", "finding", op->finding, "new_deadline",
                                    op->new_deadline ? op->new_deadline : "");
-        problem_action_input in = {"reopen", fields, NULL, 0, 0};
+        problem_action_input in = {"reopen", fields, NULL, 0, PROBLEM_VERSION_ANY};
         problem_op pop = {.ap = op->ap,
                           .a = op->a,
                           .p = op->p,

@@ -60,8 +60,14 @@ typedef struct {
     json_t *fields;             /* the action's form (may be NULL) */
     const int64_t *attachments; /* evidence uploaded for this problem, not yet used */
     size_t nattachments;
-    int64_t version; /* > 0: refuse with E_CONFLICT when the problem changed since */
+    /* The version the actor saw: E_CONFLICT when the problem changed since, E_VERSION_REQUIRED
+     * when 0 (a write without it would overwrite others' changes unseen). PROBLEM_VERSION_ANY
+     * only for an action taken inside another step that has just read the problem (a look-back's
+     * reopen) or by the demo generator, never for a user's own request. */
+    int64_t version;
 } problem_action_input;
+
+#define PROBLEM_VERSION_ANY (-1)
 
 /* Takes an action; on refusal *why says why (field and Chinese message). */
 err_code problem_act(app *ap, arena *a, const principal *p, int64_t id,

@@ -61,7 +61,7 @@ err_code api_publish_lists(http_req *r)
 
 typedef struct {
     const char *kind, *category;
-    int64_t severity;
+    int64_t severity, version;
     json_t *terms;
 } list_body;
 
@@ -71,6 +71,7 @@ static const jfield list_spec[] = {
     {"category", JF_STR, 0, LB(category), 40, 0, 0},
     {"severity", JF_INT, 1, LB(severity), 0, 1, 3},
     {"terms", JF_STRS, 1, LB(terms), 20000, 0, 0},
+    {"version", JF_INT, 0, LB(version), 0, 1, INT64_MAX},
     JF_END,
 };
 #undef LB
@@ -83,9 +84,10 @@ err_code api_publish_list_put(http_req *r)
     if (e != E_OK) return e;
     const char *bad;
     e = publish_list_put(http_app(r), http_arena(r), http_principal(r), http_param(r, "name"),
-                         b.kind, b.category, (int)b.severity, b.terms, &bad);
+                         b.kind, b.category, (int)b.severity, b.terms, b.version, &bad);
     if (e != E_OK) return reply_change(r, e, bad);
-    return http_reply(r, 200, json_pack("{ss}", "name", http_param(r, "name")));
+    return http_reply(r, 200, json_pack("{ss sI}", "name", http_param(r, "name"), "version",
+                                        (json_int_t)(b.version + 1)));
 }
 
 /* ---- scanning any text ---- */

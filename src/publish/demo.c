@@ -55,7 +55,7 @@ static err_code put_lists(dctx *d)
         for (int k = 0; lists[i].terms[k]; k++) json_array_append_new(t, json_string(lists[i].terms[k]));
         const char *bad;
         err_code e = publish_list_put(d->ap, d->a, &d->xcb, lists[i].name, lists[i].kind,
-                                      lists[i].category, lists[i].severity, t, &bad);
+                                      lists[i].category, lists[i].severity, t, 0, &bad);
         json_decref(t);
         if (e != E_OK) return e;
     }

@@ -162,6 +162,7 @@ typedef struct {
     const char **bad;
     const char *name, *kind, *category, *terms;
     int severity, count;
+    int64_t version; /* the list's version being replaced; 0 for a new list */
 } list_op;
 
 static err_code fail(const char **bad, arena *a, err_code e, const char *field)
@@ -173,6 +174,17 @@ static err_code fail(const char **bad, arena *a, err_code e, const char *field)
 static err_code list_fn(store_tx *tx, void *ctx)
 {
     list_op *op = ctx;
+    /* Replacing a list needs the version its editor saw: two editors of one list must not
+     * silently overwrite each other's terms. */
+    static const char cur_sql[] = "SELECT version FROM publish_list WHERE name = ?";
+    sq_stmt *cur = sq_prep(tx, cur_sql);
+    sq_bind(cur, "s", op->name);
+    int rc = sq_step(cur);
+    int64_t current = rc == SQ_ROW ? sq_int(cur, 0) : 0;
+    sq_reset(cur);
+    if (rc != SQ_ROW && rc != SQ_DONE) return (err_code)rc;
+    if (current && !op->version) return E_VERSION_REQUIRED;
+    if (op->version != current) return E_CONFLICT;
     static const char sql[] =
         "INSERT INTO publish_list(name, kind, category, severity, terms, updated_at, updated_by)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(name) DO UPDATE SET kind = excluded.kind,"
@@ -193,7 +205,7 @@ static err_code list_fn(store_tx *tx, void *ctx)
 
 err_code publish_list_put(app *ap, arena *a, const principal *p, const char *name,
                           const char *kind, const char *category, int severity, json_t *terms,
-                          const char **bad)
+                          int64_t version, const char **bad)
 {
     *bad = NULL;
     if (!name || !*name || strlen(name) > 120) return fail(bad, a, E_FIELD_INVALID, "name");
@@ -236,7 +248,7 @@ err_code publish_list_put(app *ap, arena *a, const principal *p, const char *nam
     if (!db) return fail(bad, a, E_PUBLISH_TERM, "terms");
     scan_db_unref(db);
     list_op op = {ap, a, p, bad, name, kind, category ? category : "", joined, severity,
-                  (int)count};
+                  (int)count, version};
     return store_write(ap->st, list_fn, &op);
 }
 
@@ -351,12 +363,13 @@ static err_code save_fn(store_tx *tx, void *ctx)
     if (e != E_OK) return e;
     if (!authz_can(op->p, "publish.write", d.path)) return E_FORBIDDEN;
     if (strcmp(d.state, "draft")) return E_PUBLISH_STATE;
+    if (!b->version) return E_VERSION_REQUIRED;
     static const char sql[] = "UPDATE publish_draft SET title = ?1, body = ?2, outlet = ?3,"
                               " hits = ?4, high_hits = ?5, updated_at = ?6, version = version + 1"
                               " WHERE id = ?7 AND version = ?8";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "ssssiiii", b->title, b->body, b->outlet, hits_text, (int64_t)high, now, op->id,
-            b->version ? b->version : d.version);
+            b->version);
     e = sq_exec_some(tx, st, E_CONFLICT);
     if (e != E_OK) return e;
     op->out_id = op->id;

@@ -23,10 +23,11 @@ typedef struct {
     const char *comment, *override_reason;
 } publish_review_body;
 
-/* Rules (publish.c). bad_field names the field a refusal is about (or NULL). */
+/* Rules (publish.c). bad_field names the field a refusal is about (or NULL). A list is
+ * replaced only with the version its editor saw (0 creates a new one). */
 err_code publish_list_put(app *ap, arena *a, const principal *p, const char *name,
                           const char *kind, const char *category, int severity, json_t *terms,
-                          const char **bad_field);
+                          int64_t version, const char **bad_field);
 err_code publish_draft_save(app *ap, arena *a, const principal *p, int64_t id,
                             const publish_draft_body *b, int64_t *out_id, const char **bad_field);
 err_code publish_draft_submit(app *ap, arena *a, const principal *p, int64_t id);

@@ -33,7 +33,7 @@ before(async () => {
   const auditor = await srv.auditor();
   const a = await addUnit(admin, { code: uid('t'), name: '审计镇' });
   await addUnit(admin, { code: uid('v'), name: '审计村', kind: 'village', parent_id: a.id });
-  await admin.patch(`/api/v1/units/${a.id}`, { name: '审计镇改' });
+  await admin.patch(`/api/v1/units/${a.id}`, { name: '审计镇改', version: a.version });
   await addUser(admin, { login: uid('au'), name: '审计对象', unit_id: a.id });
   await admin.get('/api/v1/audit'); // a refusal, audited too
   // A token lets the tests read a copy of the database without logging in (a login would

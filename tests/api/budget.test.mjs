@@ -139,6 +139,7 @@ test('the flow: submit, department head, finance, an assigned third party, retur
   // saving needs the current version
   assertError(await c.eduClerk.put(`/api/v1/budget/projects/${id}`, goodProject(u.edu.id)), 400, 'field_required', 'version');
   assertError(await act(c.eduClerk, id, 'submit', {}, { version: s.project.version + 5 }), 409, 'conflict');
+  assertError(await act(c.eduClerk, id, 'submit', {}, { version: null }), 428, 'version_required', 'version');
   let r = await act(c.eduClerk, id, 'submit', { note: '首次申报' }, { version: s.project.version });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.state, 'submitted');
@@ -381,10 +382,15 @@ test('the CLI lists, shows with the gate, and acts as a user', async () => {
   const show = runCli(['budget', 'show', String(s.bad.id), '--db', srv.db]);
   assert.equal(show.code, 0, show.stderr);
   assert.match(show.stdout, /机审问题 \d+：第2行「教学设备」/);
-  const refused = runCli(['budget', 'act', String(s.bad.id), 'submit', '--as', 'educlerk', '--db', srv.db]);
+  const ver = (id) => ['--version', runCli(['budget', 'show', String(id), '--db', srv.db]).stdout.match(/版本 (\d+)/)[1]];
+  const refused = runCli(['budget', 'act', String(s.bad.id), 'submit', '--as', 'educlerk', ...ver(s.bad.id), '--db', srv.db]);
   assert.notEqual(refused.code, 0);
   assert.match(refused.stderr, /未通过机审/);
-  const ok = runCli(['budget', 'act', String(s.empty.id), 'terminate', '--as', 'reviewer', '--fields', '{"opinion":"不具备申报条件"}', '--db', srv.db]);
+  // without --version nothing is done (security finding 9)
+  const bare = runCli(['budget', 'act', String(s.empty.id), 'terminate', '--as', 'reviewer', '--fields', '{"opinion":"x"}', '--db', srv.db]);
+  assert.equal(bare.code, 2);
+  assert.match(bare.stderr, /--version N is required/);
+  const ok = runCli(['budget', 'act', String(s.empty.id), 'terminate', '--as', 'reviewer', '--fields', '{"opinion":"不具备申报条件"}', ...ver(s.empty.id), '--db', srv.db]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.match(ok.stdout, /已终止/);
 });

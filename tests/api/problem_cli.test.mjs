@@ -21,6 +21,11 @@ function ok(args, opts) {
   return r;
 }
 
+/** --version N for `problem act`: the version `problem show ID` prints now. */
+function ver(id) {
+  return ['--version', ok(['problem', 'show', String(id)]).stdout.match(/版本 (\d+)/)[1]];
+}
+
 /** Logs in a user the CLI added (USER_PW, to be changed at first login), changing it once. */
 const changed = new Set();
 async function firstLogin(srv, login) {
@@ -139,7 +144,7 @@ describe('import and export problems', () => {
   });
 
   test('problem act ID report --as LOGIN: done with the user’s rights', () => {
-    const r = ok(['problem', 'act', '1', 'report', '--as', 'zhangsan', '--fields', '{"progress":"已举办专场招聘会"}']);
+    const r = ok(['problem', 'act', '1', 'report', '--as', 'zhangsan', '--fields', '{"progress":"已举办专场招聘会"}', ...ver(1)]);
     assert.equal(r.stdout.trim(), 'problem 1: 整改中');
     const show = ok(['problem', 'show', '1']).stdout;
     assert.match(show, /report\s+in_progress → in_progress zhangsan/);
@@ -155,27 +160,35 @@ describe('import and export problems', () => {
       ['report', 'zhou', '{"progress":"x"}', '没有执行「报送进展」的权限', 'forbidden'],
     ];
     for (const [action, login, fields, reason, code] of cases) {
-      const r = cli(['problem', 'act', '1', action, '--as', login, '--fields', fields]);
+      const r = cli(['problem', 'act', '1', action, '--as', login, '--fields', fields, ...ver(1)]);
       assert.equal(r.code, 1, `${action} as ${login}: ${r.stdout}`);
       assert.ok(r.stderr.includes(reason), `${action}: ${r.stderr}`);
       assert.ok(r.stderr.includes(`(${code})`), `${action}: ${r.stderr}`);
       assert.equal(r.stdout, '');
     }
     // 乙镇's problem is outside zhangsan's scope.
-    const outside = cli(['problem', 'act', '2', 'report', '--as', 'zhangsan', '--fields', '{"progress":"x"}']);
+    const outside = cli(['problem', 'act', '2', 'report', '--as', 'zhangsan', '--fields', '{"progress":"x"}', ...ver(2)]);
     assert.equal(outside.code, 1);
     assert.match(outside.stderr, /\(forbidden\)/);
-    const nobody = cli(['problem', 'act', '1', 'report', '--as', 'nobody', '--fields', '{"progress":"x"}']);
+    const nobody = cli(['problem', 'act', '1', 'report', '--as', 'nobody', '--fields', '{"progress":"x"}', ...ver(1)]);
     assert.equal(nobody.code, 1);
     assert.match(nobody.stderr, /no user 'nobody'/);
-    assert.equal(cli(['problem', 'act', '1', 'report', '--fields', '{"progress":"x"}']).code, 2, '--as is required');
+    assert.equal(cli(['problem', 'act', '1', 'report', '--fields', '{"progress":"x"}', ...ver(1)]).code, 2, '--as is required');
     // A locked account acts no more through the CLI than through the API.
     ok(['user', 'lock', 'zhangsan']);
-    const locked = cli(['problem', 'act', '1', 'report', '--as', 'zhangsan', '--fields', '{"progress":"x"}']);
+    const locked = cli(['problem', 'act', '1', 'report', '--as', 'zhangsan', '--fields', '{"progress":"x"}', ...ver(1)]);
     assert.equal(locked.code, 1);
     assert.match(locked.stderr, /账户已停用.*\(account_disabled\)/);
     ok(['user', 'unlock', 'zhangsan']);
-    assert.equal(cli(['problem', 'act', '1', 'report', '--as', 'zhangsan', '--fields', '[1]']).code, 2);
+    assert.equal(cli(['problem', 'act', '1', 'report', '--as', 'zhangsan', '--fields', '[1]', ...ver(1)]).code, 2);
+    // Without --version, or with one that is stale, nothing is done (security finding 9).
+    const bare = cli(['problem', 'act', '1', 'report', '--as', 'zhangsan', '--fields', '{"progress":"x"}']);
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /--version N is required/);
+    const stale = Number(ver(1)[1]) - 1;
+    const old = cli(['problem', 'act', '1', 'report', '--as', 'zhangsan', '--fields', '{"progress":"x"}', '--version', String(stale)]);
+    assert.equal(old.code, 1);
+    assert.match(old.stderr, /记录已被他人修改.*\(conflict\)/);
     // Nothing of that changed the problem: one report only.
     const show = ok(['problem', 'show', '1']).stdout;
     assert.equal((show.match(/ report /g) || []).length, 1);
@@ -217,7 +230,7 @@ describe('import and export problems', () => {
       ['report', 'zhangsan'],
     ]);
     // Acting through the CLI while the server runs.
-    ok(['problem', 'act', '1', 'report', '--as', 'zhangsan', '--fields', '{"progress":"已招聘20人"}']);
+    ok(['problem', 'act', '1', 'report', '--as', 'zhangsan', '--fields', '{"progress":"已招聘20人"}', ...ver(1)]);
     assert.equal((await c.ok('/api/v1/problems/1')).progress, '已招聘20人');
     const list = await c.ok('/api/v1/problems');
     assert.deepEqual(list.items.map((x) => x.id), [3, 1], '甲镇’s problems only');

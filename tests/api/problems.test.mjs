@@ -227,6 +227,17 @@ describe('the guards of the flow', () => {
     assertError(await ctx.handlerB.get(`/api/v1/problems/${p.id}/actions`), 403, 'forbidden');
   });
 
+  test('no version → 428 version_required, nothing done; an outsider still meets the refusal', async () => {
+    const cur = await ctx.handlerA.ok(`/api/v1/problems/${p.id}`);
+    const res = await act(ctx.handlerA, p.id, 'sign', {}, undefined, null);
+    assertError(res, 428, 'version_required', 'version');
+    const now = await ctx.handlerA.ok(`/api/v1/problems/${p.id}`);
+    assert.equal(now.version, cur.version);
+    assert.equal(now.state, cur.state);
+    // a township that may not sign learns nothing from the missing version
+    assertError(await act(ctx.handlerB, p.id, 'sign', {}, undefined, null), 403, 'forbidden');
+  });
+
   test('a stale version → 409 conflict', async () => {
     const cur = await ctx.handlerA.ok(`/api/v1/problems/${p.id}`);
     const res = await act(ctx.handlerA, p.id, 'sign', {}, undefined, cur.version - 1);

@@ -62,7 +62,12 @@ test('term lists: the propaganda side replaces them; bad ones refused; in force 
   const s = ok(await c.author.post('/api/v1/publish/scan', { text: '一个新词' }));
   assert.equal(s.hits.length, 1);
   assert.equal(s.hits[0].list, '测试词');
-  ok(await c.final.put('/api/v1/publish/lists/测试词', { category: '测试', severity: 2, terms: ['旧词'] }));
+  // replacing a list takes the version its editor saw (security finding 9): none → 428, stale → 409
+  const put = (body) => c.final.put('/api/v1/publish/lists/测试词', { category: '测试', severity: 2, terms: ['旧词'], ...body });
+  assertError(await put({}), 428, 'version_required', 'version');
+  assertError(await put({ version: 2 }), 409, 'conflict');
+  assert.equal(ok(await c.author.post('/api/v1/publish/scan', { text: '一个新词' })).hits.length, 1, 'nothing replaced');
+  assert.equal(ok(await put({ version: 1 })).version, 2);
   assert.equal(ok(await c.author.post('/api/v1/publish/scan', { text: '一个新词' })).hits.length, 0);
   assert.equal(ok(await c.author.get('/api/v1/publish/lists')).items.find((l) => l.name === '测试词').version, 2);
 });
@@ -164,7 +169,9 @@ test('三审: the author may not review their own draft; a rejection starts a ne
   ok(await review(c.first, d.id, { decision: 'approve' }));
   const back = ok(await review(c.second, d.id, { decision: 'reject', comment: '标题不准确' }));
   assert.equal(back.state, 'draft');
-  ok(await c.multi.patch(`/api/v1/publish/drafts/${d.id}`, { title: '银城镇春耕服务有序开展', body: d.body, outlet: d.outlet }));
+  const edit = { title: '银城镇春耕服务有序开展', body: d.body, outlet: d.outlet };
+  assertError(await c.multi.patch(`/api/v1/publish/drafts/${d.id}`, edit), 428, 'version_required', 'version');
+  ok(await c.multi.patch(`/api/v1/publish/drafts/${d.id}`, { ...edit, version: back.version }));
   const r2 = ok(await c.multi.post(`/api/v1/publish/drafts/${d.id}/submit`, {}));
   assert.equal(r2.round, 2);
   // in the new round the same people take their levels again; no hits, so no override needed

@@ -194,9 +194,9 @@ describe('what a township administrator can do in his own subtree', () => {
   test('add, rename and move units inside A; add and manage users of A', async () => {
     const v = await ua.post('/api/v1/units', { code: uid('vv'), name: '甲新村', kind: 'village', parent_id: A.id });
     assert.equal(v.status, 201, v.text);
-    const r = await ua.patch(`/api/v1/units/${v.body.id}`, { name: '甲新村二' });
+    const r = await ua.patch(`/api/v1/units/${v.body.id}`, { name: '甲新村二', version: v.body.version });
     assert.equal(r.status, 200, r.text);
-    const m = await ua.post(`/api/v1/units/${v.body.id}/move`, { parent_id: A1.id });
+    const m = await ua.post(`/api/v1/units/${v.body.id}/move`, { parent_id: A1.id, version: r.body.version });
     assert.equal(m.status, 200, m.text);
     assert.equal(m.body.parent_id, A1.id);
     const u = await ua.post('/api/v1/users', { login: uid('ua3'), name: '甲镇新人', unit_id: v.body.id });
@@ -212,12 +212,13 @@ describe('what a township administrator can do in his own subtree', () => {
   });
 
   test('after moving B under A (by the system administrator), B comes into his scope', async () => {
-    const mv = await admin.post(`/api/v1/units/${B.id}/move`, { parent_id: A.id });
+    const version = (await admin.ok(`/api/v1/units/${B.id}`)).version;
+    const mv = await admin.post(`/api/v1/units/${B.id}/move`, { parent_id: A.id, version });
     assert.equal(mv.status, 200, mv.text);
     assert.equal((await ua.get(`/api/v1/units/${B1.id}`)).status, 200);
     assert.equal((await ua.get(`/api/v1/users/${userB.id}`)).status, 200);
     // And back out again: out of scope once more.
-    const back = await admin.post(`/api/v1/units/${B.id}/move`, { parent_id: 1 });
+    const back = await admin.post(`/api/v1/units/${B.id}/move`, { parent_id: 1, version: mv.body.version });
     assert.equal(back.status, 200, back.text);
     assertRefused(await ua.get(`/api/v1/units/${B1.id}`), 'B1 after moving back');
     assertRefused(await ua.get(`/api/v1/users/${userB.id}`), 'B user after moving back');

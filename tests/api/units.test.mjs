@@ -75,6 +75,7 @@ describe('units', () => {
     const cur = await admin.ok(`/api/v1/units/${A.id}`);
     const res = await admin.patch(`/api/v1/units/${A.id}`, { name: '旧版本改名', version: cur.version - 1 });
     assertError(res, 409, 'conflict');
+    assertError(await admin.patch(`/api/v1/units/${A.id}`, { name: '旧版本改名' }), 428, 'version_required', 'version');
     const after_ = await admin.ok(`/api/v1/units/${A.id}`);
     assert.equal(after_.name, cur.name);
     assert.equal(after_.version, cur.version);
@@ -83,7 +84,11 @@ describe('units', () => {
   });
 
   test('a move is kept in the history and moves the whole subtree', async () => {
-    const res = await admin.post(`/api/v1/units/${A1.id}/move`, { parent_id: B.id });
+    const cur = await admin.ok(`/api/v1/units/${A1.id}`);
+    // without the version it saw, a move could undo a change made since (security finding 9)
+    assertError(await admin.post(`/api/v1/units/${A1.id}/move`, { parent_id: B.id }), 428, 'version_required', 'version');
+    assert.equal((await admin.ok(`/api/v1/units/${A1.id}`)).parent_id, cur.parent_id, 'nothing moved');
+    const res = await admin.post(`/api/v1/units/${A1.id}/move`, { parent_id: B.id, version: cur.version });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.parent_id, B.id);
     const h = await admin.ok(`/api/v1/units/${A1.id}/history`);

@@ -53,9 +53,11 @@ async function writer(ctx, state, n) {
         [ctx.handlerA, 'sign', {}],
       ];
       for (let i = 0; i < 3; i++) steps.push([ctx.handlerA, 'report', { progress: `进展${++reportSeq}` }]);
+      let version = reg.body.version;
       for (const [who, action, fields] of steps) {
-        const res = await who.post(`/api/v1/problems/${id}/actions/${action}`, { fields });
+        const res = await who.post(`/api/v1/problems/${id}/actions/${action}`, { fields, version });
         if (res.status !== 200) throw new Error(`${action}: ${res.status} ${res.text}`);
+        version = res.body.version;
         acked.actions.push({ id, action, progress: fields.progress });
       }
     } catch (e) {

@@ -2,7 +2,7 @@
 // departments, a third-party firm and every budget role, and a project that passes the gate.
 // Money is in fen; quantities and weights are decimal strings.
 import { addUnit } from './server.mjs';
-import { roleUser } from './problems.mjs';
+import { currentVersion, roleUser } from './problems.mjs';
 
 /** Units and signed-in clients: edu/health clerks and heads, fin reviewer, firm reviewers, approver. */
 export async function budgetCounty(srv) {
@@ -57,9 +57,15 @@ export function goodProject(unit_id, extra = {}) {
   };
 }
 
-/** Takes an action; returns the reply. */
-export function act(c, id, action, fields = {}, extra = {}) {
-  return c.post(`/api/v1/budget/projects/${id}/actions/${action}`, { fields, ...extra });
+/** Takes an action (with the project's current version unless extra gives one); returns the reply. */
+export async function act(c, id, action, fields = {}, extra = {}) {
+  const body = { fields, ...extra };
+  if (!('version' in body)) {
+    const version = await currentVersion(c, `/api/v1/budget/projects/${id}`);
+    if (version !== undefined) body.version = version;
+  }
+  if (body.version === null) delete body.version;
+  return c.post(`/api/v1/budget/projects/${id}/actions/${action}`, body);
 }
 
 /** Drafts a project of unit by clerk and takes it through the whole review to 批复 (amount in 元). */

@@ -110,13 +110,24 @@ export async function register(c, body) {
   return res.body;
 }
 
-/** POST /problems/{id}/actions/{action}; resolves the raw reply. */
-export function act(c, id, action, fields, attachment_ids, version) {
+/**
+ * POST /problems/{id}/actions/{action}; resolves the raw reply. Without a version the problem's
+ * current one is read first, as c (a client that cannot read it sends none and meets the
+ * refusal); version null sends none at all.
+ */
+export async function act(c, id, action, fields, attachment_ids, version) {
   const body = {};
   if (fields !== undefined) body.fields = fields;
   if (attachment_ids !== undefined) body.attachment_ids = attachment_ids;
-  if (version !== undefined) body.version = version;
+  if (version === undefined) version = await currentVersion(c, `/api/v1/problems/${id}`);
+  if (version !== null && version !== undefined) body.version = version;
   return c.post(`/api/v1/problems/${id}/actions/${action}`, body);
+}
+
+/** The version of the record at path as c sees it, or undefined when c cannot read it. */
+export async function currentVersion(c, path) {
+  const res = await c.get(path);
+  return res.status === 200 ? res.body.version : undefined;
 }
 
 /** An action that must succeed; returns the problem after it. */

@@ -284,15 +284,15 @@ static void test_unit_rename_move_out_of_scope(void **state)
     principal p = tu_principal(e, w->sysadm_t2);
     store_unit out;
     const char *field = NULL;
-    assert_err(org_unit_rename(&e->ap, e->a, &p, w->t3, "改名", 0, &out, &field), E_FORBIDDEN);
-    assert_err(org_unit_rename(&e->ap, e->a, &p, w->t23, "改名", 0, &out, &field), E_FORBIDDEN);
+    assert_err(org_unit_rename(&e->ap, e->a, &p, w->t3, "改名", ORG_VERSION_ANY, &out, &field), E_FORBIDDEN);
+    assert_err(org_unit_rename(&e->ap, e->a, &p, w->t23, "改名", ORG_VERSION_ANY, &out, &field), E_FORBIDDEN);
     /* Moving its village out of its subtree, or a neighbour's unit in, is refused. */
-    assert_err(org_unit_move(&e->ap, e->a, &p, w->v_t2, w->t3, 0, &out, &field), E_FORBIDDEN);
-    assert_err(org_unit_move(&e->ap, e->a, &p, w->t23, w->t2, 0, &out, &field), E_FORBIDDEN);
+    assert_err(org_unit_move(&e->ap, e->a, &p, w->v_t2, w->t3, ORG_VERSION_ANY, &out, &field), E_FORBIDDEN);
+    assert_err(org_unit_move(&e->ap, e->a, &p, w->t23, w->t2, ORG_VERSION_ANY, &out, &field), E_FORBIDDEN);
     assert_string_equal(tu_unit_path(e, w->v_t2),
                         arena_sprintf(e->a, "/1/2/%lld/", (long long)w->v_t2));
     assert_string_equal(tu_unit_path(e, w->t23), "/1/23/");
-    assert_err(org_unit_rename(&e->ap, e->a, &p, w->v_t2, "改名", 0, &out, &field), E_OK);
+    assert_err(org_unit_rename(&e->ap, e->a, &p, w->v_t2, "改名", ORG_VERSION_ANY, &out, &field), E_OK);
     assert_string_equal(out.name, "改名");
 }
 

@@ -126,7 +126,7 @@ static err_code act(fixture *fx, const principal *p, int64_t id, const char *act
 {
     json_error_t jerr;
     json_t *fields = fields_json ? json_loads(fields_json, 0, &jerr) : NULL;
-    problem_action_input in = {action, fields, attachments, n, 0};
+    problem_action_input in = {action, fields, attachments, n, PROBLEM_VERSION_ANY};
     err_code e = problem_act(&fx->ap, fx->a, p, id, &in, out, why);
     json_decref(fields);
     return e;

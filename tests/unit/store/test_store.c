@@ -487,13 +487,13 @@ static void test_unit_move_refuses_cycle(void **state)
     store_unit out;
     const char *field = NULL;
     /* Under its own descendant, or under itself. */
-    assert_err(org_unit_move(&e->ap, e->a, &e->sys, 2, 28, 0, &out, &field), E_UNIT_CYCLE);
-    assert_err(org_unit_move(&e->ap, e->a, &e->sys, 2, 2, 0, &out, &field), E_UNIT_CYCLE);
+    assert_err(org_unit_move(&e->ap, e->a, &e->sys, 2, 28, ORG_VERSION_ANY, &out, &field), E_UNIT_CYCLE);
+    assert_err(org_unit_move(&e->ap, e->a, &e->sys, 2, 2, ORG_VERSION_ANY, &out, &field), E_UNIT_CYCLE);
     /* Not a cycle: t2 under t23 (whose path /1/23/ merely starts like /1/2/). */
-    assert_err(org_unit_move(&e->ap, e->a, &e->sys, 2, 23, 0, &out, &field), E_OK);
+    assert_err(org_unit_move(&e->ap, e->a, &e->sys, 2, 23, ORG_VERSION_ANY, &out, &field), E_OK);
     assert_string_equal(get_unit(e, 28).path, "/1/23/2/26/28/");
     /* The root stays. */
-    assert_int_not_equal(org_unit_move(&e->ap, e->a, &e->sys, 1, 3, 0, &out, &field), E_OK);
+    assert_int_not_equal(org_unit_move(&e->ap, e->a, &e->sys, 1, 3, ORG_VERSION_ANY, &out, &field), E_OK);
     assert_string_equal(get_unit(e, 1).path, "/1/");
 }
 
@@ -520,6 +520,9 @@ static void test_unit_rename_versions(void **state)
     /* Through the mechanism: stale version → conflict, history kept for the good one. */
     store_unit out;
     const char *field = NULL;
+    /* A rename without the version the caller saw could overwrite a change unseen. */
+    assert_err(org_unit_rename(&e->ap, e->a, &e->sys, id, "第四个", 0, &out, &field),
+               E_VERSION_REQUIRED);
     assert_err(org_unit_rename(&e->ap, e->a, &e->sys, id, "第四个", 1, &out, &field), E_CONFLICT);
     assert_err(org_unit_rename(&e->ap, e->a, &e->sys, id, "第四个", 3, &out, &field), E_OK);
     assert_string_equal(out.name, "第四个");
