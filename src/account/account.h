@@ -20,6 +20,7 @@
 
 typedef struct {
     const char *login, *password, *ip;
+    const char *user_agent; /* the browser's User-Agent (may be NULL); shown in "my sessions" */
 } account_login_input;
 
 typedef struct {
@@ -51,6 +52,26 @@ err_code account_bearer(app *ap, arena *a, const char *token, const char *ip, pr
 err_code account_change_password(app *ap, arena *a, const principal *p, const char *token,
                                  const char *old_pw, const char *new_pw,
                                  const char **bad_field);
+
+/* The device label a session keeps: the User-Agent cut to 200 printable ASCII characters. */
+const char *account_device(arena *a, const char *user_agent);
+
+/* One of an account's sessions as its owner sees it: never the session id itself. */
+typedef struct {
+    char id[25];      /* a public handle: hex of the first 12 bytes of the id's hash */
+    const char *ip, *user_agent;
+    int64_t created_at, last_seen;
+    int current; /* the session whose cookie is token */
+} account_session_row;
+
+/* p's own sessions, the most recently used first; token (may be NULL) marks the current one. */
+err_code account_sessions(app *ap, arena *a, const principal *p, const char *token,
+                          account_session_row **out, size_t *n);
+/* Ends p's session with the public handle id (E_NOT_FOUND if p has none such); audited. */
+err_code account_session_end(app *ap, arena *a, const principal *p, const char *id);
+/* Ends all p's sessions but the current one (token); *ended counts them; audited. */
+err_code account_sessions_end_others(app *ap, arena *a, const principal *p, const char *token,
+                                     int64_t *ended);
 
 /* Creates an API token for p; the secret (shown once) goes to secret. */
 err_code account_token_create(app *ap, arena *a, const principal *p, const char *name,

@@ -110,11 +110,16 @@ static err_code login_fn(store_tx *tx, void *ctx)
     unsigned char hash[32];
     secret_hash(op->out->session, hash);
     store_session sess = {.token_hash = hash, .user_id = u->id, .created_at = now,
-                          .last_seen = now, .ip = op->in->ip};
+                          .last_seen = now, .ip = op->in->ip,
+                          .user_agent = account_device(op->a, op->in->user_agent)};
     e = store_session_insert(tx, &sess);
+    int64_t ended = 0;
+    if (e == E_OK && op->ap->cfg.max_sessions > 0)
+        e = store_session_trim(tx, u->id, op->ap->cfg.max_sessions, &ended);
     if (e != E_OK) return e;
     op->outcome = E_OK;
-    return app_audit(op->ap, tx, op->a, &p, "login.success", obj, NULL);
+    return app_audit(op->ap, tx, op->a, &p, "login.success", obj,
+                     ended ? json_pack("{sI}", "ended_sessions", (json_int_t)ended) : NULL);
 }
 
 typedef struct {

@@ -82,6 +82,9 @@ err_code api_me(http_req *r);
 /* Like api_me when signed in, else {"user":null} with 200: the UI's first question. */
 err_code api_session_get(http_req *r);
 err_code api_me_password(http_req *r);
+err_code api_my_sessions(http_req *r);
+err_code api_my_sessions_end_others(http_req *r);
+err_code api_my_session_end(http_req *r);
 err_code api_tokens_list(http_req *r);
 err_code api_tokens_create(http_req *r);
 err_code api_tokens_delete(http_req *r);

@@ -32,7 +32,7 @@ err_code api_session_create(http_req *r)
     uint32_t present;
     err_code e = http_parse(r, login_spec, &in, &present);
     if (e != E_OK) return e;
-    account_login_input li = {in.login, in.password, http_ip(r)};
+    account_login_input li = {in.login, in.password, http_ip(r), http_header(r, "User-Agent")};
     account_login_result out;
     app *ap = http_app(r);
     e = account_login(ap, http_arena(r), &li, &out);
@@ -63,6 +63,40 @@ err_code api_session_delete(http_req *r)
     }
     http_add_header(r, "Set-Cookie", "duban_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
     return http_reply(r, 200, json_pack("{sb}", "ok", 1));
+}
+
+/* ---- my sessions ---- */
+
+err_code api_my_sessions(http_req *r)
+{
+    account_session_row *rows;
+    size_t n;
+    err_code e = account_sessions(http_app(r), http_arena(r), http_principal(r),
+                                  http_session_token(r), &rows, &n);
+    if (e != E_OK) return e;
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(
+            items, json_pack("{ss ss ss so so sb}", "id", rows[i].id, "ip", rows[i].ip, "device",
+                             rows[i].user_agent, "created_at", api_time(rows[i].created_at),
+                             "last_seen", api_time(rows[i].last_seen), "current",
+                             rows[i].current));
+    return http_reply(r, 200, json_pack("{so}", "items", items));
+}
+
+err_code api_my_session_end(http_req *r)
+{
+    err_code e = account_session_end(http_app(r), http_arena(r), http_principal(r),
+                                     http_param(r, "id"));
+    return e != E_OK ? e : http_reply(r, 200, json_pack("{sb}", "ok", 1));
+}
+
+err_code api_my_sessions_end_others(http_req *r)
+{
+    int64_t ended;
+    err_code e = account_sessions_end_others(http_app(r), http_arena(r), http_principal(r),
+                                             http_session_token(r), &ended);
+    return e != E_OK ? e : http_reply(r, 200, json_pack("{sI}", "ended", (json_int_t)ended));
 }
 
 typedef struct {

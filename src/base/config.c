@@ -51,6 +51,8 @@ static const setting settings[] = {
      "failed logins in a row that lock an account"},
     {"lockout_seconds", S_INT, O(lockout_seconds), "900", 1, 86400,
      "how long a lockout lasts, seconds"},
+    {"max_sessions", S_INT, O(max_sessions), "0", 0, 1000,
+     "sessions one account may hold at once; a login beyond it ends the least recently used (0: no limit)"},
     {"password_max_age_days", S_INT, O(password_max_age_days), "0", 0, 3650,
      "days after which a password must be changed at the next login (0: never)"},
     {"cookie_secure", S_BOOL, O(cookie_secure), "0", 0, 1,

@@ -186,7 +186,7 @@ err_code store_user_perms(store_tx *tx, arena *a, int64_t user_id, store_perm_sc
 typedef struct {
     const unsigned char *token_hash; /* 32 bytes */
     int64_t user_id, created_at, last_seen;
-    const char *ip;
+    const char *ip, *user_agent;
 } store_session;
 
 err_code store_session_insert(store_tx *tx, const store_session *s);
@@ -195,6 +195,11 @@ err_code store_session_get(store_tx *tx, arena *a, const unsigned char hash[32],
 err_code store_session_touch(store_tx *tx, const unsigned char hash[32], int64_t at);
 err_code store_session_delete(store_tx *tx, const unsigned char hash[32]);
 err_code store_session_delete_user(store_tx *tx, int64_t user_id);
+/* The user's sessions, the most recently used first (token_hash points into the arena). */
+err_code store_session_list(store_tx *tx, arena *a, int64_t user_id, store_session **out,
+                            size_t *n);
+/* Deletes the user's sessions beyond the keep most recently used; *deleted counts them. */
+err_code store_session_trim(store_tx *tx, int64_t user_id, int64_t keep, int64_t *deleted);
 /* Deletes the user's sessions except the one with hash keep (NULL: all). */
 err_code store_session_delete_user_except(store_tx *tx, int64_t user_id, const unsigned char *keep);
 

@@ -162,9 +162,10 @@ err_code store_session_insert(store_tx *tx, const store_session *s)
 {
     /* csrf stays empty: the token is derived from the session id (auth/secret.h), never kept */
     static const char sql[] = "INSERT INTO session(token_hash, user_id, csrf, created_at,"
-                              " last_seen, ip) VALUES (?, ?, '', ?, ?, ?)";
+                              " last_seen, ip, user_agent) VALUES (?, ?, '', ?, ?, ?, ?)";
     sq_stmt *st = sq_prep(tx, sql);
-    sq_bind(st, "biiis", s->token_hash, 32, s->user_id, s->created_at, s->last_seen, s->ip);
+    sq_bind(st, "biiiss", s->token_hash, 32, s->user_id, s->created_at, s->last_seen, s->ip,
+            s->user_agent ? s->user_agent : "");
     return sq_exec(tx, st);
 }
 
@@ -176,11 +177,12 @@ static void read_session(arena *a, sq_stmt *st, void *row)
     s->created_at = sq_int(st, 1);
     s->last_seen = sq_int(st, 2);
     s->ip = sq_text(a, st, 3);
+    s->user_agent = sq_text(a, st, 4);
 }
 
 err_code store_session_get(store_tx *tx, arena *a, const unsigned char hash[32], store_session *out)
 {
-    static const char sql[] = "SELECT user_id, created_at, last_seen, ip FROM session"
+    static const char sql[] = "SELECT user_id, created_at, last_seen, ip, user_agent FROM session"
                               " WHERE token_hash = ?";
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "b", hash, 32);
@@ -260,6 +262,41 @@ err_code store_token_revoke(store_tx *tx, int64_t id, int64_t user_id, int64_t a
     sq_stmt *st = sq_prep(tx, sql);
     sq_bind(st, "iii", at, id, user_id);
     return sq_exec_some(tx, st, E_NOT_FOUND);
+}
+
+/* A row of store_session_list: read_session's columns and then the hash. */
+static void read_session_row(arena *a, sq_stmt *st, void *row)
+{
+    store_session *s = row;
+    read_session(a, st, row);
+    size_t n;
+    const void *hash = sq_blob(st, 5, &n);
+    unsigned char *copy = arena_alloc(a, 32);
+    memset(copy, 0, 32);
+    if (hash) memcpy(copy, hash, n < 32 ? n : 32);
+    s->token_hash = copy;
+}
+
+err_code store_session_list(store_tx *tx, arena *a, int64_t user_id, store_session **out,
+                            size_t *n)
+{
+    static const char sql[] = "SELECT user_id, created_at, last_seen, ip, user_agent, token_hash"
+                              " FROM session WHERE user_id = ? ORDER BY last_seen DESC, created_at DESC";
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "i", user_id);
+    return sq_collect(tx, a, st, sizeof(store_session), read_session_row, (void **)out, n);
+}
+
+err_code store_session_trim(store_tx *tx, int64_t user_id, int64_t keep, int64_t *deleted)
+{
+    static const char sql[] =
+        "DELETE FROM session WHERE user_id = ?1 AND token_hash NOT IN (SELECT token_hash FROM"
+        " session WHERE user_id = ?1 ORDER BY last_seen DESC, created_at DESC LIMIT ?2)";
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "ii", user_id, keep);
+    err_code e = sq_exec(tx, st);
+    *deleted = e == E_OK ? sq_changes(tx) : 0;
+    return e;
 }
 
 err_code store_session_delete_user_except(store_tx *tx, int64_t user_id, const unsigned char *keep)

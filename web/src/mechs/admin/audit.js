@@ -31,6 +31,8 @@ export default {
     'grant.revoke': { name: '撤销授权', say: '撤销“{d.role}”角色：{obj}' },
     'token.create': { name: '创建令牌', say: '创建了接口令牌{obj}' },
     'token.revoke': { name: '撤销令牌', say: '撤销了接口令牌{obj}' },
+    'session.end': { name: '结束登录会话', say: '结束了本人在 {d.ip} 的一个登录会话' },
+    'session.end_others': { name: '退出其他所有会话', say: '退出了本人其他所有登录会话（{d.ended} 个）' },
     'access.denied': { name: '越权访问被拒绝', say: '试图越权访问，被系统拒绝' },
     'attachment.upload': { name: '上传附件', say: '为{obj}上传了附件“{d.name}”' },
     'calendar.import': { name: '导入节假日安排', say: '导入了{obj}' },
