@@ -1,6 +1,8 @@
 /* cli — option parsing and shared helpers for the subcommands (see cli.h). */
 #include "cli/cli.h"
 
+#include "core/store_fn.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,4 +205,29 @@ void cli_cell(const char *s, int width)
 {
     int pad = width - display_width(s);
     printf("%s%*s", s, pad > 0 ? pad : 1, "");
+}
+
+typedef struct {
+    arena *a;
+    const char *login;
+    store_user user;
+    principal *p;
+} as_ctx;
+
+STORE_FN(as_user_fn, as_ctx *c, store_user_by_login(tx, c->a, c->login, &c->user));
+STORE_FN(as_grants_fn, as_ctx *c, authz_load(tx, c->a, c->p));
+
+err_code cli_as_user(app *ap, arena *a, const char *login, principal *p)
+{
+    as_ctx c = {.a = a, .login = login, .p = p};
+    err_code e = store_read(ap->st, as_user_fn, &c);
+    if (e != E_OK) return e;
+    if (c.user.disabled) return E_ACCOUNT_DISABLED;
+    *p = (principal){.user_id = c.user.id,
+                     .unit_id = c.user.unit_id,
+                     .login = c.user.login,
+                     .name = c.user.name,
+                     .unit_path = c.user.unit_path,
+                     .ip = "cli"};
+    return store_read(ap->st, as_grants_fn, &c);
 }

@@ -57,6 +57,12 @@ void cli_free(cli_ctx *c);
 void cli_help(const cli_spec *spec);
 /* Opens the app for c's settings; prints the reason and returns -1 on failure. */
 int cli_open(cli_ctx *c, app *ap);
+/*
+ * The user whose login is login as a principal with their grants (strings in a), for a
+ * command acting or reading in a user's name (--as LOGIN): E_NOT_FOUND when there is none,
+ * E_ACCOUNT_DISABLED for a locked account (as through the API).
+ */
+err_code cli_as_user(app *ap, arena *a, const char *login, principal *p);
 /* Prints "duban CMD: [field: ]message (code)" for an error; returns 1. */
 int cli_fail(const char *cmd, err_code e, const char *field);
 /* Reads one line (a password) from stdin into buf without the newline; -1 if none. */

@@ -382,11 +382,12 @@ static json_t *liaison_name(store_tx *tx, arena *a, const char *kind, int64_t id
     const lreg *g = liaison_reg(kind + 8);
     json_t *o;
     principal sys = authz_system(a);
-    if (!g || liaison_record_json(tx, a, &sys, g, id, &o) != E_OK) return NULL;
+    /* a person's name is personal data: the audit log shows the register and number only */
+    if (!g || strcmp(g->name, "person") == 0 || liaison_record_json(tx, a, &sys, g, id, &o) != E_OK)
+        return NULL;
     json_t *label = json_object_get(o, g->label);
-    json_t *res = json_pack("{ss sO}", "title",
-                            arena_sprintf(a, "%s %s", g->title,
-                                          json_is_string(label) ? json_string_value(label) : ""),
+    (void)page;
+    json_t *res = json_pack("{ss sO}", "title", json_is_string(label) ? json_string_value(label) : "",
                             "unit_name", json_object_get(o, "unit_name"));
     json_decref(o);
     return res;

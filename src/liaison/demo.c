@@ -91,10 +91,13 @@ typedef struct {
 static err_code photo_fn(store_tx *tx, void *ctx)
 {
     photo_ctx *x = ctx;
-    err_code e = store_attachment_insert(tx, &x->at);
+    /* the bytes into the database where the engine keeps them there (PostgreSQL) */
+    err_code e = attach_store_in_db(tx, x->d->ap->files_dir, x->at.sha256, png, sizeof png);
+    if (e == E_OK) e = store_attachment_insert(tx, &x->at);
     return e == E_OK ? app_audit(x->d->ap, tx, x->d->a, x->who, "attachment.upload",
                                  arena_sprintf(x->d->a, "problem:%lld", (long long)x->at.item_id),
-                                 json_pack("{sI}", "attachment_id", (json_int_t)x->at.id))
+                                 json_pack("{sI ss}", "attachment_id", (json_int_t)x->at.id,
+                                           "name", x->at.filename))
                      : e;
 }
 

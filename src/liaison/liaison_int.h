@@ -164,6 +164,39 @@ err_code liaison_owner_access(const principal *p, const char *perm, const char *
  * overdue flag and handling unit; null when there is none. */
 json_t *liaison_problem_json(store_tx *tx, arena *a, const app *ap, int64_t problem_id);
 
+/* The target's name as p may see it (a person's only with liaison.person over them). */
+const char *liaison_target_name(const principal *p, const liaison_target *t);
+
+/* ---- figures (stats.c) ---- */
+
+/* The span of the figures: a year, one of its quarters or one of its months. */
+typedef struct {
+    int year, quarter, month; /* quarter, month 0: not narrowed */
+    cal_day from, to;
+    char from_text[11], to_text[11];
+    char title[32]; /* "2025年", "2025年第一季度", "2025年3月" */
+} liaison_window;
+/* The window of a year (2000..2100), narrowed to a quarter (1..4) or a month (1..12), not
+ * both (0: not narrowed); E_BAD_QUERY otherwise. */
+err_code liaison_window_set(liaison_window *w, int year, int quarter, int month);
+/* ?year= (this year by default), ?quarter=1..4 or ?month=1..12 (not both): the window. */
+err_code liaison_window_query(http_req *r, liaison_window *w);
+
+/* Called for each target in scope (pd NULL) and then for each of its periods due in the window
+ * that has begun by today, with the target's status in it. */
+typedef void (*liaison_plan_fn)(void *ctx, store_tx *tx, const liaison_target *t,
+                                const liaison_period *pd, liaison_status s);
+/* Walks the visit plans of the assignments in scope (NULL: all) under subtree (NULL: all):
+ * the one walk the figures and the list behind them (GET /liaison/plan) share. */
+err_code liaison_plan_walk(store_tx *tx, arena *a, const app *ap, const char *scope,
+                           const char *subtree, cal_day from, cal_day to, liaison_plan_fn fn,
+                           void *ctx);
+/* The figures of the window for p's scope (unit_id > 0: that unit's subtree). */
+err_code liaison_stats(app *ap, arena *a, const principal *p, int64_t unit_id,
+                       const liaison_window *w, json_t **out);
+/* A count as the reports write it ("2000余"). */
+const char *liaison_count_text(arena *a, int64_t n);
+
 /* ---- problems raised here (problems.c) ---- */
 typedef struct {
     const char *origin; /* "visit", "meeting", "station" */
@@ -198,11 +231,16 @@ err_code api_liaison_problems_list(http_req *r);
 err_code api_liaison_plan(http_req *r);
 err_code api_liaison_mine(http_req *r);
 err_code api_liaison_stats(http_req *r);
+err_code api_liaison_plan_list(http_req *r);
+err_code api_liaison_alliance_view(http_req *r);
 
 extern const http_route liaison_routes[];
 
 /* The scheduler's part (tick.c): overdue and due-soon visit reminders, idempotent. */
 err_code liaison_tick(app *ap, arena *a, int64_t now, int *overdue, int *soon);
+
+/* `duban liaison …` (cli.c). */
+int cmd_liaison(int argc, char **argv);
 
 /* Its part of `duban demo` (demo.c). */
 err_code liaison_demo(app *ap, mech_demo_county *c, FILE *out);

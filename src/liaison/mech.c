@@ -1,7 +1,7 @@
 /*
  * mech — the liaison mechanism's descriptor (统战联络、党建联盟): its permissions (the persons'
- * personal data under liaison.person, whose every read is audited), its routes, its part of the
- * scheduler (overdue and due-soon visit reminders) and of the demo.
+ * personal data under liaison.person, whose every read is audited), its routes, its CLI command,
+ * its part of the scheduler (overdue and due-soon visit reminders) and of the demo.
  */
 #include "liaison/liaison_int.h"
 
@@ -26,11 +26,17 @@ static err_code tick(app *ap, arena *a, int64_t now, char *summary, size_t n, in
     return E_OK;
 }
 
+static const mech_cmd commands[] = {
+    {"liaison", cmd_liaison, "persons|person|due|stats: the 统战 registers (personal data masked)"},
+    {NULL, NULL, NULL},
+};
+
 const mech liaison_mech = {
     .name = "liaison",
     .title = "统战联络",
     .perms = perms,
     .routes = liaison_routes,
+    .commands = commands,
     .tick = tick,
     .demo = liaison_demo,
 };

@@ -234,7 +234,7 @@ err_code api_liaison_station_problem(http_req *r)
 typedef struct {
     app *ap;
     arena *a;
-    const char *scope, *subtree, *origin;
+    const char *scope, *subtree, *origin, *from, *to; /* from, to: found on */
     int64_t unit_id, alliance_id, station_id, meeting_id, limit, offset, total;
     int closed; /* -1 any */
     json_t *items;
@@ -244,12 +244,13 @@ typedef struct {
     " FROM liaison_problem lp JOIN unit u ON u.id = lp.unit_id JOIN problem p ON p.id ="          \
     " lp.problem_id WHERE {in_scope u.path} AND {in_subtree u.path} AND (?3 IS NULL OR"            \
     " lp.origin = ?3) AND (?4 = 0 OR lp.alliance_id = ?4) AND (?5 = 0 OR lp.station_id = ?5)"      \
-    " AND (?6 = 0 OR lp.meeting_id = ?6) AND (?7 < 0 OR (p.state = 'closed') = (?7 = 1))"
+    " AND (?6 = 0 OR lp.meeting_id = ?6) AND (?7 < 0 OR (p.state = 'closed') = (?7 = 1))"        \
+    " AND (?8 IS NULL OR p.found_on >= ?8) AND (?9 IS NULL OR p.found_on <= ?9)"
 
 static void bind_problems(sq_stmt *st, const problems_ctx *c)
 {
-    sq_bind(st, "sssiiii", c->scope, c->subtree, c->origin, c->alliance_id, c->station_id,
-            c->meeting_id, (int64_t)c->closed);
+    sq_bind(st, "sssiiiiss", c->scope, c->subtree, c->origin, c->alliance_id, c->station_id,
+            c->meeting_id, (int64_t)c->closed, c->from, c->to);
 }
 
 static err_code problems_fn(store_tx *tx, void *ctx)
@@ -259,7 +260,7 @@ static err_code problems_fn(store_tx *tx, void *ctx)
     static const char sql[] = "SELECT lp.problem_id, lp.origin, COALESCE(lp.visit_id, 0),"
                               " COALESCE(lp.meeting_id, 0), COALESCE(lp.alliance_id, 0),"
                               " COALESCE(lp.station_id, 0), u.name" LP_WHERE
-                              " ORDER BY lp.problem_id DESC LIMIT ?8 OFFSET ?9";
+                              " ORDER BY lp.problem_id DESC LIMIT ?10 OFFSET ?11";
     if (c->unit_id) {
         store_unit u;
         err_code e = store_unit_get(tx, c->a, c->unit_id, &u);
@@ -272,8 +273,8 @@ static err_code problems_fn(store_tx *tx, void *ctx)
     if (e != E_OK) return e;
     st = sq_prep(tx, sql);
     bind_problems(st, c);
-    sq_bind_int(st, 8, c->limit);
-    sq_bind_int(st, 9, c->offset);
+    sq_bind_int(st, 10, c->limit);
+    sq_bind_int(st, 11, c->offset);
     int rc;
     while ((rc = sq_step(st)) == SQ_ROW)
         json_array_append_new(
@@ -311,6 +312,8 @@ err_code api_liaison_problems_list(http_req *r)
     if (e == E_OK) e = http_query_id(r, "station_id", &c.station_id);
     if (e == E_OK) e = http_query_id(r, "meeting_id", &c.meeting_id);
     if (e == E_OK) e = http_query_flag(r, "closed", -1, &c.closed);
+    if (e == E_OK) e = http_query_date(r, "from", &c.from);
+    if (e == E_OK) e = http_query_date(r, "to", &c.to);
     if (e == E_OK) e = api_list_page(r, 50, &c.limit, &c.offset);
     c.origin = origin >= 0 ? origins[origin] : NULL;
     if (e == E_OK) e = api_read_filtered(r, problems_fn, &c);

@@ -38,6 +38,7 @@ const http_route liaison_routes[] = {
     {"POST", "/api/v1/liaison/alliances", "liaison.write", 0, api_liaison_create},
     {"GET", "/api/v1/liaison/alliances/{id}", "liaison.read", 0, api_liaison_get},
     {"PATCH", "/api/v1/liaison/alliances/{id}", "liaison.write", 0, api_liaison_update},
+    {"GET", "/api/v1/liaison/alliances/{id}/view", "liaison.read", 0, api_liaison_alliance_view},
     {"GET", "/api/v1/liaison/teams", "liaison.read", ROUTE_LIST, api_liaison_list},
     {"GET", "/api/v1/liaison/teams/export.xlsx", "liaison.read", ROUTE_LIST, api_liaison_list},
     {"POST", "/api/v1/liaison/teams", "liaison.write", 0, api_liaison_create},
@@ -74,5 +75,7 @@ const http_route liaison_routes[] = {
     {"GET", "/api/v1/liaison/problems/export.xlsx", "liaison.read", ROUTE_LIST,
      api_liaison_problems_list},
     {"GET", "/api/v1/liaison/stats", "liaison.read", ROUTE_LIST, api_liaison_stats},
+    {"GET", "/api/v1/liaison/plan", "liaison.read", ROUTE_LIST, api_liaison_plan_list},
+    {"GET", "/api/v1/liaison/plan/export.xlsx", "liaison.read", ROUTE_LIST, api_liaison_plan_list},
     {NULL, NULL, NULL, 0, NULL},
 };

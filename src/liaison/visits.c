@@ -86,8 +86,7 @@ err_code liaison_target_visits(store_tx *tx, arena *a, const liaison_target *t, 
     return sq_collect(tx, a, st, sizeof(cal_day), read_day, (void **)days, n);
 }
 
-/* The target's name as p may see it (a person's only with liaison.person over them). */
-static const char *target_name(const principal *p, const liaison_target *t)
+const char *liaison_target_name(const principal *p, const liaison_target *t)
 {
     if (t->person_id && !authz_can(p, "liaison.person", t->name_path)) return "（统战对象）";
     return t->name;
@@ -164,7 +163,7 @@ typedef struct {
     const principal *p;
     const char *scope, *subtree, *from, *to;
     int64_t unit_id, assignment_id, station_id, person_id, enterprise_id, visitor, id;
-    int has_request;
+    int has_request, owner; /* owner: 0 any, 1 an assignment's, 2 a station's */
     int64_t limit, offset, total;
     json_t *items;
 } visits_ctx;
@@ -174,12 +173,15 @@ typedef struct {
     " AND (?4 = 0 OR v.station_id = ?4) AND (?5 = 0 OR v.person_id = ?5)"                          \
     " AND (?6 = 0 OR v.enterprise_id = ?6) AND (?7 = 0 OR v.visitor_user_id = ?7)"                 \
     " AND (?8 IS NULL OR v.visited_on >= ?8) AND (?9 IS NULL OR v.visited_on <= ?9)"               \
-    " AND (?10 = 0 OR v.requests <> '') AND (?11 = 0 OR v.id = ?11)"
+    " AND (?10 = 0 OR v.requests <> '') AND (?11 = 0 OR v.id = ?11)"                              \
+    " AND (?12 = 0 OR (?12 = 1 AND v.assignment_id IS NOT NULL)"                                   \
+    " OR (?12 = 2 AND v.station_id IS NOT NULL))"
 
 static void bind_visits(sq_stmt *st, const visits_ctx *c)
 {
-    sq_bind(st, "ssiiiiissii", c->scope, c->subtree, c->assignment_id, c->station_id, c->person_id,
-            c->enterprise_id, c->visitor, c->from, c->to, (int64_t)c->has_request, c->id);
+    sq_bind(st, "ssiiiiissiii", c->scope, c->subtree, c->assignment_id, c->station_id,
+            c->person_id, c->enterprise_id, c->visitor, c->from, c->to, (int64_t)c->has_request,
+            c->id, (int64_t)c->owner);
 }
 
 static err_code visits_fn(store_tx *tx, void *ctx)
@@ -188,7 +190,7 @@ static err_code visits_fn(store_tx *tx, void *ctx)
     static const char count_sql[] = "SELECT count(*) FROM liaison_visit v JOIN unit u ON u.id ="
                                     " v.unit_id" VISIT_WHERE;
     static const char sql[] = "SELECT " VISIT_COLS VISIT_FROM VISIT_WHERE
-                              " ORDER BY v.visited_on DESC, v.id DESC LIMIT ?12 OFFSET ?13";
+                               " ORDER BY v.visited_on DESC, v.id DESC LIMIT ?13 OFFSET ?14";
     if (c->unit_id) {
         store_unit u;
         err_code e = store_unit_get(tx, c->a, c->unit_id, &u);
@@ -201,8 +203,8 @@ static err_code visits_fn(store_tx *tx, void *ctx)
     if (e != E_OK) return e;
     st = sq_prep(tx, sql);
     bind_visits(st, c);
-    sq_bind_int(st, 12, c->limit);
-    sq_bind_int(st, 13, c->offset);
+    sq_bind_int(st, 13, c->limit);
+    sq_bind_int(st, 14, c->offset);
     int rc;
     while ((rc = sq_step(st)) == SQ_ROW)
         json_array_append_new(c->items, read_visit(tx, c->a, c->ap, c->p, st));
@@ -234,6 +236,8 @@ err_code api_liaison_visits_list(http_req *r)
     if (e == E_OK) e = http_query_flag(r, "has_request", 0, &c.has_request);
     if (e == E_OK) e = http_query_flag(r, "mine", 0, &mine);
     if (e == E_OK && mine) c.visitor = c.p->user_id;
+    static const char *const owners[] = {NULL, "assignment", "station"};
+    if (e == E_OK) e = http_query_choice(r, "owner", owners, 3, 0, &c.owner);
     if (e == E_OK) e = api_list_page(r, 50, &c.limit, &c.offset);
     if (e == E_OK) e = api_read_filtered(r, visits_fn, &c);
     if (e != E_OK) {
@@ -463,7 +467,7 @@ static err_code target_json(store_tx *tx, plan_ctx *c, const liaison_target *t, 
     if (nd) cal_format(days[nd - 1], last);
     *out = json_pack("{sI sI sI ss ss ss so si}", "assignment_id", (json_int_t)t->owner_id,
                      "person_id", (json_int_t)t->person_id, "enterprise_id",
-                     (json_int_t)t->enterprise_id, "name", target_name(c->p, t), "unit_name",
+                     (json_int_t)t->enterprise_id, "name", liaison_target_name(c->p, t), "unit_name",
                      t->unit_name, "last_visit", last, "periods", periods, "overdue", overdue);
     return E_OK;
 }

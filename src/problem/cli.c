@@ -21,7 +21,6 @@ typedef struct {
     size_t n;
     int64_t total, id;
     const char *login;
-    store_user user;
     store_event *events;
     size_t nevents;
 } problem_ctx;
@@ -146,29 +145,10 @@ static const cli_spec act_spec = {"problem act",
                                   2,
                                   2};
 
-STORE_FN(user_fn, problem_ctx *c, store_user_by_login(tx, c->a, c->login, &c->user));
-
-typedef struct {
-    arena *a;
-    principal *p;
-} grants_ctx;
-
-STORE_FN(grants_fn, grants_ctx *g, authz_load(tx, g->a, g->p));
-
 /* The user named by --as as a principal with their grants; E_NOT_FOUND when there is none. */
 static err_code load_as(app *ap, problem_ctx *pc, principal *p)
 {
-    err_code e = store_read(ap->st, user_fn, pc);
-    if (e != E_OK) return e;
-    if (pc->user.disabled) return E_ACCOUNT_DISABLED; /* as through the API: locked, no acts */
-    *p = (principal){.user_id = pc->user.id,
-                     .unit_id = pc->user.unit_id,
-                     .login = pc->user.login,
-                     .name = pc->user.name,
-                     .unit_path = pc->user.unit_path,
-                     .ip = "cli"};
-    grants_ctx g = {pc->a, p};
-    return store_read(ap->st, grants_fn, &g);
+    return cli_as_user(ap, pc->a, pc->login, p);
 }
 
 static const cli_opt actions_opts[] = {

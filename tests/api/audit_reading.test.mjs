@@ -82,7 +82,7 @@ function appendedCodes() {
       if (e.isDirectory()) walk(f);
       else if (f.endsWith('.c')) {
         const text = fs.readFileSync(f, 'utf8');
-        for (const m of text.matchAll(/(?:app_audit|audit_change|audit_append)\s*\(([^;]*?)\)\s*;/gs))
+        for (const m of text.matchAll(/(?:app_audit|audit_change|audit_append|liaison_audit)\s*\(([^;]*?)\)\s*;/gs))
           for (const c of m[1].matchAll(/"([a-z_]+(?:\.[a-z_]+)+|logout)"/g)) codes.add(c[1]);
       }
     }
@@ -93,6 +93,11 @@ function appendedCodes() {
   const budget = JSON.parse(fs.readFileSync(path.join(ROOT, 'flows/budget.json'), 'utf8'));
   for (const a of budget.actions) codes.add(`budget.${a.name}`);
   for (const t of ['brand', 'team', 'edu_site']) codes.add(`study.${t}.create`);
+  // the liaison registers' changes are liaison.<register>.create|update, their raised problems
+  // liaison.<origin>.raise (src/liaison/reg.c, problems.c)
+  const regs = fs.readFileSync(path.join(ROOT, 'src/liaison/registers.c'), 'utf8');
+  for (const m of regs.matchAll(/\.name = "([a-z_]+)"/g)) for (const v of ['create', 'update']) codes.add(`liaison.${m[1]}.${v}`);
+  for (const o of ['visit', 'meeting', 'station']) codes.add(`liaison.${o}.raise`);
   return codes;
 }
 
@@ -104,7 +109,7 @@ test('every action code the server appends has a Chinese name and sentence in th
     Object.assign(vocab, (await import(path.join(ROOT, `web/src/mechs/${m}/audit.js`))).default.actions);
   const codes = appendedCodes();
   assert.ok(codes.size > 50, [...codes].join(' '));
-  for (const c of ['study.feedback.answer', 'problem.supervise', 'login.success', 'grant.create', 'logout', 'calendar.import'])
+  for (const c of ['study.feedback.answer', 'problem.supervise', 'login.success', 'grant.create', 'logout', 'calendar.import', 'liaison.visit.create', 'liaison.alliance.update', 'liaison.meeting.raise'])
     assert.ok(codes.has(c), `found ${c}`);
   const missing = [...codes].filter((c) => !vocab[c]?.name || !vocab[c]?.say);
   assert.deepEqual(missing, []);

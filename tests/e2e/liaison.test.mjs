@@ -177,3 +177,58 @@ test('an assignment is made with pickers: the cadre by name and unit, the person
   await shot(page, 'liaison-assignment-edit');
   assertClean(page, 'clerk, assignment form');
 });
+
+test('the alliance page: members with branches, teams, rotation, meetings with problems, at desktop and phone width', async () => {
+  const create = async (path, body) => {
+    const res = await c.clerk.post(`/api/v1/liaison/${path}`, body);
+    assert.equal(res.status, 201, `${path}: ${res.text}`);
+    return res.body;
+  };
+  const firms = [];
+  for (const name of ['三和铸造有限公司', '蓬达机械有限公司', '恒力精工有限公司'])
+    firms.push(await create('enterprises', { unit_id: u.town.id, name, kind: 'private', sector: '机械加工', branch: `${name.slice(0, 2)}党支部` }));
+  const al = await create('alliances', { unit_id: u.town.id, name: '机械加工产业党建联盟', model: '1+5+N', core: '街道党工委', lead_enterprise_id: firms[0].id, base: '三和铸造共享基地', goals: '组织联建、信息联通、活动联办、问题联解、人才联育、发展联动', enterprise_ids: firms.map((f) => f.id) });
+  for (const [kind, name, members] of [['liaison', '企业联络员队伍', '各企业党支部书记'], ['guide', '党建指导员队伍', '街道组织委员、党建指导员'], ['volunteer', '志愿服务队', '联盟企业党员志愿者']])
+    await create('teams', { alliance_id: al.id, kind, name, members });
+  const month = today.slice(0, 7);
+  await create('rotations', { alliance_id: al.id, month, enterprise_id: firms[1].id, theme: '三会一课' });
+  await create('rotations', { alliance_id: al.id, month: `${year - 1}-12`, enterprise_id: firms[0].id, theme: '集中学习' });
+  await create('meetings', { alliance_id: al.id, kind: 'council', held_on: today, topic: '联盟议事会', attendees: '街道党工委、联盟企业负责人', minutes: '梳理企业问题，明确责任部门和时限', enterprise_ids: [firms[0].id, firms[1].id] });
+  await create('activities', { unit_id: u.town.id, alliance_id: al.id, kind: 'talent', held_on: today, title: '人才集中招引', participants: 30, talents: 5, result: '引进硕士研究生5人' });
+  for (const [size, viewport] of [['desktop', WIDE], ['phone', PHONE]]) {
+    const page = await as('clerk', viewport);
+    await page.goto(srv.url + '/liaison/registers/alliances');
+    await page.locator('.el-table__row', { hasText: '机械加工产业党建联盟' }).getByRole('link', { name: '查看' }).click();
+    await page.locator('.page-head h2', { hasText: '机械加工产业党建联盟' }).waitFor();
+    await page.locator('.members .el-table__row', { hasText: '三和铸造有限公司' }).waitFor();
+    assert.match(await page.locator('.members').textContent(), /链主[\s\S]*三和党支部/);
+    assert.match(await page.locator('.teams').textContent(), /党建指导员[\s\S]*街道组织委员/);
+    const rot = await page.locator('.rotation .el-table__row').allTextContents();
+    assert.match(rot[0], new RegExp(`${year - 1}年12月`));
+    assert.match(rot[1], /蓬达机械有限公司[\s\S]*本月轮值/);
+    assert.match(await page.locator('.activities').textContent(), /引进硕士研究生5人/);
+    await page.locator('.meetings .el-collapse-item__header').first().click();
+    await page.getByText('梳理企业问题，明确责任部门和时限').waitFor();
+    await page.waitForLoadState('networkidle');
+    await shot(page, `liaison-alliance-${size}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the page is ${overflow}px wider than the screen`);
+    assertClean(page, `clerk, alliance page (${size})`);
+  }
+});
+
+test('the figures of a quarter open the records behind a number', async () => {
+  const page = await as('clerk', WIDE);
+  await page.goto(srv.url + '/liaison/stats');
+  await page.locator('.summary', { hasText: '西城街道' }).waitFor();
+  await page.locator('.page-head .el-select').click();
+  const quarter = Math.floor((Number(today.slice(5, 7)) - 1) / 3);
+  await page.locator('.el-select-dropdown__item:visible', { hasText: `第${'一二三四'[quarter]}季度` }).click();
+  await page.locator('.summary', { hasText: `${year}年第${'一二三四'[quarter]}季度，西城街道` }).waitFor();
+  await page.locator('.plan .num').first().click();
+  const dialog = page.locator('.el-dialog:visible');
+  await dialog.waitFor();
+  await dialog.locator('.el-table__row', { hasText: '陈明' }).first().waitFor();
+  await shot(page, 'liaison-stats-drill');
+  assertClean(page, 'clerk, figures');
+});

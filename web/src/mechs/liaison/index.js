@@ -3,12 +3,16 @@
 // each register), the caller's own assignments with this quarter's visits and the visit form
 // (usable at phone width, recording a visit on the spot), and the figures with the summary.
 // Registered in ../index.js.
+import audit from './audit.js'
+
 export default {
   name: 'liaison',
+  audit,
   routes: [
     { path: 'liaison/mine', component: () => import('./views/Mine.vue'), meta: { title: '我的联系对象', perm: 'liaison.visit' } },
     { path: 'liaison/visits', component: () => import('./views/Visits.vue'), meta: { title: '走访记录', perm: 'liaison.read' } },
     { path: 'liaison/registers/:reg', component: () => import('./views/Register.vue'), meta: { title: '统战名册', perm: 'liaison.read' } },
+    { path: 'liaison/alliances/:id', component: () => import('./views/Alliance.vue'), meta: { title: '党建联盟', perm: 'liaison.read' } },
     { path: 'liaison/stats', component: () => import('./views/Stats.vue'), meta: { title: '统战统计', perm: 'liaison.read' } }
   ],
   menu: [{
@@ -20,7 +24,7 @@ export default {
       { title: '重点企业', path: '/liaison/registers/enterprises' },
       { title: '联系交友', path: '/liaison/registers/assignments' },
       { title: '驻厂员', path: '/liaison/registers/stations' },
-      { title: '党建联盟', path: '/liaison/registers/alliances' },
+      { title: '党建联盟', path: '/liaison/registers/alliances', match: /^\/liaison\/alliances\// },
       { title: '联盟会议', path: '/liaison/registers/meetings' },
       { title: '联盟队伍', path: '/liaison/registers/teams' },
       { title: '支部轮值', path: '/liaison/registers/rotations' },
