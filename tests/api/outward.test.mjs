@@ -11,9 +11,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, assertError, sleep, sql, PG } from './lib/server.mjs';
 import { county, problemBody, register, actOk, roleUser } from './lib/problems.mjs';
-import { robotReceiver, smtpReceiver } from './lib/receivers.mjs';
+import { robotReceiver, smtpReceiver, testCert } from './lib/receivers.mjs';
 
-let srv, k, ding, wecom, smtp;
+let srv, k, ding, wecom, smtp, cert;
 const ch = {};
 const p = {};
 const SECRET_A = 'SECa1b2c3d4e5f6SignSecretOfJiazhen';
@@ -22,7 +22,7 @@ const MAIL_PW = 'mail-Pw-0451';
 function flags(extra = []) {
   return ['--tick_interval', '1', '--outbox_poll', '100', '--outbox_backoff', '1', '--outbox_attempts', '2',
     '--outbox_lease', '2', '--urge_interval', '3600', '--public_url', 'http://duban.test',
-    '--dingtalk_url', ding.url, '--wecom_url', wecom.url, ...extra];
+    '--dingtalk_url', ding.url, '--wecom_url', wecom.url, '--smtp_ca', cert.caFile, ...extra];
 }
 
 async function restart(now, extra, onReady) {
@@ -49,7 +49,8 @@ test.before(async () => {
     tokBad: { secret: '', keyword: '' },
   });
   wecom = await robotReceiver('wecom', { keyB: {} }, { rate: 3 });
-  smtp = await smtpReceiver({ 'duban@test.gov.cn': MAIL_PW });
+  cert = testCert();
+  smtp = await smtpReceiver({ 'duban@test.gov.cn': MAIL_PW }, { tls: 'starttls', cert });
   srv = await startServer({ flags: flags(), env: { DUBAN_NOW: '2025-10-08T10:00:00+08:00' } });
   k = await county(srv);
   const USER_PW = 'Gu4rd!an-2024';
@@ -126,6 +127,8 @@ test('channels per unit: sealed secrets never shown again, scope, refusals, test
   assert.equal(smtp.mails.length, 1);
   assert.deepEqual(smtp.mails[0].to, ['adminc@test.gov.cn']);
   assert.equal(smtp.mails[0].subject, '督办平台渠道测试');
+  assert.equal(smtp.mails[0].tls, true, 'sent after STARTTLS');
+  assert.equal(smtp.plainAuths, 0, 'the password never went in clear');
   // a wrong SMTP password: the server's refusal comes back, 502
   const bad = (await k.adminC.patch(`/api/v1/outward/channels/${ch.mail.id}`, { secret: 'wrong', version: ch.mail.version })).body;
   const bt = await k.adminC.post(`/api/v1/outward/channels/${ch.mail.id}/test`, {});
@@ -135,6 +138,43 @@ test('channels per unit: sealed secrets never shown again, scope, refusals, test
   // contacts of the handlers: their e-mail, and the mobile the robots @
   assert.equal((await k.handlerA.put('/api/v1/outward/contact', { email: 'handlera@test.gov.cn', mobile: '13800000001' })).status, 200);
   assert.deepEqual(await k.handlerA.ok('/api/v1/outward/contact'), { email: 'handlera@test.gov.cn', mobile: '13800000001' });
+});
+
+test('e-mail: STARTTLS is required to send a password; smtps:// is TLS from the start', async () => {
+  const plain = await smtpReceiver({ 'duban@test.gov.cn': MAIL_PW }, { tls: 'none' });
+  const tlsFirst = await smtpReceiver({ 'duban@test.gov.cn': MAIL_PW }, { tls: 'implicit', cert });
+  try {
+    const move = async (target) => {
+      const res = await k.adminC.patch(`/api/v1/outward/channels/${ch.mail.id}`, { target, version: ch.mail.version });
+      assert.equal(res.status, 200, res.text);
+      ch.mail = res.body;
+    };
+    // a server that offers no STARTTLS: refused before the password is sent
+    await move(plain.url);
+    const bt = await k.adminC.post(`/api/v1/outward/channels/${ch.mail.id}/test`, {});
+    assertError(bt, 502, 'send_failed', 'target');
+    assert.match(bt.body.error.message, /不支持 STARTTLS，密码不以明文发送/);
+    assert.equal(plain.auths, 0);
+    assert.equal(plain.mails.length, 0);
+    // smtps://: TLS from the first byte, the certificate checked against smtp_ca
+    await move(tlsFirst.url);
+    const ok = await k.adminC.post(`/api/v1/outward/channels/${ch.mail.id}/test`, {});
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(tlsFirst.mails.length, 1);
+    assert.equal(tlsFirst.mails[0].tls, true);
+    assert.deepEqual(tlsFirst.mails[0].to, ['adminc@test.gov.cn']);
+    // a certificate nobody vouches for is refused: the same server without smtp_ca
+    await restart('2025-10-08T10:00:00+08:00', ['--smtp_ca', '']);
+    const untrusted = await k.adminC.post(`/api/v1/outward/channels/${ch.mail.id}/test`, {});
+    assertError(untrusted, 502, 'send_failed', 'target');
+    assert.equal(tlsFirst.mails.length, 1);
+    await restart('2025-10-08T10:00:00+08:00');
+    await move(smtp.url);
+    assert.ok(!srv.stderr().includes(MAIL_PW));
+  } finally {
+    plain.close();
+    tlsFirst.close();
+  }
 });
 
 test('the overdue message reaches the township\'s 钉钉 group within one tick, on a holiday (urgent)', async () => {
