@@ -5,7 +5,8 @@
 // deadline, the link and the @ of the handler's mobile; the digest held over a holiday and sent
 // at 08:30 of the next working day; quiet hours; the per-robot rate; dead letters with the
 // platform's error and their retry; 催办 on the timeline and in the figures, a second one
-// refused; a kill -9 mid-send loses nothing, and a normal restart sends nothing twice.
+// refused; a kill -9 mid-send loses nothing, and a normal restart sends nothing twice; an
+// escalation sent at once at night; the exponential backoff read from the messages' next times.
 // The server's clock is set (DUBAN_NOW) across restarts: 2025-10-08 is a holiday (国庆).
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -373,4 +374,63 @@ test('two instances on one PostgreSQL database: each message claimed and sent on
   } finally {
     await second.stopClean();
   }
+});
+
+test('an escalation goes to the supervising side\'s group at once, even at night', async () => {
+  // the county office's own 钉钉 group (no signature, no keyword)
+  ding.robots.tokC = { secret: '', keyword: '' };
+  const c = await k.adminC.post('/api/v1/outward/channels', { unit_id: k.units.ducha.id, kind: 'dingtalk', name: '县委督查室工作群', target: 'tokC' });
+  assert.equal(c.status, 201, c.text);
+  // 22:30 on a working day: quiet hours; escalation is urgent by default, the township's
+  // overdue message was made not urgent above and waits for the morning
+  await restart('2025-10-10T22:30:00+08:00');
+  const q = await register(k.operator, problemBody(k.units.townA.id, { title: '甲镇河道清障超期', found_on: '2025-09-01', deadline: '2025-10-09' }));
+  await actOk(k.operator, q.id, 'assign', {});
+  const msg = await until('the escalation', () => ding.of('tokC').find((m) => m.content.includes('甲镇河道清障超期')));
+  assert.equal(msg.body.markdown.title, '下级单位问题逾期：甲镇河道清障超期');
+  assert.match(msg.content, /\*\*责任单位：\*\*甲镇/);
+  assert.match(msg.content, /\*\*完成时限：\*\*2025-10-09/);
+  assert.ok(msg.content.includes(`(http://duban.test/problems/${q.id})`));
+  assert.ok(msg.id.startsWith(`r${c.body.id}:escalate:${q.id}:`));
+  const held = await k.adminA.ok('/api/v1/outward/outbox?state=pending');
+  const od = held.items.find((x) => x.title === '问题已逾期：甲镇河道清障超期');
+  assert.ok(od, JSON.stringify(held));
+  assert.ok(Date.parse(od.next_at) > Date.parse('2025-10-10T14:30:00Z') + 8 * 3600e3, 'the morning after');
+  assert.ok(!ding.of('tokA').some((m) => m.content.includes('甲镇河道清障超期')));
+  await sleep(1500);
+  assert.equal(ding.of('tokC').filter((m) => m.content.includes('甲镇河道清障超期')).length, 1);
+  // the township's administrator does not see the county's group messages
+  assert.ok(!held.items.some((x) => x.channel_name === '县委督查室工作群'));
+});
+
+test('exponential backoff: a refused message waits backoff × 2^(n−1) after its n-th attempt', async () => {
+  const START = Date.parse('2025-10-11T10:00:00+08:00');
+  const iso = (t) => new Date(t).toISOString().replace('.000', '');
+  await restart(iso(START), ['--outbox_backoff', '60', '--outbox_attempts', '4']);
+  ding.fail.set('tokBad', { errcode: 130101, errmsg: 'send too fast' });
+  const q = await register(k.operator, problemBody(k.units.townB.id, { title: '乙镇退避测试', deadline: '2025-12-31' }));
+  await actOk(k.operator, q.id, 'assign', {});
+  assert.equal((await k.operator.post(`/api/v1/problems/${q.id}/urge`, { message: '请尽快' })).status, 201);
+  const row = (attempts) => until(`attempt ${attempts}`, async () => {
+    const o = await k.adminB.ok('/api/v1/outward/outbox');
+    const x = o.items.find((y) => y.title === '催办：乙镇退避测试' && y.channel_kind === 'dingtalk');
+    return x && x.attempts === attempts && x.state !== 'sending' ? x : null;
+  });
+  // each attempt made within a few seconds of the (restarted) clock: next_at − clock is the delay
+  let clock = START;
+  for (const [n, delay] of [[1, 60], [2, 120], [3, 240]]) {
+    const x = await row(n);
+    assert.equal(x.state, 'pending');
+    assert.match(x.last_error, /errcode 130101，send too fast/);
+    const wait = (Date.parse(x.next_at) - clock) / 1000;
+    assert.ok(wait >= delay && wait < delay + 15, `attempt ${n}: waits ${wait}s, not ${delay}s`);
+    // nothing is tried again before next_at
+    await sleep(1200);
+    assert.equal((await row(n)).attempts, n);
+    clock = Date.parse(x.next_at) + 1000;
+    await restart(iso(clock), ['--outbox_backoff', '60', '--outbox_attempts', '4']);
+  }
+  const dead = await row(4);
+  assert.equal(dead.state, 'dead', 'a dead letter after the 4th attempt');
+  ding.fail.delete('tokBad');
 });
