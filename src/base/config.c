@@ -68,6 +68,8 @@ static const setting settings[] = {
      "钉钉 group robot endpoint"},
     {"wecom_url", S_STR, O(wecom_url), "https://qyapi.weixin.qq.com/cgi-bin/webhook/send", 0, 0,
      "企业微信 group robot endpoint"},
+    {"smtp_ca", S_STR, O(smtp_ca), "", 0, 0,
+     "PEM file of the CA the mail servers' certificates are checked against (empty: the system's)"},
     {"notify_quiet", S_STR, O(notify_quiet), "21:00-08:00", 0, 0,
      "quiet hours HH:MM-HH:MM: messages that are not urgent wait for the next working morning"},
     {"notify_digest_at", S_STR, O(notify_digest_at), "08:30", 0, 0,

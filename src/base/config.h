@@ -39,6 +39,7 @@ typedef struct config {
     char *public_url;          /* base of the links in messages: https://duban.example.gov.cn */
     char *dingtalk_url;        /* 钉钉 robot endpoint (tests point it at a loopback receiver) */
     char *wecom_url;           /* 企业微信 robot endpoint */
+    char *smtp_ca;             /* PEM CA file for the mail servers' TLS ("": the system's) */
     char *notify_quiet;        /* HH:MM-HH:MM: no message that is not urgent, e.g. 21:00-08:00 */
     char *notify_digest_at;    /* HH:MM on working days: the digest and what quiet hours held */
     int64_t outbox_attempts;   /* sending attempts before a message is a dead letter */

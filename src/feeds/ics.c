@@ -6,7 +6,8 @@
  * log leaves out), lists
  *   - the open problems of the user's unit (lead or co-unit) by their 完成时限: all-day events
  *     with a reminder at 09:00 the day before, "（估算）" when the year's notice is missing;
- *   - the study sessions (学习活动) of the user's unit from 30 days ago on;
+ *   - the study sessions (学习活动: 专题研讨, 党课, 宣讲, …, by their kind's title) of the user's
+ *     unit from 30 days ago on;
  *   - the liaison visits (走访) the user registered, from 30 days ago on (no person named).
  * Output: CRLF lines folded at 75 octets (never inside a UTF-8 character), TEXT values escaped,
  * a stable UID per item, DTSTAMP in UTC, all-day dates as VALUE=DATE (floating, no VTIMEZONE).
@@ -282,8 +283,9 @@ static err_code feed_fn(store_tx *tx, void *ctx)
         " OR EXISTS (SELECT 1 FROM problem_counit pc WHERE pc.problem_id = p.id"
         " AND pc.unit_id = ?1)) ORDER BY p.deadline, p.id LIMIT 1000";
     static const char sessions[] =
-        "SELECT a.id, a.kind, a.topic, a.held_on, a.place FROM activity a WHERE a.unit_id = ?"
-        " AND a.held_on >= ? ORDER BY a.held_on, a.id LIMIT 500";
+        "SELECT a.id, coalesce(k.title, a.kind), a.topic, a.held_on, a.place FROM activity a"
+        " LEFT JOIN activity_kind k ON k.name = a.kind WHERE a.unit_id = ? AND a.held_on >= ?"
+        " ORDER BY a.held_on, a.id LIMIT 500";
     static const char visits[] =
         "SELECT v.id, v.visited_on, v.form FROM liaison_visit v WHERE v.visitor_user_id = ?"
         " AND v.visited_on >= ? ORDER BY v.visited_on, v.id LIMIT 500";

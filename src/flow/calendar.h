@@ -33,6 +33,10 @@ int cal_weekday(cal_day d);
 
 typedef struct calendar calendar;
 
+/* The mark that follows a deadline counted over a year without its notice, in the UI's words
+ * and in exports ("2027-01-04（估算）"). */
+#define CALENDAR_ESTIMATED_MARK "（估算）"
+
 calendar *calendar_new(void);
 void calendar_free(calendar *c);
 /*

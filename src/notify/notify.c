@@ -77,6 +77,7 @@ int notify_open(const config *cfg, const char *key_path, calendar *_Atomic *cal,
     S.cfg.public_url = dup_or_empty(cfg->public_url);
     S.cfg.dingtalk_url = dup_or_empty(cfg->dingtalk_url);
     S.cfg.wecom_url = dup_or_empty(cfg->wecom_url);
+    S.cfg.smtp_ca = dup_or_empty(cfg->smtp_ca);
     /* strings of the caller's config we do not keep */
     S.cfg.config = S.cfg.db = S.cfg.listen = S.cfg.key_file = S.cfg.county = S.cfg.root_kind =
         S.cfg.flows_dir = S.cfg.files_dir = S.cfg.notify_quiet = S.cfg.notify_digest_at = NULL;
@@ -100,6 +101,7 @@ void notify_close(void)
     free(S.cfg.public_url);
     free(S.cfg.dingtalk_url);
     free(S.cfg.wecom_url);
+    free(S.cfg.smtp_ca);
     sodium_memzero(S.key, sizeof S.key);
     memset(&S.cfg, 0, sizeof S.cfg);
     S.keyed = 0;

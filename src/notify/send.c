@@ -2,10 +2,12 @@
  * send — one message out over libcurl: a 钉钉 group robot (markdown with @ by mobile, signed
  * with timestamp + "\n" + secret under HMAC-SHA256, base64, URL-encoded as `sign`), a 企业微信
  * group robot (markdown, by its webhook key), or e-mail over SMTP (smtps:// is TLS from the
- * start; smtp:// upgrades with STARTTLS when the server offers it). The endpoints come from
- * the dingtalk_url / wecom_url settings so tests can point them at loopback receivers. Every
- * request carries the message's dedupe key (X-Duban-Message-Id, the mail's Message-ID) for the
- * receiver to drop a resend. Errors name the platform's errcode and errmsg, never a secret.
+ * start; smtp:// upgrades with STARTTLS, which is required whenever a password is sent; the
+ * server's certificate is checked against the system's CAs or the smtp_ca file). The endpoints
+ * come from the dingtalk_url / wecom_url settings so tests can point them at loopback
+ * receivers. Every request carries the message's dedupe key (X-Duban-Message-Id, the mail's
+ * Message-ID) for the receiver to drop a resend. Errors name the platform's errcode and errmsg,
+ * never a secret.
  */
 #include "notify/notify.h"
 
@@ -229,9 +231,15 @@ static err_code send_email(const notify_channel *ch, const char *secret, const n
     reader rd = {msg, strlen(msg), 0};
     curl_easy_setopt(c, CURLOPT_URL, ch->target);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    /* smtp://: STARTTLS, required when a password is to be sent (never in clear); an open
+     * relay without a password may answer in clear when it offers no STARTTLS */
+    int with_password = secret && *secret;
     if (strncmp(ch->target, "smtp://", 7) == 0)
-        curl_easy_setopt(c, CURLOPT_USE_SSL, CURLUSESSL_TRY);
-    if (secret && *secret) {
+        curl_easy_setopt(c, CURLOPT_USE_SSL,
+                         with_password ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
+    const config *cfg = notify_config();
+    if (cfg->smtp_ca && *cfg->smtp_ca) curl_easy_setopt(c, CURLOPT_CAINFO, cfg->smtp_ca);
+    if (with_password) {
         curl_easy_setopt(c, CURLOPT_USERNAME, ch->sender);
         curl_easy_setopt(c, CURLOPT_PASSWORD, secret);
     }
@@ -245,7 +253,12 @@ static err_code send_email(const notify_channel *ch, const char *secret, const n
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
     CURLcode rc = curl_easy_perform(c);
     err_code e = E_OK;
-    if (rc != CURLE_OK) {
+    if (rc == CURLE_USE_SSL_FAILED) {
+        snprintf(err, errlen,
+                 "邮件服务器不支持 STARTTLS，密码不以明文发送：请改用支持加密的端口"
+                 "（smtps:// 或 STARTTLS）");
+        e = E_BUSY;
+    } else if (rc != CURLE_OK) {
         long code = 0;
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
         snprintf(err, errlen, "邮件服务器拒绝或无法连接（%ld）：%s", code, curl_easy_strerror(rc));

@@ -14,6 +14,7 @@
 #define DUBAN_LEDGER_H
 
 #include "core/app.h"
+#include "flow/calendar.h"
 #include "io/sheet.h"
 #include "problem/problem_store.h"
 
@@ -21,7 +22,7 @@ typedef enum { LEDGER_XLSX, LEDGER_CSV } ledger_format;
 
 /* Follows a 完成时限 counted on weekends alone (its year's holiday notice not imported yet);
  * an import reading its own export drops it. */
-#define LEDGER_ESTIMATED "（估算）"
+#define LEDGER_ESTIMATED CALENDAR_ESTIMATED_MARK
 
 /* Writes the problems matching f that p may see; *bytes is a heap buffer (free it). */
 err_code ledger_export(app *ap, const principal *p, const store_problem_filter *f,

@@ -7,6 +7,8 @@
 
 #include "study/study.h"
 
+#include "flow/calendar.h"
+
 #include <string.h>
 
 static json_t *ref_or_null(int64_t id)
@@ -149,6 +151,11 @@ json_t *api_feedback_json(const store_feedback *f)
     json_object_set_new(j, "state_title",
                         json_string(strcmp(f->state, "answered") == 0 ? "已答复" : "待答复"));
     json_object_set_new(j, "answered_at", api_time(f->answered_at));
+    /* the deadline as exports show it: marked when counted over a year without its notice */
+    char *shown =
+        xasprintf("%s%s", f->deadline, f->deadline_estimated ? CALENDAR_ESTIMATED_MARK : "");
+    json_object_set_new(j, "deadline_text", json_string(shown));
+    free(shown);
     return j;
 }
 

@@ -240,7 +240,7 @@ static err_code feedback_fn(store_tx *tx, void *ctx)
 
 static const api_column feedback_columns[] = {
     {"activity_held_on", "活动日期"}, {"activity_topic", "活动主题"}, {"unit_name", "单位"},
-    {"observer", "列席人"},           {"issue", "反馈问题"},          {"deadline", "答复期限"},
+    {"observer", "列席人"},           {"issue", "反馈问题"},          {"deadline_text", "答复期限"},
     {"state_title", "状态"},          {"overdue", "是否逾期"},        {"answer", "答复"},
 };
 

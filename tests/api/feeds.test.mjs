@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertError, runCli, sql, startServer, uid } from './lib/server.mjs';
-import { actOk, county, problemBody, register, roleUser, upload, pngOfSize } from './lib/problems.mjs';
+import { actOk, county, problemBody, register, roleUser, upload, pngOfSize, xlsxRows } from './lib/problems.mjs';
 import { events, parse } from './lib/ics.mjs';
 
 const NOW = '2026-11-02T09:00:00+08:00';
@@ -28,6 +28,13 @@ before(async () => {
 after(async () => {
   await srv?.stopClean();
 });
+
+// the 列席旁听反馈 Excel export as rows of cell texts
+async function feedbackSheet(cl) {
+  const res = await fetch(`${srv.url}/api/v1/study/feedback/export.xlsx`, { headers: { Cookie: `duban_session=${cl.session}` } });
+  assert.equal(res.status, 200);
+  return xlsxRows(Buffer.from(await res.arrayBuffer()));
+}
 
 const tick = () => {
   const r = runCli(['tick', '--db', srv.db], { env: { DUBAN_NOW: NOW } });
@@ -87,6 +94,10 @@ describe('the working-day calendar kept current', () => {
     P.feedback = list.items[0];
     assert.equal(P.feedback.deadline_estimated, true, JSON.stringify(P.feedback));
     P.clerk = clerk;
+    const rows = await feedbackSheet(clerk);
+    const col = rows[0].indexOf('答复期限');
+    assert.ok(col >= 0, JSON.stringify(rows[0]));
+    assert.ok(rows.some((r) => r[col] === `${P.feedback.deadline}（估算）`), JSON.stringify(rows));
   });
 
   test('importing 2027 counts the estimates again, with a timeline entry on each', async () => {
@@ -115,6 +126,10 @@ describe('the working-day calendar kept current', () => {
     const fb = (await P.clerk.ok('/api/v1/study/feedback')).items.find((f) => f.id === P.feedback.id);
     assert.equal(fb.deadline_estimated, false);
     assert.ok(fb.deadline > P.feedback.deadline, `${fb.deadline} after ${P.feedback.deadline}: 1/1 and 1/4 are off`);
+    const rows = await feedbackSheet(P.clerk);
+    const col = rows[0].indexOf('答复期限');
+    assert.ok(rows.some((r) => r[col] === fb.deadline), 'no mark once 2027 is in');
+    assert.ok(!rows.some((r) => String(r[col]).includes('估算')));
     assert.equal((await (await srv.auditor()).ok('/api/v1/audit?action=feedback.recalendar')).items.length, 1);
   });
 
@@ -150,6 +165,15 @@ describe('the private calendar feed (ICS)', () => {
     const other = await register(ctx.operator, problemBody(ctx.units.townB.id, { title: '乙镇的问题', deadline: '2026-12-16' }));
     const co = await register(ctx.operator, problemBody(ctx.units.townB.id, { title: '甲镇配合的问题', deadline: '2026-12-17', counit_ids: [ctx.units.townA.id] }));
     sql(srv.db, `INSERT INTO activity(kind, unit_id, held_on, topic, place, created_at) VALUES ('seminar', ${ctx.units.townA.id}, '2026-10-28', '学习二十届四中全会精神', '镇会议室', 0)`);
+    const A = ctx.units.townA.id;
+    const me = ctx.handlerA.user.id, someoneElse = ctx.operator.user.id;
+    sql(srv.db, `INSERT INTO liaison_enterprise(unit_id, name, kind, created_at) VALUES (${A}, '联系企业甲', 'private', 0)`);
+    sql(srv.db, `INSERT INTO liaison_station(unit_id, cadre_user_id, starts_on, ends_on, created_at) VALUES (${A}, ${me}, '2026-01-01', '2026-12-31', 0)`);
+    const addVisit = (user, on) => sql(srv.db, `INSERT INTO liaison_visit(unit_id, station_id, enterprise_id, visited_on, visitor_user_id, form, created_at) VALUES (${A}, (SELECT max(id) FROM liaison_station), (SELECT id FROM liaison_enterprise WHERE name = '联系企业甲'), '${on}', ${user}, 'talk', 0)`);
+    addVisit(me, '2026-10-30');
+    P.visit = sql(srv.db, 'SELECT max(id) FROM liaison_visit');
+    addVisit(someoneElse, '2026-10-31');
+    P.otherVisit = sql(srv.db, 'SELECT max(id) FROM liaison_visit');
     const res = await srv.client().get(url);
     assert.equal(res.status, 200, res.text);
     assert.match(res.headers.get('content-type'), /^text\/calendar/);
@@ -166,7 +190,13 @@ describe('the private calendar feed (ICS)', () => {
     assert.match(mine.description, /责任单位：甲镇/);
     assert.ok(byUid[`problem-${co.id}-deadline@duban`], 'a co-unit’s deadline too');
     assert.equal(byUid[`problem-${other.id}-deadline@duban`], undefined, 'another township’s is not');
-    assert.ok(evs.some((e) => e.summary === '【seminar】学习二十届四中全会精神' || /学习二十届四中全会精神/.test(e.summary)));
+    assert.ok(evs.some((e) => e.summary === '【专题研讨】学习二十届四中全会精神' && e.start === '20261028'), 'the kind by its title');
+    const visit = evs.find((e) => e.uid === `liaison-visit-${P.visit}@duban`);
+    assert.ok(visit, 'the liaison visit the user registered');
+    assert.equal(visit.summary, '【统战联系】谈心谈话');
+    assert.equal(visit.start, '20261030');
+    assert.ok(!res.text.includes('联系企业甲'), 'no enterprise or person named');
+    assert.ok(!evs.some((e) => e.uid === `liaison-visit-${P.otherVisit}@duban`), 'not another user\'s visit');
     assert.ok(res.text.split('\r\n').some((l) => l.startsWith(' ')), 'long lines are folded');
   });
 

@@ -5,15 +5,16 @@
 // deadline, the link and the @ of the handler's mobile; the digest held over a holiday and sent
 // at 08:30 of the next working day; quiet hours; the per-robot rate; dead letters with the
 // platform's error and their retry; 催办 on the timeline and in the figures, a second one
-// refused; a kill -9 mid-send loses nothing, and a normal restart sends nothing twice.
+// refused; a kill -9 mid-send loses nothing, and a normal restart sends nothing twice; an
+// escalation sent at once at night; the exponential backoff read from the messages' next times.
 // The server's clock is set (DUBAN_NOW) across restarts: 2025-10-08 is a holiday (国庆).
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, assertError, sleep, sql, PG } from './lib/server.mjs';
 import { county, problemBody, register, actOk, roleUser } from './lib/problems.mjs';
-import { robotReceiver, smtpReceiver } from './lib/receivers.mjs';
+import { robotReceiver, smtpReceiver, testCert } from './lib/receivers.mjs';
 
-let srv, k, ding, wecom, smtp;
+let srv, k, ding, wecom, smtp, cert;
 const ch = {};
 const p = {};
 const SECRET_A = 'SECa1b2c3d4e5f6SignSecretOfJiazhen';
@@ -22,7 +23,7 @@ const MAIL_PW = 'mail-Pw-0451';
 function flags(extra = []) {
   return ['--tick_interval', '1', '--outbox_poll', '100', '--outbox_backoff', '1', '--outbox_attempts', '2',
     '--outbox_lease', '2', '--urge_interval', '3600', '--public_url', 'http://duban.test',
-    '--dingtalk_url', ding.url, '--wecom_url', wecom.url, ...extra];
+    '--dingtalk_url', ding.url, '--wecom_url', wecom.url, '--smtp_ca', cert.caFile, ...extra];
 }
 
 async function restart(now, extra, onReady) {
@@ -49,7 +50,8 @@ test.before(async () => {
     tokBad: { secret: '', keyword: '' },
   });
   wecom = await robotReceiver('wecom', { keyB: {} }, { rate: 3 });
-  smtp = await smtpReceiver({ 'duban@test.gov.cn': MAIL_PW });
+  cert = testCert();
+  smtp = await smtpReceiver({ 'duban@test.gov.cn': MAIL_PW }, { tls: 'starttls', cert });
   srv = await startServer({ flags: flags(), env: { DUBAN_NOW: '2025-10-08T10:00:00+08:00' } });
   k = await county(srv);
   const USER_PW = 'Gu4rd!an-2024';
@@ -126,6 +128,8 @@ test('channels per unit: sealed secrets never shown again, scope, refusals, test
   assert.equal(smtp.mails.length, 1);
   assert.deepEqual(smtp.mails[0].to, ['adminc@test.gov.cn']);
   assert.equal(smtp.mails[0].subject, '督办平台渠道测试');
+  assert.equal(smtp.mails[0].tls, true, 'sent after STARTTLS');
+  assert.equal(smtp.plainAuths, 0, 'the password never went in clear');
   // a wrong SMTP password: the server's refusal comes back, 502
   const bad = (await k.adminC.patch(`/api/v1/outward/channels/${ch.mail.id}`, { secret: 'wrong', version: ch.mail.version })).body;
   const bt = await k.adminC.post(`/api/v1/outward/channels/${ch.mail.id}/test`, {});
@@ -135,6 +139,43 @@ test('channels per unit: sealed secrets never shown again, scope, refusals, test
   // contacts of the handlers: their e-mail, and the mobile the robots @
   assert.equal((await k.handlerA.put('/api/v1/outward/contact', { email: 'handlera@test.gov.cn', mobile: '13800000001' })).status, 200);
   assert.deepEqual(await k.handlerA.ok('/api/v1/outward/contact'), { email: 'handlera@test.gov.cn', mobile: '13800000001' });
+});
+
+test('e-mail: STARTTLS is required to send a password; smtps:// is TLS from the start', async () => {
+  const plain = await smtpReceiver({ 'duban@test.gov.cn': MAIL_PW }, { tls: 'none' });
+  const tlsFirst = await smtpReceiver({ 'duban@test.gov.cn': MAIL_PW }, { tls: 'implicit', cert });
+  try {
+    const move = async (target) => {
+      const res = await k.adminC.patch(`/api/v1/outward/channels/${ch.mail.id}`, { target, version: ch.mail.version });
+      assert.equal(res.status, 200, res.text);
+      ch.mail = res.body;
+    };
+    // a server that offers no STARTTLS: refused before the password is sent
+    await move(plain.url);
+    const bt = await k.adminC.post(`/api/v1/outward/channels/${ch.mail.id}/test`, {});
+    assertError(bt, 502, 'send_failed', 'target');
+    assert.match(bt.body.error.message, /不支持 STARTTLS，密码不以明文发送/);
+    assert.equal(plain.auths, 0);
+    assert.equal(plain.mails.length, 0);
+    // smtps://: TLS from the first byte, the certificate checked against smtp_ca
+    await move(tlsFirst.url);
+    const ok = await k.adminC.post(`/api/v1/outward/channels/${ch.mail.id}/test`, {});
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(tlsFirst.mails.length, 1);
+    assert.equal(tlsFirst.mails[0].tls, true);
+    assert.deepEqual(tlsFirst.mails[0].to, ['adminc@test.gov.cn']);
+    // a certificate nobody vouches for is refused: the same server without smtp_ca
+    await restart('2025-10-08T10:00:00+08:00', ['--smtp_ca', '']);
+    const untrusted = await k.adminC.post(`/api/v1/outward/channels/${ch.mail.id}/test`, {});
+    assertError(untrusted, 502, 'send_failed', 'target');
+    assert.equal(tlsFirst.mails.length, 1);
+    await restart('2025-10-08T10:00:00+08:00');
+    await move(smtp.url);
+    assert.ok(!srv.stderr().includes(MAIL_PW));
+  } finally {
+    plain.close();
+    tlsFirst.close();
+  }
 });
 
 test('the overdue message reaches the township\'s 钉钉 group within one tick, on a holiday (urgent)', async () => {
@@ -333,4 +374,63 @@ test('two instances on one PostgreSQL database: each message claimed and sent on
   } finally {
     await second.stopClean();
   }
+});
+
+test('an escalation goes to the supervising side\'s group at once, even at night', async () => {
+  // the county office's own 钉钉 group (no signature, no keyword)
+  ding.robots.tokC = { secret: '', keyword: '' };
+  const c = await k.adminC.post('/api/v1/outward/channels', { unit_id: k.units.ducha.id, kind: 'dingtalk', name: '县委督查室工作群', target: 'tokC' });
+  assert.equal(c.status, 201, c.text);
+  // 22:30 on a working day: quiet hours; escalation is urgent by default, the township's
+  // overdue message was made not urgent above and waits for the morning
+  await restart('2025-10-10T22:30:00+08:00');
+  const q = await register(k.operator, problemBody(k.units.townA.id, { title: '甲镇河道清障超期', found_on: '2025-09-01', deadline: '2025-10-09' }));
+  await actOk(k.operator, q.id, 'assign', {});
+  const msg = await until('the escalation', () => ding.of('tokC').find((m) => m.content.includes('甲镇河道清障超期')));
+  assert.equal(msg.body.markdown.title, '下级单位问题逾期：甲镇河道清障超期');
+  assert.match(msg.content, /\*\*责任单位：\*\*甲镇/);
+  assert.match(msg.content, /\*\*完成时限：\*\*2025-10-09/);
+  assert.ok(msg.content.includes(`(http://duban.test/problems/${q.id})`));
+  assert.ok(msg.id.startsWith(`r${c.body.id}:escalate:${q.id}:`));
+  const held = await k.adminA.ok('/api/v1/outward/outbox?state=pending');
+  const od = held.items.find((x) => x.title === '问题已逾期：甲镇河道清障超期');
+  assert.ok(od, JSON.stringify(held));
+  assert.ok(Date.parse(od.next_at) > Date.parse('2025-10-10T14:30:00Z') + 8 * 3600e3, 'the morning after');
+  assert.ok(!ding.of('tokA').some((m) => m.content.includes('甲镇河道清障超期')));
+  await sleep(1500);
+  assert.equal(ding.of('tokC').filter((m) => m.content.includes('甲镇河道清障超期')).length, 1);
+  // the township's administrator does not see the county's group messages
+  assert.ok(!held.items.some((x) => x.channel_name === '县委督查室工作群'));
+});
+
+test('exponential backoff: a refused message waits backoff × 2^(n−1) after its n-th attempt', async () => {
+  const START = Date.parse('2025-10-11T10:00:00+08:00');
+  const iso = (t) => new Date(t).toISOString().replace('.000', '');
+  await restart(iso(START), ['--outbox_backoff', '60', '--outbox_attempts', '4']);
+  ding.fail.set('tokBad', { errcode: 130101, errmsg: 'send too fast' });
+  const q = await register(k.operator, problemBody(k.units.townB.id, { title: '乙镇退避测试', deadline: '2025-12-31' }));
+  await actOk(k.operator, q.id, 'assign', {});
+  assert.equal((await k.operator.post(`/api/v1/problems/${q.id}/urge`, { message: '请尽快' })).status, 201);
+  const row = (attempts) => until(`attempt ${attempts}`, async () => {
+    const o = await k.adminB.ok('/api/v1/outward/outbox');
+    const x = o.items.find((y) => y.title === '催办：乙镇退避测试' && y.channel_kind === 'dingtalk');
+    return x && x.attempts === attempts && x.state !== 'sending' ? x : null;
+  });
+  // each attempt made within a few seconds of the (restarted) clock: next_at − clock is the delay
+  let clock = START;
+  for (const [n, delay] of [[1, 60], [2, 120], [3, 240]]) {
+    const x = await row(n);
+    assert.equal(x.state, 'pending');
+    assert.match(x.last_error, /errcode 130101，send too fast/);
+    const wait = (Date.parse(x.next_at) - clock) / 1000;
+    assert.ok(wait >= delay && wait < delay + 15, `attempt ${n}: waits ${wait}s, not ${delay}s`);
+    // nothing is tried again before next_at
+    await sleep(1200);
+    assert.equal((await row(n)).attempts, n);
+    clock = Date.parse(x.next_at) + 1000;
+    await restart(iso(clock), ['--outbox_backoff', '60', '--outbox_attempts', '4']);
+  }
+  const dead = await row(4);
+  assert.equal(dead.state, 'dead', 'a dead letter after the 4th attempt');
+  ding.fail.delete('tokBad');
 });

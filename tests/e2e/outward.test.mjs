@@ -1,8 +1,8 @@
 // 消息推送 and 催办 in a real browser, against loopback robot receivers: a township's channel
 // administrator adds the group's 钉钉 robot (the secret shown only as 已设置) and sends a test
 // message; sets a rule; sees a dead letter with the platform's error and sends it again; the
-// supervisor urges a problem from its page and sees the 催办 on the timeline, and a second urge
-// refused with the time it is allowed. Screenshots at 1440×900 and 390×844.
+// supervisor urges a problem from its page and sees the 催办 on the timeline and in the figures
+// of 工作台 (催办情况 by unit), and a second urge refused with the time it is allowed. Screenshots at 1440×900 and 390×844.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, USER_PW } from '../api/lib/server.mjs';
@@ -88,6 +88,17 @@ test('the supervisor urges from the problem page: on the timeline, in the group;
   while (!ding.of('tokA').some((m) => m.content.includes('催办')) && Date.now() < deadline) await page.waitForTimeout(100);
   assert.ok(ding.of('tokA').some((m) => m.content.includes('甲镇集贸市场排水不畅')));
   await shot(page, 'outward-urge-timeline');
+  // the figures: 催办 by responsible unit on 工作台, a unit opening its problems
+  await page.goto(srv.url + '/');
+  const card = page.getByTestId('urge-figures');
+  await card.waitFor();
+  assert.match(await card.textContent(), /共催办 1 次/);
+  const unitRow = card.locator('.el-table__row', { hasText: '甲镇' });
+  assert.match(await unitRow.textContent(), /甲镇\s*1\s*1/);
+  await shot(page, 'outward-urge-figures');
+  await unitRow.click();
+  await page.waitForURL(new RegExp(`/problems\\?unit_id=${k.units.townA.id}$`));
+  await page.goto(`${srv.url}/problems/${prob.id}`);
   await page.getByRole('button', { name: /^催办/ }).click();
   const again = page.locator('.el-dialog:visible');
   await again.locator('textarea').fill('再次催办');

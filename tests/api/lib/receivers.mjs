@@ -1,12 +1,19 @@
 // Loopback stand-ins for the platforms duban sends to, started by the tests: a 钉钉 group robot
 // (checks access_token, the timestamp+sign HMAC-SHA256 signature, the markdown payload, the
 // keyword rule and 20 messages a minute), a 企业微信 group robot (the webhook key, the markdown
-// payload, 20 a minute) and a small SMTP server (EHLO, AUTH PLAIN, MAIL/RCPT/DATA). Each keeps
+// payload, 20 a minute) and a small SMTP server (EHLO, STARTTLS or TLS from the start with a
+// certificate made for the test, AUTH PLAIN, MAIL/RCPT/DATA). Each keeps
 // what it accepted, with the X-Duban-Message-Id / Message-ID the receivers dedupe on, and what it
 // refused with the platform's error code. A robot can be told to fail (errcode) or to stall.
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import tls from 'node:tls';
 
 function listen(server) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
@@ -99,20 +106,38 @@ export async function robotReceiver(kind, robots, { rate = 20 } = {}) {
   return r;
 }
 
-/** A small SMTP server: users {login: password}; keeps {from, to, data, id, subject}. */
-export async function smtpReceiver(users = {}) {
-  const r = { mails: [], refused: [] };
-  const server = net.createServer((sock) => {
-    sock.setEncoding('utf8');
+/**
+ * A certificate for 127.0.0.1, self-signed, made with the openssl command in a fresh temporary
+ * directory: {key, cert} (PEM text) and caFile, the path duban's smtp_ca setting points at.
+ */
+export function testCert() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-cert-'));
+  const keyFile = path.join(dir, 'key.pem');
+  const caFile = path.join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', keyFile, '-out', caFile, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+  { stdio: 'ignore' });
+  return { key: fs.readFileSync(keyFile, 'utf8'), cert: fs.readFileSync(caFile, 'utf8'), caFile };
+}
+
+/**
+ * A small SMTP server: users {login: password}; keeps {from, to, data, id, subject, tls}.
+ * tls: 'starttls' (offers STARTTLS and refuses AUTH before it; needs cert), 'implicit' (TLS
+ * from the first byte, smtps://; needs cert) or 'none' (plain text only). auths counts the
+ * AUTH commands it saw, in clear (plainAuths) or not.
+ */
+export async function smtpReceiver(users = {}, { tls: mode = 'none', cert } = {}) {
+  const r = { mails: [], refused: [], auths: 0, plainAuths: 0 };
+  const session = (sock, secure) => {
+    const decoder = new StringDecoder('utf8');
     let buf = '';
     let mail = null;
     let inData = false;
     let authed = Object.keys(users).length === 0;
     let authWait = false; // AUTH PLAIN without an initial response: the next line holds it
     const say = (s) => sock.write(`${s}\r\n`);
-    say('220 test-smtp ESMTP ready');
-    sock.on('data', (d) => {
-      buf += d;
+    const onData = (d) => {
+      buf += decoder.write(d);
       for (;;) {
         if (inData) {
           const end = buf.indexOf('\r\n.\r\n');
@@ -126,6 +151,7 @@ export async function smtpReceiver(users = {}) {
           const m = /=\?UTF-8\?B\?(.*)\?=/.exec(subj);
           mail.subject = m ? Buffer.from(m[1], 'base64').toString('utf8') : subj;
           mail.body = mail.data.slice(mail.data.indexOf('\r\n\r\n') + 4);
+          mail.tls = secure;
           r.mails.push(mail);
           mail = null;
           say('250 OK queued');
@@ -135,7 +161,7 @@ export async function smtpReceiver(users = {}) {
         if (nl < 0) return;
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 2);
-        const cmd = line.slice(0, 4).toUpperCase();
+        const cmd = line.split(' ')[0].toUpperCase();
         const plain = (b64) => {
           const parts = Buffer.from(b64 || '', 'base64').toString('utf8').split('\0');
           if (users[parts[1]] !== undefined && users[parts[1]] === parts[2]) {
@@ -151,10 +177,25 @@ export async function smtpReceiver(users = {}) {
           plain(line);
         } else if (cmd === 'EHLO') {
           sock.write('250-test-smtp\r\n');
+          if (mode === 'starttls' && !secure) sock.write('250-STARTTLS\r\n');
           if (!authed) sock.write('250-AUTH PLAIN\r\n');
           say('250 8BITMIME');
         } else if (cmd === 'HELO') say('250 test-smtp');
-        else if (cmd === 'AUTH') {
+        else if (cmd === 'STARTTLS' && mode === 'starttls' && !secure) {
+          say('220 2.0.0 Ready to start TLS');
+          sock.removeListener('data', onData);
+          const t = new tls.TLSSocket(sock, { isServer: true, key: cert.key, cert: cert.cert });
+          t.on('error', () => {});
+          session(t, true);
+          return;
+        } else if (cmd === 'AUTH') {
+          r.auths++;
+          if (!secure) r.plainAuths++;
+          if (mode === 'starttls' && !secure) {
+            r.refused.push({ why: 'auth before STARTTLS' });
+            say('530 5.7.0 Must issue a STARTTLS command first');
+            continue;
+          }
           const arg = line.split(' ')[2];
           if (arg) plain(arg);
           else {
@@ -180,11 +221,17 @@ export async function smtpReceiver(users = {}) {
         } else if (cmd === 'RSET' || cmd === 'NOOP') say('250 OK');
         else say('502 5.5.2 Command not recognized');
       }
-    });
+    };
+    sock.on('data', onData);
     sock.on('error', () => {});
-  });
+    return say;
+  };
+  const server = mode === 'implicit'
+    ? tls.createServer({ key: cert.key, cert: cert.cert }, (sock) => session(sock, true)('220 test-smtp ESMTP ready'))
+    : net.createServer((sock) => session(sock, false)('220 test-smtp ESMTP ready'));
+  server.on('tlsClientError', () => {});
   r.port = await listen(server);
-  r.url = `smtp://127.0.0.1:${r.port}`;
+  r.url = `${mode === 'implicit' ? 'smtps' : 'smtp'}://127.0.0.1:${r.port}`;
   r.close = () => new Promise((ok) => server.close(ok));
   return r;
 }

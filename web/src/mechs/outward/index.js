@@ -1,7 +1,8 @@
 // 消息推送 in the UI (issue 17, parts 1-4): a unit's channels (钉钉 and 企业微信 group robots,
 // e-mail over SMTP) with the test send and the rules per notification kind, the outbox with its
 // dead letters and their retry, and each person's own e-mail and mobile. The 催办 button of a
-// problem's page is ./components/UrgeButton.vue. Registered in ../index.js.
+// problem's page is ./components/UrgeButton.vue; the 催办 figures by unit are a dashboard card
+// (./dashboard/UrgeFigures.vue). Registered in ../index.js.
 import audit from './audit.js'
 
 export default {
@@ -20,6 +21,9 @@ export default {
       ]
     },
     { title: '我的接收方式', icon: 'Iphone', path: '/outward/contact', section: 'system' }
+  ],
+  dashboard: [
+    { place: 'cards', perm: 'problem.read', component: () => import('./dashboard/UrgeFigures.vue') }
   ],
   audit
 }
