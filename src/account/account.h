@@ -4,9 +4,12 @@
  *
  * Sessions (等保 level 3): a fresh random id at every login (only its hash is stored), a CSRF
  * token per session, an idle timeout and an absolute lifetime from the settings, and logout
- * deletes the session on the server. Failed logins count towards a lockout (see lockout.h);
- * every login, failure, lockout and logout is audited, and a failed attempt commits its audit
- * record even though the login is refused.
+ * deletes the session on the server. Failed logins count per address, overall, per (account,
+ * address) pair and per account (see throttle.h); every failed login gets one answer,
+ * E_BAD_CREDENTIALS, whatever the reason (unknown login, wrong password, disabled, locked),
+ * after the same password hash, and the reason goes to the audit log only. Every login,
+ * failure, lockout and logout is audited, and a failed attempt commits its audit record even
+ * though the login is refused.
  */
 #ifndef DUBAN_ACCOUNT_H
 #define DUBAN_ACCOUNT_H
@@ -26,9 +29,10 @@ typedef struct {
 typedef struct {
     char session[SECRET_TEXT], csrf[SECRET_TEXT];
     store_user user;
-    int64_t locked_for; /* with E_ACCOUNT_LOCKED: seconds until the lock ends */
+    int64_t retry_after; /* with E_LOGIN_THROTTLED: seconds the caller's address must wait */
 } account_login_result;
 
+/* E_OK, E_BAD_CREDENTIALS for every failure, or E_LOGIN_THROTTLED (out->retry_after). */
 err_code account_login(app *ap, arena *a, const account_login_input *in,
                        account_login_result *out);
 /* Ends the session whose cookie value is token. */

@@ -1,6 +1,7 @@
 /* login — password logins with lockout, logout and password changes (see account.h). */
 #include "account/account.h"
 
+#include "account/throttle.h"
 #include "auth/lockout.h"
 #include "auth/password.h"
 #include "base/clock.h"
@@ -27,25 +28,35 @@ static principal as_principal(const store_user *u, const char *ip)
     return p;
 }
 
-static err_code fail_attempt(login_op *op, store_tx *tx, store_user *u, int64_t now)
+/* A wrong password: counts at the account (its lock comes only after many, from anywhere), at
+ * the (account, address) pair and at the address (throttle.h). */
+static err_code fail_attempt(app *ap, arena *a, store_tx *tx, const principal *p, int64_t now,
+                             const char *action, const char *reason)
 {
-    const config *cfg = &op->ap->cfg;
-    lockout_state s = {u->failed_logins, u->locked_until};
-    int locked = lockout_fail(&s, now, cfg->lockout_threshold, cfg->lockout_seconds);
-    err_code e = store_user_set_login_state(tx, u->id, s.failed, s.locked_until);
+    const config *cfg = &ap->cfg;
+    store_user u;
+    err_code e = store_user_get(tx, a, p->user_id, &u);
     if (e != E_OK) return e;
-    principal p = as_principal(u, op->in->ip);
-    const char *obj = arena_sprintf(op->a, "user:%lld", (long long)u->id);
-    e = app_audit(op->ap, tx, op->a, &p, "login.failure", obj,
-                  json_pack("{ss sI}", "reason", "bad_password", "failures", (json_int_t)s.failed));
-    if (e != E_OK || !locked) {
-        op->outcome = E_BAD_CREDENTIALS;
-        return e;
-    }
-    op->outcome = E_ACCOUNT_LOCKED;
-    op->out->locked_for = cfg->lockout_seconds;
-    return app_audit(op->ap, tx, op->a, &p, "account.lockout", obj,
+    lockout_state s = {u.failed_logins, u.locked_until};
+    int locked = lockout_fail(&s, now, cfg->lockout_account_threshold, cfg->lockout_seconds);
+    e = store_user_set_login_state(tx, u.id, s.failed, s.locked_until);
+    const char *obj = arena_sprintf(a, "user:%lld", (long long)u.id);
+    if (e == E_OK)
+        e = app_audit(ap, tx, a, p, action, obj,
+                      json_pack("{ss sI}", "reason", reason, "failures", (json_int_t)s.failed));
+    if (e == E_OK) e = throttle_failure(ap, tx, a, p, u.id, now);
+    if (e != E_OK || !locked) return e;
+    return app_audit(ap, tx, a, p, "account.lockout", obj,
                      json_pack("{sI}", "until", (json_int_t)s.locked_until));
+}
+
+/* A login refused before its password counted (unknown, disabled or locked): audited with the
+ * reason, counted at the address only. The caller sees the same answer as for a wrong one. */
+static err_code refuse(login_op *op, store_tx *tx, const principal *p, const char *obj,
+                       json_t *detail, int64_t now)
+{
+    err_code e = app_audit(op->ap, tx, op->a, p, "login.failure", obj, detail);
+    return e == E_OK ? throttle_failure(op->ap, tx, op->a, p, 0, now) : e;
 }
 
 /* With a maximum password age set (等保 定期更换), a password older than it must be changed
@@ -75,34 +86,33 @@ static err_code login_fn(store_tx *tx, void *ctx)
         /* The actor is fixed: what was typed may be anything (even a password typed into the
          * login box), so it is kept only when it looks like a login. */
         principal nobody = {.login = "anonymous", .ip = op->in->ip};
-        op->outcome = E_BAD_CREDENTIALS;
         json_t *d = json_pack("{ss}", "reason", "unknown_login");
         if (org_check_login(op->in->login) == E_OK)
             json_object_set_new(d, "login", json_string(op->in->login));
-        return app_audit(op->ap, tx, op->a, &nobody, "login.failure", "user:?", d);
+        return refuse(op, tx, &nobody, "user:?", d, now);
     }
     if (e != E_OK) return e;
     principal p = as_principal(u, op->in->ip);
     const char *obj = arena_sprintf(op->a, "user:%lld", (long long)u->id);
     lockout_state s = {u->failed_logins, u->locked_until};
-    if (u->disabled) {
-        op->outcome = E_ACCOUNT_DISABLED;
-        return app_audit(op->ap, tx, op->a, &p, "login.failure", obj,
-                         json_pack("{ss}", "reason", "disabled"));
-    }
-    if (lockout_remaining(&s, now)) {
-        op->outcome = E_ACCOUNT_LOCKED;
-        op->out->locked_for = lockout_remaining(&s, now);
-        return app_audit(op->ap, tx, op->a, &p, "login.failure", obj,
-                         json_pack("{ss}", "reason", "locked"));
-    }
+    /* Every refusal below answers as a wrong password would (no enumeration): the reason is
+     * in the audit record only. */
+    int64_t pair_left = 0;
+    e = throttle_pair_locked(tx, op->a, u->id, op->in->ip, now, &pair_left);
+    if (e != E_OK) return e;
+    const char *why = u->disabled                  ? "disabled"
+                      : lockout_remaining(&s, now) ? "locked"
+                      : pair_left                  ? "locked_at_address"
+                                                   : NULL;
+    if (why) return refuse(op, tx, &p, obj, json_pack("{ss}", "reason", why), now);
     /* A password verified against a hash that has since been replaced (an admin reset in
      * between) proves nothing. */
     if (!op->pw_ok || !op->verified_hash || strcmp(op->verified_hash, u->pw_hash) != 0)
-        return fail_attempt(op, tx, u, now);
+        return fail_attempt(op->ap, op->a, tx, &p, now, "login.failure", "bad_password");
 
     lockout_success(&s);
     e = store_user_set_login_state(tx, u->id, s.failed, s.locked_until);
+    if (e == E_OK) e = throttle_success(tx, op->a, u->id, op->in->ip);
     if (e == E_OK) e = expire_password(op, tx, u, &p, now);
     if (e != E_OK) return e;
     secret_new(op->out->session);
@@ -130,22 +140,32 @@ typedef struct {
 
 STORE_FN(lookup_fn, lookup *l, store_user_by_login(tx, l->a, l->login, l->u));
 
+typedef struct {
+    const char *ip;
+    int64_t wait;
+} wait_op;
+
+STORE_FN(wait_fn, wait_op *w, throttle_wait(tx, w->ip, clock_now(), &w->wait));
+
 err_code account_login(app *ap, arena *a, const account_login_input *in,
                        account_login_result *out)
 {
     memset(out, 0, sizeof *out);
+    /* An address (or everyone) made to wait is answered at once: no password is checked. */
+    wait_op w = {in->ip, 0};
+    err_code e = store_read(ap->st, wait_fn, &w);
+    if (e != E_OK) return e;
+    if (w.wait) return out->retry_after = w.wait, E_LOGIN_THROTTLED;
     /* Hash outside the write lock: argon2id takes a tenth of a second by design. The write
-     * transaction re-reads the user, so a lock or a new password in between is honoured. */
+     * transaction re-reads the user, so a lock or a new password in between is honoured. The
+     * hash runs whatever the account's state, so that the time says nothing of it. */
     store_user u;
     lookup l = {a, in->login, &u};
-    err_code e = store_read(ap->st, lookup_fn, &l);
-    login_op op = {.ap = ap, .a = a, .in = in, .out = out};
+    e = store_read(ap->st, lookup_fn, &l);
+    login_op op = {.ap = ap, .a = a, .in = in, .out = out, .outcome = E_BAD_CREDENTIALS};
     if (e == E_OK) {
-        lockout_state s = {u.failed_logins, u.locked_until};
-        if (!u.disabled && !lockout_remaining(&s, clock_now())) {
-            op.pw_ok = password_verify(u.pw_hash, in->password);
-            op.verified_hash = u.pw_hash;
-        }
+        op.pw_ok = password_verify(u.pw_hash, in->password);
+        op.verified_hash = u.pw_hash;
     } else if (e == E_NOT_FOUND) {
         password_verify_dummy(in->password); /* same time whether the login exists or not */
     } else {
@@ -195,26 +215,16 @@ static err_code change_fn(store_tx *tx, void *ctx)
                      arena_sprintf(op->a, "user:%lld", (long long)op->p->user_id), NULL);
 }
 
-/* A wrong old password counts towards the lockout like a failed login. */
+/* A wrong old password counts like a failed login (at the account, the pair, the address);
+ * when the pair is locked by it, the account's sessions end. */
 static err_code wrong_old_fn(store_tx *tx, void *ctx)
 {
     session_op *op = ctx;
-    store_user u;
-    err_code e = store_user_get(tx, op->a, op->p->user_id, &u);
-    if (e != E_OK) return e;
-    const config *cfg = &op->ap->cfg;
-    lockout_state s = {u.failed_logins, u.locked_until};
-    int locked = lockout_fail(&s, clock_now(), cfg->lockout_threshold, cfg->lockout_seconds);
-    e = store_user_set_login_state(tx, u.id, s.failed, s.locked_until);
-    if (e == E_OK && locked) e = store_session_delete_user(tx, u.id);
-    const char *obj = arena_sprintf(op->a, "user:%lld", (long long)u.id);
-    if (e == E_OK)
-        e = app_audit(op->ap, tx, op->a, op->p, "password_change.failure", obj,
-                      json_pack("{ss sI}", "reason", "old_password_wrong", "failures",
-                                (json_int_t)s.failed));
-    if (e == E_OK && locked)
-        e = app_audit(op->ap, tx, op->a, op->p, "account.lockout", obj,
-                      json_pack("{sI}", "until", (json_int_t)s.locked_until));
+    int64_t now = clock_now(), left = 0;
+    err_code e = fail_attempt(op->ap, op->a, tx, op->p, now, "password_change.failure",
+                              "old_password_wrong");
+    if (e == E_OK) e = throttle_pair_locked(tx, op->a, op->p->user_id, op->p->ip, now, &left);
+    if (e == E_OK && left) e = store_session_delete_user(tx, op->p->user_id);
     return e;
 }
 

@@ -36,13 +36,12 @@ err_code api_session_create(http_req *r)
     account_login_result out;
     app *ap = http_app(r);
     e = account_login(ap, http_arena(r), &li, &out);
-    if (e == E_ACCOUNT_LOCKED) {
-        int64_t minutes = (out.locked_for + 59) / 60;
+    if (e == E_LOGIN_THROTTLED) { /* the caller's address waits: nothing said of the account */
         http_set_message(r, arena_sprintf(http_arena(r),
-                                          "密码错误次数过多，账户已锁定，请在 %lld 分钟后重试",
-                                          (long long)minutes));
+                                          "登录失败次数过多，请在 %lld 秒后重试",
+                                          (long long)out.retry_after));
         http_add_header(r, "Retry-After", arena_sprintf(http_arena(r), "%lld",
-                                                        (long long)out.locked_for));
+                                                        (long long)out.retry_after));
     }
     if (e != E_OK) return e;
     set_session_cookie(r, out.session);

@@ -26,3 +26,10 @@ void lockout_success(lockout_state *s)
     s->failed = 0;
     s->locked_until = 0;
 }
+
+int64_t lockout_delay(int64_t over, int64_t cap)
+{
+    if (over <= 0) return 0;
+    int64_t d = over > 40 ? cap : (int64_t)1 << (over - 1);
+    return d < cap ? d : cap;
+}

@@ -27,8 +27,13 @@ typedef struct config {
     int64_t upload_limit; /* largest evidence file, bytes */
     int64_t session_idle; /* seconds without a request before a session ends */
     int64_t session_max;  /* seconds after login when a session ends regardless */
-    int64_t lockout_threshold; /* failed logins in a row that lock an account */
+    int64_t lockout_threshold; /* failed logins at one (account, address) that lock the pair */
+    int64_t lockout_account_threshold; /* failed logins from anywhere that lock the account */
     int64_t lockout_seconds;   /* how long such a lock lasts */
+    int64_t throttle_window;   /* seconds over which failures per address and overall count */
+    int64_t throttle_address;  /* failures from one address in the window before waits */
+    int64_t throttle_global;   /* failures overall in the window before waits for everyone */
+    int64_t throttle_max_delay; /* longest wait, seconds */
     int64_t password_max_age_days; /* 0: passwords never expire */
     int64_t max_sessions;          /* per account; 0: no limit */
     int64_t cookie_secure;     /* 1: always mark the session cookie Secure */

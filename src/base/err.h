@@ -28,7 +28,7 @@
     X(E_DATE_FUTURE, 400, "date_in_future", "日期不能晚于今天")                                    \
     X(E_UNIT_CYCLE, 400, "unit_cycle", "不能把单位移到它自己或它的下级单位之下")                   \
     X(E_UNAUTHENTICATED, 401, "unauthenticated", "请先登录")                                       \
-    X(E_BAD_CREDENTIALS, 401, "bad_credentials", "用户名或密码错误")                               \
+    X(E_BAD_CREDENTIALS, 401, "bad_credentials", "登录名或密码错误，或账号暂不可用")               \
     X(E_SESSION_EXPIRED, 401, "session_expired", "登录已超时，请重新登录")                         \
     X(E_CSRF, 403, "csrf", "请求缺少有效的 CSRF 令牌，请刷新页面后重试")                           \
     X(E_FORBIDDEN, 403, "forbidden", "没有执行此操作的权限")                                       \
@@ -56,7 +56,7 @@
     X(E_PAYLOAD_TOO_LARGE, 413, "payload_too_large", "请求内容过大")                               \
     X(E_UNSUPPORTED_MEDIA_TYPE, 415, "unsupported_media_type",                                     \
       "请求内容类型不受支持，请使用 application/json")                                             \
-    X(E_ACCOUNT_LOCKED, 423, "account_locked", "密码错误次数过多，账户已临时锁定")                 \
+    X(E_LOGIN_THROTTLED, 429, "login_throttled", "登录失败次数过多，请稍后重试")                  \
     X(E_INTERNAL, 500, "internal", "服务器内部错误，请稍后重试或联系管理员")                       \
     X(E_BUSY, 503, "busy", "系统繁忙，请稍后重试")                                                 \
     /* the problem list (src/problem/) */                                                          \

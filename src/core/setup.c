@@ -22,7 +22,8 @@ typedef struct {
 static const builtin_role roles[] = {
     {"sysadmin", "系统管理员", {"unit.read", "unit.write", "user.read", "user.write"}},
     {"secadmin", "安全管理员",
-     {"unit.read", "user.read", "role.read", "role.write", "grant.read", "grant.write"}},
+     {"unit.read", "user.read", "user.unlock", "role.read", "role.write", "grant.read",
+      "grant.write"}},
     {"auditadmin", "审计管理员", {"audit.read", "unit.read", "user.read"}},
     {"staff", "工作人员", {"unit.read", "user.read"}},
 };

@@ -1,4 +1,5 @@
-/* users — list, read, add, lock, unlock, reset password. Scope: user.read/user.write. */
+/* users — list, read, add, lock, unlock, reset password, lift login locks. Scope: user.read,
+ * user.write, user.unlock. */
 #include "org/org_int.h"
 
 #include "core/store_fn.h"
@@ -100,6 +101,16 @@ err_code api_users_lock(http_req *r)
 err_code api_users_unlock(http_req *r)
 {
     return set_disabled(r, 0);
+}
+
+err_code api_users_clear_lockout(http_req *r)
+{
+    users_ctx u = {.a = http_arena(r)};
+    err_code e = http_param_id(r, "id", &u.id);
+    if (e == E_OK) e = org_user_clear_lockout(http_app(r), u.a, http_principal(r), u.id);
+    if (e == E_OK) e = store_read(http_app(r)->st, get_fn, &u);
+    if (e != E_OK) return e;
+    return http_reply(r, 200, api_user_json(&u.user));
 }
 
 static const jfield reset_spec[] = {

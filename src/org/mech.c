@@ -7,6 +7,7 @@ static const perm_info perms[] = {
     {"unit.write", "管理组织架构", CLASS_SYSTEM, 0},
     {"user.read", "查看用户", CLASS_NONE, 0},
     {"user.write", "管理用户账户", CLASS_SYSTEM, 0},
+    {"user.unlock", "解除登录锁定", CLASS_SECURITY, 0},
     {NULL, NULL, CLASS_NONE, 0},
 };
 

@@ -58,6 +58,12 @@ err_code org_user_reset_password(app *ap, arena *a, const principal *p, int64_t 
                                  const char *password, char otp[16], const char **bad_field);
 /* Locks (disables) or unlocks a user; unlocking also clears a failed-login lockout. */
 err_code org_user_set_disabled(app *ap, arena *a, const principal *p, int64_t id, int disabled);
+/*
+ * Lifts the login locks of account id: the whole account's and those of its (account, address)
+ * pairs (account/throttle.h). Needs user.unlock over the account's unit (the security
+ * administrator's), whatever roles the account holds: a lifted lock gives p no power over it.
+ */
+err_code org_user_clear_lockout(app *ap, arena *a, const principal *p, int64_t id);
 
 /* Validation shared with the importers: E_OK or the error for the field. */
 err_code org_check_login(const char *login);

@@ -23,6 +23,7 @@ err_code api_users_create(http_req *r);
 err_code api_users_get(http_req *r);
 err_code api_users_lock(http_req *r);
 err_code api_users_unlock(http_req *r);
+err_code api_users_clear_lockout(http_req *r);
 err_code api_users_reset_password(http_req *r);
 
 extern const http_route org_routes[];

@@ -18,6 +18,7 @@ const http_route org_routes[] = {
     {"GET", "/api/v1/users/{id}", "user.read", 0, api_users_get},
     {"POST", "/api/v1/users/{id}/lock", "user.write", 0, api_users_lock},
     {"POST", "/api/v1/users/{id}/unlock", "user.write", 0, api_users_unlock},
+    {"POST", "/api/v1/users/{id}/clear-lockout", "user.unlock", 0, api_users_clear_lockout},
     {"POST", "/api/v1/users/{id}/reset-password", "user.write", 0, api_users_reset_password},
     {NULL, NULL, NULL, 0, NULL},
 };

@@ -176,6 +176,7 @@ static err_code lock_fn(store_tx *tx, void *ctx)
     if (e != E_OK) return e;
     e = store_user_set_disabled(tx, op->id, op->disabled);
     if (e == E_OK && op->disabled) e = end_access(tx, op->id);
+    if (e == E_OK && !op->disabled) e = store_throttle_delete_user(tx, op->id, clock_now(), NULL);
     if (e != E_OK) return e;
     return app_audit(op->ap, tx, op->a, op->p, op->disabled ? "user.lock" : "user.unlock",
                      user_object(op->a, op->id), json_pack("{ss}", "login", target.login));
@@ -185,4 +186,26 @@ err_code org_user_set_disabled(app *ap, arena *a, const principal *p, int64_t id
 {
     user_op op = {.ap = ap, .a = a, .p = p, .id = id, .disabled = disabled};
     return store_write(ap->st, lock_fn, &op);
+}
+
+static err_code clear_lockout_fn(store_tx *tx, void *ctx)
+{
+    user_op *op = ctx;
+    store_user target;
+    err_code e = store_user_get(tx, op->a, op->id, &target);
+    if (e != E_OK) return e;
+    if (!authz_can(op->p, "user.unlock", target.unit_path)) return E_FORBIDDEN;
+    int64_t now = clock_now(), pairs = 0;
+    e = store_user_set_login_state(tx, op->id, 0, 0);
+    if (e == E_OK) e = store_throttle_delete_user(tx, op->id, now, &pairs);
+    if (e != E_OK) return e;
+    return app_audit(op->ap, tx, op->a, op->p, "user.clear_lockout", user_object(op->a, op->id),
+                     json_pack("{ss sb sI}", "login", target.login, "account_locked",
+                               target.locked_until > now, "address_locks", (json_int_t)pairs));
+}
+
+err_code org_user_clear_lockout(app *ap, arena *a, const principal *p, int64_t id)
+{
+    user_op op = {.ap = ap, .a = a, .p = p, .id = id};
+    return store_write(ap->st, clear_lockout_fn, &op);
 }

@@ -182,6 +182,30 @@ typedef struct {
 err_code store_user_perms(store_tx *tx, arena *a, int64_t user_id, store_perm_scope **out,
                           size_t *n);
 
+/* ---- failed-login counts (table login_throttle; the rules are in account/throttle.c) ---- */
+typedef struct {
+    int64_t failures, since, blocked_until;
+} store_throttle;
+
+/*
+ * Counts one failed login under scope (user_id: the account of a pair row, else 0) at now and
+ * returns the row: the count starts again at 1 when it began at or before window_start and
+ * no block holds at now. Atomic on both engines (one upsert), so instances never lose a count.
+ */
+err_code store_throttle_count(store_tx *tx, const char *scope, int64_t user_id, int64_t now,
+                              int64_t window_start, store_throttle *out);
+/* Sets the row's count, its start and its block (after store_throttle_count). */
+err_code store_throttle_set(store_tx *tx, const char *scope, const store_throttle *t);
+/* When the block of scope ends (0: no row or no block). */
+err_code store_throttle_blocked_until(store_tx *tx, const char *scope, int64_t *until);
+err_code store_throttle_delete(store_tx *tx, const char *scope);
+/* Deletes every pair row of the account; *n: how many held a block at now (may be NULL). */
+err_code store_throttle_delete_user(store_tx *tx, int64_t user_id, int64_t now, int64_t *n);
+/* Deletes rows whose count began at or before window_start and whose block ended by now. */
+err_code store_throttle_prune(store_tx *tx, int64_t window_start, int64_t now);
+/* How many pair rows of the account hold a block at now. */
+err_code store_throttle_user_blocks(store_tx *tx, int64_t user_id, int64_t now, int64_t *n);
+
 /* ---- sessions and API tokens (looked up by a hash of the secret) ---- */
 typedef struct {
     const unsigned char *token_hash; /* 32 bytes */

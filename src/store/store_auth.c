@@ -156,6 +156,92 @@ err_code store_user_perms(store_tx *tx, arena *a, int64_t user_id, store_perm_sc
     return sq_collect(tx, a, st, sizeof(store_perm_scope), read_user_perms, (void **)out, n);
 }
 
+/* ---- failed-login counts ---- */
+
+err_code store_throttle_count(store_tx *tx, const char *scope, int64_t user_id, int64_t now,
+                              int64_t window_start, store_throttle *out)
+{
+    static const char up[] =
+        "INSERT INTO login_throttle(scope, user_id, failures, since, blocked_until)"
+        " VALUES (?1, ?2, 1, ?3, 0) ON CONFLICT (scope) DO UPDATE SET"
+        " failures = CASE WHEN login_throttle.since <= ?4 AND login_throttle.blocked_until <= ?3"
+        " THEN 1 ELSE login_throttle.failures + 1 END,"
+        " since = CASE WHEN login_throttle.since <= ?4 AND login_throttle.blocked_until <= ?3"
+        " THEN ?3 ELSE login_throttle.since END";
+    static const char get[] =
+        "SELECT failures, since, blocked_until FROM login_throttle WHERE scope = ?";
+    sq_stmt *st = sq_prep(tx, up);
+    sq_bind(st, "s", scope);
+    sq_bind_ref(st, 2, user_id);
+    sq_bind_int(st, 3, now);
+    sq_bind_int(st, 4, window_start);
+    err_code e = sq_exec(tx, st);
+    if (e != E_OK) return e;
+    st = sq_prep(tx, get);
+    sq_bind(st, "s", scope);
+    int rc = sq_step(st);
+    if (rc == SQ_ROW) {
+        out->failures = sq_int(st, 0);
+        out->since = sq_int(st, 1);
+        out->blocked_until = sq_int(st, 2);
+    }
+    sq_reset(st);
+    return rc == SQ_ROW ? E_OK : rc == SQ_DONE ? E_INTERNAL : (err_code)rc;
+}
+
+err_code store_throttle_set(store_tx *tx, const char *scope, const store_throttle *t)
+{
+    static const char sql[] =
+        "UPDATE login_throttle SET failures = ?, since = ?, blocked_until = ? WHERE scope = ?";
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "iiis", t->failures, t->since, t->blocked_until, scope);
+    return sq_exec(tx, st);
+}
+
+err_code store_throttle_blocked_until(store_tx *tx, const char *scope, int64_t *until)
+{
+    static const char sql[] = "SELECT blocked_until FROM login_throttle WHERE scope = ?";
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "s", scope);
+    return sq_int_or(tx, st, 0, until);
+}
+
+err_code store_throttle_delete(store_tx *tx, const char *scope)
+{
+    static const char sql[] = "DELETE FROM login_throttle WHERE scope = ?";
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "s", scope);
+    return sq_exec(tx, st);
+}
+
+err_code store_throttle_user_blocks(store_tx *tx, int64_t user_id, int64_t now, int64_t *n)
+{
+    static const char sql[] =
+        "SELECT count(*) FROM login_throttle WHERE user_id = ? AND blocked_until > ?";
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "ii", user_id, now);
+    return sq_count(tx, st, n);
+}
+
+err_code store_throttle_delete_user(store_tx *tx, int64_t user_id, int64_t now, int64_t *n)
+{
+    static const char sql[] = "DELETE FROM login_throttle WHERE user_id = ?";
+    err_code e = n ? store_throttle_user_blocks(tx, user_id, now, n) : E_OK;
+    if (e != E_OK) return e;
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "i", user_id);
+    return sq_exec(tx, st);
+}
+
+err_code store_throttle_prune(store_tx *tx, int64_t window_start, int64_t now)
+{
+    static const char sql[] =
+        "DELETE FROM login_throttle WHERE since <= ? AND blocked_until <= ?";
+    sq_stmt *st = sq_prep(tx, sql);
+    sq_bind(st, "ii", window_start, now);
+    return sq_exec(tx, st);
+}
+
 /* ---- sessions ---- */
 
 err_code store_session_insert(store_tx *tx, const store_session *s)

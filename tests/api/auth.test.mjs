@@ -291,34 +291,36 @@ describe('lockout and unlock', () => {
     ({ user } = await addUser(admin, { login: uid('lk'), name: '锁定测试', unit_id: 1, password: pw }));
   });
 
-  test('the fifth wrong password locks the account (423, minutes left, Retry-After)', async () => {
+  test('the fifth wrong password locks this address out of the account, with the same answer as a wrong one', async () => {
+    let first;
     for (let i = 1; i <= 4; i++) {
       const res = await srv.client().login(user.login, `Wrong#${i}abc`);
       assertError(res, 401, 'bad_credentials');
+      first ??= res.body;
     }
     const res = await srv.client().login(user.login, 'Wrong#5abc');
-    const e = assertError(res, 423, 'account_locked');
-    // Default lockout: 900 s = 15 minutes.
-    assert.match(e.message, /15 分钟/);
-    assert.equal(res.headers.get('retry-after'), '900');
+    assertError(res, 401, 'bad_credentials');
+    assert.deepEqual(res.body, first);
+    assert.equal(res.headers.get('retry-after'), null);
+    // Only the (account, address) pair is locked: the account itself is not.
     const shown = await admin.ok(`/api/v1/users/${user.id}`);
-    assert.equal(shown.locked, true);
-    assert.ok(shown.locked_until);
+    assert.equal(shown.locked, false);
   });
 
-  test('even the right password is refused while locked', async () => {
+  test('even the right password is refused from that address, with the same answer', async () => {
     const c = srv.client();
     const res = await c.login(user.login, pw);
-    const e = assertError(res, 423, 'account_locked');
-    assert.match(e.message, /\d+ 分钟/);
-    const ra = Number(res.headers.get('retry-after'));
-    assert.ok(ra > 0 && ra <= 900, `Retry-After ${ra}`);
+    const e = assertError(res, 401, 'bad_credentials');
+    assert.equal(e.message, '登录名或密码错误，或账号暂不可用');
     assert.equal(c.session, null);
   });
 
-  test('the lockout is audited', async () => {
-    const body = await auditor.ok(`/api/v1/audit?action=account.lockout&object=user:${user.id}`);
+  test('the lock and its reason are audited (the caller was told neither)', async () => {
+    const body = await auditor.ok(`/api/v1/audit?action=login.pair_lockout&object=user:${user.id}`);
     assert.equal(body.items.length, 1);
+    assert.equal(body.items[0].detail.address, '127.0.0.1');
+    const refused = await auditor.ok(`/api/v1/audit?action=login.failure&object=user:${user.id}`);
+    assert.ok(refused.items.some((r) => r.detail.reason === 'locked_at_address'), JSON.stringify(refused.items));
   });
 
   test('the administrator unlocks the account and the right password works again', async () => {
@@ -337,7 +339,8 @@ describe('lockout and unlock', () => {
     assert.equal(lock.status, 200, lock.text);
     assert.equal(lock.body.disabled, true);
     assertError(await c.get('/api/v1/me'), 401, 'unauthenticated');
-    assertError(await srv.client().login(user.login, pw), 403, 'account_disabled');
+    // Disabled answers as a wrong password does (no enumeration); the reason is audited.
+    assertError(await srv.client().login(user.login, pw), 401, 'bad_credentials');
     assert.equal((await admin.post(`/api/v1/users/${user.id}/unlock`)).status, 200);
     assert.equal((await srv.client().login(user.login, pw)).status, 200);
   });

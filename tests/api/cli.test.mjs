@@ -310,7 +310,20 @@ describe('while the server runs', () => {
     assert.equal((await c.login(login, 'Cli#Strong2024')).status, 200);
     assert.equal(runCli(['user', 'lock', login, '--db', srv.db]).code, 0);
     assertError(await c.get('/api/v1/me'), 401, 'unauthenticated');
-    assertError(await srv.client().login(login, 'Cli#Strong2024'), 403, 'account_disabled');
+    assertError(await srv.client().login(login, 'Cli#Strong2024'), 401, 'bad_credentials');
+    assert.equal(runCli(['user', 'unlock', login, '--db', srv.db]).code, 0);
+    assert.equal((await srv.client().login(login, 'Cli#Strong2024')).status, 200);
+  });
+
+  test('CLI unlock also lifts the lock of an address locked out of the account after failed logins', async () => {
+    const login = uid('cp');
+    const r = runCli(['user', 'add', login, '--name', '地址锁定', '--unit', 'county', '--password-stdin', '--db', srv.db], {
+      input: 'Cli#Strong2024\n',
+    });
+    assert.equal(r.code, 0, r.stderr);
+    for (let i = 1; i <= 5; i++) assertError(await srv.client().login(login, `Wrong#${i}abc`), 401, 'bad_credentials');
+    // This address is now locked out of the account: the right password reads as a wrong one.
+    assertError(await srv.client().login(login, 'Cli#Strong2024'), 401, 'bad_credentials');
     assert.equal(runCli(['user', 'unlock', login, '--db', srv.db]).code, 0);
     assert.equal((await srv.client().login(login, 'Cli#Strong2024')).status, 200);
   });

@@ -108,6 +108,23 @@ static void test_other_thresholds(void **state)
     assert_int_equal(lockout_remaining(&t, T0), 60);
 }
 
+/* The throttle's waits: none up to the limit, then 1 s, 2 s, 4 s … never above the cap, and no
+ * overflow however far past the limit. */
+static void test_delay_doubles_to_cap(void **state)
+{
+    (void)state;
+    assert_int_equal(lockout_delay(-5, 900), 0);
+    assert_int_equal(lockout_delay(0, 900), 0);
+    assert_int_equal(lockout_delay(1, 900), 1);
+    assert_int_equal(lockout_delay(2, 900), 2);
+    assert_int_equal(lockout_delay(3, 900), 4);
+    assert_int_equal(lockout_delay(10, 900), 512);
+    assert_int_equal(lockout_delay(11, 900), 900);
+    assert_int_equal(lockout_delay(64, 900), 900);
+    assert_int_equal(lockout_delay(1000000, 900), 900);
+    assert_int_equal(lockout_delay(3, 3), 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -118,6 +135,7 @@ int main(void)
         cmocka_unit_test(test_lock_exactly_at_expiry),
         cmocka_unit_test(test_success_resets),
         cmocka_unit_test(test_other_thresholds),
+        cmocka_unit_test(test_delay_doubles_to_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

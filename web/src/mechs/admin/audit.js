@@ -13,6 +13,8 @@ export default {
     'login.success': { name: '登录成功', say: '登录了系统' },
     'login.failure': { name: '登录失败', say: '登录失败' },
     'account.lockout': { name: '账号锁定', say: '因多次登录失败，账号{obj}被暂时锁定' },
+    'login.pair_lockout': { name: '来源地址登录锁定', say: '因多次登录失败，{obj}在来源地址 {d.address} 被暂时锁定（其他地址仍可登录）' },
+    'login.throttle': { name: '登录限流', say: '因登录失败次数过多，{obj}须等待 {d.seconds} 秒后才能再次尝试登录' },
     logout: { name: '退出登录', say: '退出了登录' },
     'session.expire': { name: '会话超时', say: '因长时间未操作，会话超时结束' },
     'password_change.failure': { name: '修改密码失败', say: '修改密码失败（原密码错误）' },
@@ -22,6 +24,7 @@ export default {
     'user.create': { name: '新增用户', say: '新增了用户{obj}' },
     'user.lock': { name: '锁定用户', say: '锁定了用户{obj}' },
     'user.unlock': { name: '解锁用户', say: '解锁了用户{obj}' },
+    'user.clear_lockout': { name: '解除登录锁定', say: '解除了用户{obj}的登录锁定' },
     'unit.create': { name: '新增单位', say: '新增了单位{obj}' },
     'unit.rename': { name: '重命名单位', say: '将单位“{d.old}”更名为“{d.new}”' },
     'unit.move': { name: '移动单位', say: '调整了单位{obj}的上级' },
@@ -44,6 +47,7 @@ export default {
     grant: { title: '授权 #', page: () => '/admin/grants', perm: 'grant.read' },
     role: { title: '', page: () => '/admin/roles', perm: 'role.read' },
     token: { title: '#' },
+    address: { title: '', name: (id) => (id === 'all' ? '全部来源地址' : `来源地址 ${id}`) },
     calendar: { title: '', name: (id) => `${id} 年节假日安排` }
   },
   keys: {
@@ -52,6 +56,7 @@ export default {
     code: '单位代码', name: '名称', kind: '类型', parent_id: '上级单位', old: '原名称', new: '新名称',
     login: '登录名', unit_id: '所属单位', user: '用户', role: '角色', unit: '范围', permissions: '权限',
     attachment_id: '附件编号', failures: '失败次数', locked_until: '锁定至',
+    address: '来源地址', seconds: '等待秒数', account_locked: '账号是否锁定', address_locks: '锁定的来源地址数', until: '锁定至',
     move_id: '迁移序号', from: '源数据库', under: '上级单位', source_id: '源审计链标识',
     archive_records: '归档审计记录数', archive_digest: '归档摘要', counts: '迁入记录数'
   },
