@@ -174,9 +174,11 @@ static const struct {
 };
 
 /* Tables that stay behind: the instance's own settings, sessions (users sign in again), the
+ * failed-login counters (they age out in minutes and name the old instance's addresses), the
  * audit chain (archived apart), files (copied by hash), and earlier moves' records. */
 static const char *const LOCAL_TABLES[] = {
-    "meta", "session", "audit", "file_chunk", "county_move", "audit_archive", "schema_version",
+    "meta",         "session",       "login_throttle", "audit",
+    "file_chunk",   "county_move",   "audit_archive",  "schema_version",
 };
 
 typedef struct {
