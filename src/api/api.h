@@ -109,5 +109,9 @@ typedef json_t *(*api_object_name_fn)(store_tx *tx, arena *a, const char *kind, 
                                       int64_t *page_id);
 err_code api_audit_names(http_req *r, const char *const *kinds, api_object_name_fn name_fn);
 err_code api_audit_verify(http_req *r);
+err_code api_audit_archive(http_req *r);
+err_code api_audit_disk(http_req *r);
+/* The scheduler's part: notifies the audit administrators while free space is low. */
+err_code api_audit_disk_tick(app *ap, arena *a, int64_t now, char *summary, size_t n, int *acted);
 
 #endif

@@ -182,3 +182,107 @@ err_code api_audit_names(http_req *r, const char *const *kinds, api_object_name_
     }
     return http_reply(r, 200, json_pack("{so}", "items", c.items));
 }
+
+/*
+ * GET /api/v1/audit/archive?from=YYYY-MM-DD&to=YYYY-MM-DD — the sealed archive of those days
+ * (audit_archive) as a download, the same file `duban audit archive` writes; the export is
+ * audited ("audit.archive").
+ */
+err_code api_audit_archive(http_req *r)
+{
+    audit_ctx c = {0};
+    err_code e = require_auditor(r, &c);
+    if (e != E_OK) return e;
+    const char *from = http_query(r, "from"), *to = http_query(r, "to");
+    if (from && !*from) from = NULL;
+    if (to && !*to) to = NULL;
+    char *data = NULL;
+    size_t n = 0;
+    FILE *out = open_memstream(&data, &n);
+    if (!out) return E_INTERNAL;
+    audit_archive_info info;
+    const char *field = NULL;
+    e = app_audit_archive(http_app(r), http_principal(r), from, to, out, &info, &field);
+    if (fclose(out) != 0 && e == E_OK) e = E_INTERNAL;
+    if (e != E_OK) {
+        free(data);
+        return field ? http_fail(r, e, field) : e;
+    }
+    const char *name =
+        arena_sprintf(c.a, "audit-%s-%s.jsonl", from ? from : "begin", to ? to : "now");
+    return http_reply_download(r, "application/x-ndjson; charset=utf-8", data, n, name);
+}
+
+/* GET /api/v1/audit/disk — whether free space threatens the log (the audit page's banner). */
+err_code api_audit_disk(http_req *r)
+{
+    audit_ctx c = {0};
+    err_code e = require_auditor(r, &c);
+    if (e != E_OK) return e;
+    app_disk d;
+    app_audit_disk(http_app(r), &d);
+    json_t *body = json_pack("{sb sb sI}", "monitored", d.monitored, "low", d.low,
+                             "threshold_bytes", (json_int_t)d.threshold_bytes);
+    json_object_set_new(body, "free_bytes", d.monitored ? json_integer(d.free_bytes) : json_null());
+    json_object_set_new(
+        body, "engine",
+        json_string(config_db_postgres(http_app(r)->cfg.db) ? "postgresql" : "sqlite"));
+    return http_reply(r, 200, body);
+}
+
+typedef struct {
+    app *ap;
+    arena *a;
+    int64_t now;
+    const app_disk *d;
+    int asked;
+} disk_tick;
+
+/* One notification a day to each audit administrator while space is low. */
+static err_code disk_tick_fn(store_tx *tx, void *ctx)
+{
+    disk_tick *t = ctx;
+    store_unit root;
+    err_code e = store_unit_root(tx, t->a, &root);
+    int64_t *ids = NULL;
+    size_t n = 0;
+    if (e == E_OK) e = store_users_with_perm(tx, t->a, "audit.read", root.path, 0, &ids, &n);
+    char day[11];
+    cal_format(cal_local_day(t->now), day);
+    long long free_mb = (long long)(t->d->free_bytes / (1024 * 1024));
+    for (size_t i = 0; e == E_OK && i < n; i++) {
+        store_notification no = {
+            .user_id = ids[i],
+            .kind = "audit_disk_low",
+            .flow = "audit",
+            .item_id = 1, /* the log: the UI opens the audit page */
+            .title = "数据库所在磁盘空间不足，审计日志即将无法写入",
+            .body = arena_sprintf(t->a,
+                                  "数据库所在磁盘仅剩 %lld MB 可用，低于告警阈值 %lld MB"
+                                  "（audit_disk_warn_mb）。空间耗尽后审计记录无法写入，"
+                                  "所有操作都将失败。请通知系统管理员扩容或清理其他文件"
+                                  "（审计记录不得删除），并先用 duban audit archive 归档。",
+                                  free_mb, (long long)(t->d->threshold_bytes / (1024 * 1024))),
+            .created_at = t->now,
+        };
+        int added;
+        e = store_notification_add(
+            tx, &no, arena_sprintf(t->a, "audit_disk_low:%s:%lld", day, (long long)ids[i]), &added);
+        t->asked += added;
+    }
+    return e;
+}
+
+err_code api_audit_disk_tick(app *ap, arena *a, int64_t now, char *summary, size_t n, int *acted)
+{
+    app_disk d;
+    app_audit_disk(ap, &d);
+    if (!d.low) return E_OK;
+    disk_tick t = {.ap = ap, .a = a, .now = now, .d = &d};
+    err_code e = store_write(ap->st, disk_tick_fn, &t);
+    if (e == E_OK && t.asked) {
+        snprintf(summary, n, "%d told of low disk space for the audit log", t.asked);
+        *acted = 1;
+    }
+    return e;
+}

@@ -1,6 +1,7 @@
 /*
  * mech — the descriptor of what belongs to no single mechanism: the cross-cutting endpoints
- * (routes.c) and the audit administrator's permission.
+ * (routes.c), the audit administrator's permission, and the scheduler's warning to them when
+ * disk space runs low.
  */
 #include "api/api.h"
 
@@ -18,4 +19,5 @@ const mech common_mech = {
     .title = "公共",
     .perms = perms,
     .routes = api_routes,
+    .tick = api_audit_disk_tick,
 };

@@ -26,6 +26,8 @@ const http_route api_routes[] = {
     {"POST", "/api/v1/notifications/{id}/read", NULL, ROUTE_SIGNED_IN, api_notifications_read},
     {"GET", "/api/v1/audit", "audit.read", 0, api_audit_list},
     {"GET", "/api/v1/audit/verify", "audit.read", 0, api_audit_verify},
+    {"GET", "/api/v1/audit/archive", "audit.read", 0, api_audit_archive},
+    {"GET", "/api/v1/audit/disk", "audit.read", 0, api_audit_disk},
     {NULL, NULL, NULL, 0, NULL},
 };
 

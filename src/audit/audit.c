@@ -14,6 +14,7 @@
 #include "base/text.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/core_names.h>
@@ -479,6 +480,25 @@ err_code audit_verify(audit *au, store *st, audit_report *out)
 
 /* ---- export ---- */
 
+/* The Ed25519 key pair derived from the audit key that signs checkpoints and archive seals. */
+static void signing_keys(const audit *au, unsigned char pk[crypto_sign_PUBLICKEYBYTES],
+                         unsigned char sk[crypto_sign_SECRETKEYBYTES])
+{
+    const char *seed_parts[] = {"duban-checkpoint-signing-key"};
+    unsigned char seed[32];
+    hmac_parts(au->key, KEY_LEN, seed_parts, 1, seed);
+    crypto_sign_seed_keypair(pk, sk, seed);
+    sodium_memzero(seed, sizeof seed);
+}
+
+void audit_public_key(const audit *au, char out[65])
+{
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+    signing_keys(au, pk, sk);
+    sodium_memzero(sk, sizeof sk);
+    to_hex(pk, sizeof pk, out);
+}
+
 static json_t *record_json(const store_audit *r)
 {
     json_error_t jerr;
@@ -524,10 +544,8 @@ err_code audit_export(audit *au, store *st, FILE *out, audit_report *report)
 
     /* An Ed25519 key derived from the audit key signs the checkpoint, so anyone holding the
      * public key can check an export without the secret. */
-    const char *seed_parts[] = {"duban-checkpoint-signing-key"};
-    unsigned char seed[32], pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
-    hmac_parts(au->key, KEY_LEN, seed_parts, 1, seed);
-    crypto_sign_seed_keypair(pk, sk, seed);
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+    signing_keys(au, pk, sk);
     int64_t now = clock_now();
     /* {verified} is signed as the checkpoint shows it: true or false. */
     char *msg = xasprintf("duban-audit-checkpoint\n%lld\n%s\n%lld\n%s", (long long)x.seq, x.mac,
@@ -548,6 +566,334 @@ err_code audit_export(audit *au, store *st, FILE *out, audit_report *report)
     json_decref(cp);
     free(msg);
     sodium_memzero(sk, sizeof sk);
-    sodium_memzero(seed, sizeof seed);
     return ferror(out) ? E_INTERNAL : E_OK;
+}
+
+/* ---- archives: a date range, verifiable offline ---- */
+
+static const char ARCHIVE_FORMAT[] = "duban-audit-archive";
+
+/* The text member name of j, or "" when it is absent or not text. */
+static const char *jsonx_str_or(const json_t *j, const char *name)
+{
+    const char *s = json_string_value(json_object_get(j, name));
+    return s ? s : "";
+}
+
+/* The text the seal's signature covers (heap). */
+static char *seal_message(const json_t *seal, int64_t from, int64_t to)
+{
+    json_t *v = json_object_get(seal, "chain_verified");
+    return xasprintf(
+        "%s\n%lld\n%lld\n%lld\n%lld\n%lld\n%s\n%s\n%s\n%lld\n%s", ARCHIVE_FORMAT, (long long)from,
+        (long long)to, (long long)json_integer_value(json_object_get(seal, "first_seq")),
+        (long long)json_integer_value(json_object_get(seal, "last_seq")),
+        (long long)json_integer_value(json_object_get(seal, "records")),
+        jsonx_str_or(seal, "first_prev"), jsonx_str_or(seal, "last_mac"),
+        jsonx_str_or(seal, "digest"), (long long)json_integer_value(json_object_get(seal, "at")),
+        json_is_true(v) ? "true" : "false");
+}
+
+typedef struct {
+    audit *au;
+    FILE *out;
+    audit_archive_info *info;
+    char first_prev[65], last_mac[65];
+    int started, done;
+} archive_ctx;
+
+static int archive_record(const store_audit *r, void *ctx)
+{
+    archive_ctx *x = ctx;
+    if (!x->started && r->at < x->info->from) return 0;
+    /* Contiguous in seq: the range ends at the first record at or after its end. */
+    if (x->info->to && r->at >= x->info->to) return 1;
+    if (!x->started) {
+        x->started = 1;
+        x->info->first_seq = r->seq;
+        snprintf(x->first_prev, sizeof x->first_prev, "%s", r->prev);
+    }
+    char at[24];
+    json_t *j = json_pack(
+        "{sI sI ss sI so so so so so so}", "seq", (json_int_t)r->seq, "at", (json_int_t)r->at,
+        "time", clock_iso(r->at, at), "actor_id", (json_int_t)r->actor_id, "actor",
+        jsonx_text(r->actor), "action", jsonx_text(r->action), "object", jsonx_text(r->object),
+        "detail", jsonx_text(r->detail), "prev", jsonx_text(r->prev), "mac", jsonx_text(r->mac));
+    char *line = jsonx_dump(j);
+    fprintf(x->out, "%s\n", line);
+    free(line);
+    json_decref(j);
+    audit_archive_digest_step(x->info->digest, r);
+    x->info->last_seq = r->seq;
+    x->info->records++;
+    snprintf(x->last_mac, sizeof x->last_mac, "%s", r->mac);
+    return 0;
+}
+
+static err_code archive_fn(store_tx *tx, void *ctx)
+{
+    archive_ctx *x = ctx;
+    err_code e = verify_in(tx, x->au, &x->info->chain);
+    if (e != E_OK) return e;
+    char pk[65];
+    audit_public_key(x->au, pk);
+    json_t *h =
+        json_pack("{ss sI sI sI ss ss ss ss}", "format", ARCHIVE_FORMAT, "version", (json_int_t)1,
+                  "from", (json_int_t)x->info->from, "to", (json_int_t)x->info->to, "mac",
+                  "HMAC-SM3", "digest", "SM3", "signature", "Ed25519", "public_key", pk);
+    char *line = jsonx_dump(h);
+    fprintf(x->out, "%s\n", line);
+    free(line);
+    json_decref(h);
+    return store_audit_each(tx, archive_record, x);
+}
+
+err_code audit_archive(audit *au, store *st, int64_t from, int64_t to, FILE *out,
+                       audit_archive_info *info)
+{
+    memset(&info->chain, 0, sizeof info->chain);
+    info->from = from;
+    info->to = to;
+    info->first_seq = info->last_seq = info->records = 0;
+    audit_archive_digest_start(info->digest);
+    archive_ctx x = {.au = au, .out = out, .info = info};
+    err_code e = store_read(st, archive_fn, &x);
+    if (e != E_OK) return e;
+    json_t *seal =
+        json_pack("{sI sI sI ss ss ss sI sb}", "first_seq", (json_int_t)info->first_seq, "last_seq",
+                  (json_int_t)info->last_seq, "records", (json_int_t)info->records, "first_prev",
+                  x.first_prev, "last_mac", x.last_mac, "digest", info->digest, "at",
+                  (json_int_t)clock_now(), "chain_verified", info->chain.ok);
+    char *msg = seal_message(seal, from, to);
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+    unsigned char sig[crypto_sign_BYTES];
+    signing_keys(au, pk, sk);
+    crypto_sign_detached(sig, NULL, (const unsigned char *)msg, strlen(msg), sk);
+    sodium_memzero(sk, sizeof sk);
+    char sig_hex[2 * sizeof sig + 1];
+    to_hex(sig, sizeof sig, sig_hex);
+    json_object_set_new(seal, "signature", json_string(sig_hex));
+    json_object_set_new(seal, "signed_message_format",
+                        json_string("duban-audit-archive\\n{from}\\n{to}\\n{first_seq}\\n"
+                                    "{last_seq}\\n{records}\\n{first_prev}\\n{last_mac}\\n"
+                                    "{digest}\\n{at}\\n{chain_verified}"));
+    json_t *wrap = json_pack("{so}", "seal", seal);
+    char *line = jsonx_dump(wrap);
+    fprintf(out, "%s\n", line);
+    free(line);
+    free(msg);
+    json_decref(wrap);
+    return ferror(out) ? E_INTERNAL : E_OK;
+}
+
+/* ---- verifying an archive, without the database ---- */
+
+static int bad(audit_archive_report *rep, int64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int bad(audit_archive_report *rep, int64_t line, const char *fmt, ...)
+{
+    rep->ok = 0;
+    rep->line = line;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rep->message, sizeof rep->message, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* The record of line j, or -1 when a field is missing or of the wrong type. */
+static int record_of(const json_t *j, store_audit *r)
+{
+    json_t *seq = json_object_get(j, "seq"), *at = json_object_get(j, "at"),
+           *actor_id = json_object_get(j, "actor_id");
+    if (!json_is_integer(seq) || !json_is_integer(at) || !json_is_integer(actor_id)) return -1;
+    const char **texts[] = {&r->actor, &r->action, &r->object, &r->detail, &r->prev, &r->mac};
+    const char *names[] = {"actor", "action", "object", "detail", "prev", "mac"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        json_t *v = json_object_get(j, names[i]);
+        if (!json_is_string(v)) return -1;
+        *texts[i] = json_string_value(v);
+    }
+    r->seq = json_integer_value(seq);
+    r->at = json_integer_value(at);
+    r->actor_id = json_integer_value(actor_id);
+    return 0;
+}
+
+typedef struct {
+    const audit *key;
+    audit_archive_report *rep;
+    int64_t line, expect;
+    char prev_mac[65], first_prev[65], digest[65];
+    json_t *seal;
+} reader;
+
+/* One record line; -1 when the archive is broken there. */
+static int read_record(reader *rd, const json_t *j)
+{
+    audit_archive_report *rep = rd->rep;
+    store_audit r;
+    if (record_of(j, &r))
+        return bad(rep, rd->line, "line %lld: not an audit record (第%lld行不是审计记录)",
+                   (long long)rd->line, (long long)rd->line);
+    if (rep->records == 0) {
+        rep->first_seq = r.seq;
+        snprintf(rd->first_prev, sizeof rd->first_prev, "%s", r.prev);
+    } else if (r.seq != rd->expect) {
+        return bad(rep, rd->line,
+                   "line %lld: seq %lld where %lld was expected: records missing or reordered "
+                   "(第%lld行：序号%lld，应为%lld，记录缺失或顺序被改动)",
+                   (long long)rd->line, (long long)r.seq, (long long)rd->expect,
+                   (long long)rd->line, (long long)r.seq, (long long)rd->expect);
+    } else if (strcmp(r.prev, rd->prev_mac) != 0) {
+        return bad(rep, rd->line,
+                   "line %lld: does not follow the line before it (prev mismatch) "
+                   "(第%lld行与上一行不衔接)",
+                   (long long)rd->line, (long long)rd->line);
+    }
+    if (rd->key) {
+        char mac[65];
+        audit_record_mac(rd->key->key, KEY_LEN, &r, mac);
+        if (!text_equal_ct(mac, r.mac))
+            return bad(rep, rd->line,
+                       "line %lld: record seq %lld was altered (mac mismatch) "
+                       "(第%lld行：序号%lld的记录被篡改)",
+                       (long long)rd->line, (long long)r.seq, (long long)rd->line,
+                       (long long)r.seq);
+    }
+    audit_archive_digest_step(rd->digest, &r);
+    snprintf(rd->prev_mac, sizeof rd->prev_mac, "%s", r.mac);
+    rep->last_seq = r.seq;
+    rep->records++;
+    rd->expect = r.seq + 1;
+    return 0;
+}
+
+/* The seal, once every record was read; -1 when it does not vouch for them. */
+static int check_seal(reader *rd, const char *pk_hex, int64_t from, int64_t to)
+{
+    audit_archive_report *rep = rd->rep;
+    const json_t *s = rd->seal;
+    int64_t line = rd->line;
+    int64_t first = json_integer_value(json_object_get(s, "first_seq"));
+    int64_t last = json_integer_value(json_object_get(s, "last_seq"));
+    int64_t records = json_integer_value(json_object_get(s, "records"));
+    const char *sig_hex = json_string_value(json_object_get(s, "signature"));
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
+    size_t n = 0;
+    if (!sig_hex || sodium_hex2bin(sig, sizeof sig, sig_hex, strlen(sig_hex), NULL, &n, NULL) ||
+        n != sizeof sig || sodium_hex2bin(pk, sizeof pk, pk_hex, strlen(pk_hex), NULL, &n, NULL) ||
+        n != sizeof pk)
+        return bad(rep, line, "line %lld: the seal is malformed (第%lld行：封签格式错误)",
+                   (long long)line, (long long)line);
+    char *msg = seal_message(s, from, to);
+    int sig_ok = crypto_sign_verify_detached(sig, (const unsigned char *)msg, strlen(msg), pk) == 0;
+    free(msg);
+    if (!sig_ok)
+        return bad(rep, line,
+                   "line %lld: the seal's signature does not verify: the header or the seal was "
+                   "altered, or another key signed it (第%lld行：封签签名无效)",
+                   (long long)line, (long long)line);
+    if (records != rep->records ||
+        (records && (first != rep->first_seq || last != rep->last_seq))) {
+        if (records > rep->records && first == rep->first_seq)
+            return bad(
+                rep, line - 1,
+                "line %lld: the archive ends at seq %lld but its seal covers seq %lld..%lld: "
+                "records were cut out (第%lld行之后的记录被删除)",
+                (long long)(line - 1), (long long)rep->last_seq, (long long)first, (long long)last,
+                (long long)(line - 1));
+        return bad(rep, line,
+                   "line %lld: the seal covers %lld records (seq %lld..%lld) but the archive "
+                   "holds %lld (seq %lld..%lld) (第%lld行：封签与记录条数不符)",
+                   (long long)line, (long long)records, (long long)first, (long long)last,
+                   (long long)rep->records, (long long)rep->first_seq, (long long)rep->last_seq,
+                   (long long)line);
+    }
+    if (records && (strcmp(jsonx_str_or(s, "first_prev"), rd->first_prev) != 0 ||
+                    strcmp(jsonx_str_or(s, "last_mac"), rd->prev_mac) != 0))
+        return bad(rep, line,
+                   "line %lld: the seal names other chain ends (第%lld行：封签与记录不衔接)",
+                   (long long)line, (long long)line);
+    if (strcmp(jsonx_str_or(s, "digest"), rd->digest) != 0)
+        return bad(rep, 0,
+                   "a record was altered: the records' digest differs from the sealed one "
+                   "(give the audit key file, --key, to name the line) "
+                   "(记录被篡改：摘要与封签不符；提供审计密钥文件可定位到行)");
+    rep->chain_verified = json_is_true(json_object_get(s, "chain_verified"));
+    rep->sealed_at = json_integer_value(json_object_get(s, "at"));
+    return 0;
+}
+
+int audit_archive_verify(FILE *in, const audit *key, const char *public_key,
+                         audit_archive_report *rep)
+{
+    memset(rep, 0, sizeof *rep);
+    rep->ok = 1;
+    rep->macs_checked = key != NULL;
+    reader rd = {.key = key, .rep = rep};
+    audit_archive_digest_start(rd.digest);
+    char *buf = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int rc = 0;
+    json_t *header = NULL;
+    while (rc == 0 && (len = getline(&buf, &cap, in)) >= 0) {
+        rd.line++;
+        if (rd.seal) {
+            rc = bad(rep, rd.line, "line %lld: text after the seal (第%lld行：封签之后还有内容)",
+                     (long long)rd.line, (long long)rd.line);
+            break;
+        }
+        json_error_t jerr;
+        json_t *j = json_loadb(buf, (size_t)len, 0, &jerr);
+        if (!json_is_object(j)) {
+            json_decref(j);
+            rc = bad(rep, rd.line, "line %lld: not valid JSON (第%lld行不是有效的JSON)",
+                     (long long)rd.line, (long long)rd.line);
+        } else if (!header) {
+            if (strcmp(jsonx_str_or(j, "format"), ARCHIVE_FORMAT) != 0 ||
+                json_integer_value(json_object_get(j, "version")) != 1) {
+                json_decref(j);
+                rc = bad(rep, 1, "line 1: not a duban audit archive (第1行：不是督办审计归档文件)");
+            } else {
+                header = j;
+            }
+        } else if (json_object_get(j, "seal")) {
+            rd.seal = json_incref(json_object_get(j, "seal"));
+            json_decref(j);
+        } else {
+            rc = read_record(&rd, j);
+            json_decref(j);
+        }
+    }
+    free(buf);
+    if (rc == 0 && !header) rc = bad(rep, 1, "line 1: the file is empty (文件为空)");
+    if (rc == 0 && !rd.seal)
+        rc = bad(rep, rd.line,
+                 "line %lld: the archive ends without its seal: it was cut short "
+                 "(第%lld行之后缺少封签，文件被截断)",
+                 (long long)rd.line, (long long)rd.line);
+    if (rc == 0) {
+        rep->from = json_integer_value(json_object_get(header, "from"));
+        rep->to = json_integer_value(json_object_get(header, "to"));
+        const char *own = jsonx_str_or(header, "public_key");
+        char derived[65];
+        if (key) {
+            audit_public_key(key, derived);
+            public_key = derived;
+        }
+        snprintf(rep->public_key, sizeof rep->public_key, "%s", public_key ? public_key : own);
+        rep->own_key = !public_key;
+        if (public_key && strcmp(own, public_key) != 0)
+            rc = bad(rep, 1,
+                     "line 1: the archive names public key %.16s…, not the expected %.16s… "
+                     "(第1行：归档的公钥与预期不符)",
+                     own, public_key);
+        else
+            rc = check_seal(&rd, rep->public_key, rep->from, rep->to);
+    }
+    json_decref(header);
+    json_decref(rd.seal);
+    return rc;
 }

@@ -58,6 +58,52 @@ err_code audit_verify(audit *au, store *st, audit_report *out);
  */
 err_code audit_export(audit *au, store *st, FILE *out, audit_report *report);
 
+/* The hex Ed25519 public key that checks checkpoints and archive seals (`duban audit
+ * public-key`): an auditor notes it once and checks every archive against it. */
+void audit_public_key(const audit *au, char out[65]);
+
+/*
+ * An archive for keeping offline (`duban audit archive`): JSON lines — a header {format
+ * "duban-audit-archive", version, from, to, public_key}, then every record from the first at or
+ * after `from` to the last before `to` (0: open), contiguous in seq and each with its exact
+ * detail text, prev and mac, then {"seal":{first_seq, last_seq, records, first_prev, last_mac,
+ * digest, at, chain_verified, signature}}. digest folds every record as
+ * audit_archive_digest_step does; the Ed25519 signature (the checkpoint key) covers the range,
+ * the seal's fields and the digest. The whole live chain is verified in the same snapshot
+ * (info->chain) and the seal says whether it was intact.
+ */
+typedef struct {
+    int64_t from, to;
+    int64_t first_seq, last_seq, records;
+    char digest[65];
+    audit_report chain;
+} audit_archive_info;
+err_code audit_archive(audit *au, store *st, int64_t from, int64_t to, FILE *out,
+                       audit_archive_info *info);
+
+typedef struct {
+    int ok;
+    int64_t line; /* the line at fault (1-based), 0 when ok or when no one line is */
+    int64_t records, first_seq, last_seq, from, to, sealed_at;
+    int macs_checked;   /* each record's MAC recomputed with the audit key */
+    int own_key;        /* checked against the public key the archive itself names */
+    int chain_verified; /* the seal says the live chain was intact when it was written */
+    char public_key[65];
+    char message[512]; /* English, then Chinese in brackets */
+} audit_archive_report;
+
+/*
+ * Verifies an archive read from in, without the database. With key (the audit key file
+ * opened with audit_open), every record's MAC is recomputed, so an altered record is named by
+ * its line; with public_key (hex), the seal must be signed by it; with neither, by the key the
+ * archive names (rep->own_key: trust only after comparing it with `duban audit public-key`).
+ * Without the key, the order (seq and prev), the ends and the digest are checked: a reordered or
+ * truncated archive is named by its line, an altered record is found but not located.
+ * 0 when intact, -1 with rep->message and rep->line.
+ */
+int audit_archive_verify(FILE *in, const audit *key, const char *public_key,
+                         audit_archive_report *rep);
+
 /*
  * The digest of a county's chain archived by a move (store_audit_archive_*): start from
  * audit_archive_digest_start and fold in every record in seq order. The move's own record in

@@ -66,6 +66,9 @@ static const setting settings[] = {
      "longest wait, seconds (the waits double from 1 s past the limit)"},
     {"password_max_age_days", S_INT, O(password_max_age_days), "0", 0, 3650,
      "days after which a password must be changed at the next login (0: never)"},
+    {"audit_disk_warn_mb", S_INT, O(audit_disk_warn_mb), "1024", 0, 1073741824,
+     "warn the audit administrator when the SQLite database's disk has less free space, MB "
+     "(0: never)"},
     {"cookie_secure", S_BOOL, O(cookie_secure), "0", 0, 1,
      "always mark the session cookie Secure (set when served over TLS)"},
     {"trust_proxy", S_BOOL, O(trust_proxy), "0", 0, 1,

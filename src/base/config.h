@@ -36,6 +36,7 @@ typedef struct config {
     int64_t throttle_max_delay; /* longest wait, seconds */
     int64_t password_max_age_days; /* 0: passwords never expire */
     int64_t max_sessions;          /* per account; 0: no limit */
+    int64_t audit_disk_warn_mb;    /* warn the auditor below this much free space (SQLite); 0: off */
     int64_t cookie_secure;     /* 1: always mark the session cookie Secure */
     int64_t trust_proxy;       /* 1: believe X-Forwarded-Proto / X-Forwarded-For */
     int64_t access_log;        /* 1: one access-log line per request */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 typedef struct {
@@ -216,6 +217,65 @@ err_code app_audit(app *ap, store_tx *tx, arena *a, const principal *p, const ch
 {
     audit_actor actor = authz_actor(p);
     return audit_append(ap->au, tx, a, &actor, action, object, detail);
+}
+
+void app_audit_disk(const app *ap, app_disk *out)
+{
+    memset(out, 0, sizeof *out);
+    out->threshold_bytes = ap->cfg.audit_disk_warn_mb * 1024 * 1024;
+    if (config_db_postgres(ap->cfg.db) || !out->threshold_bytes) return;
+    /* The directory holds the database, its journal (-wal) and the head file beside it. */
+    char *dir = xstrdup(ap->cfg.db);
+    char *slash = strrchr(dir, '/');
+    if (slash) *(slash == dir ? slash + 1 : slash) = 0;
+    struct statvfs vs;
+    if (statvfs(slash ? dir : ".", &vs) == 0) {
+        out->monitored = 1;
+        out->free_bytes = (int64_t)vs.f_bavail * (int64_t)vs.f_frsize;
+        out->low = out->free_bytes < out->threshold_bytes;
+    }
+    free(dir);
+}
+
+typedef struct {
+    app *ap;
+    arena *a;
+    const principal *p;
+    const char *from, *to;
+    const audit_archive_info *info;
+} archived;
+
+static err_code archived_fn(store_tx *tx, void *ctx)
+{
+    archived *x = ctx;
+    json_t *d = json_pack("{sI sI sI ss sb}", "records", (json_int_t)x->info->records, "first_seq",
+                          (json_int_t)x->info->first_seq, "last_seq", (json_int_t)x->info->last_seq,
+                          "digest", x->info->digest, "chain_intact", x->info->chain.ok);
+    if (x->from) json_object_set_new(d, "from_day", json_string(x->from));
+    if (x->to) json_object_set_new(d, "to_day", json_string(x->to));
+    return app_audit(x->ap, tx, x->a, x->p, "audit.archive", "audit", d);
+}
+
+err_code app_audit_archive(app *ap, const principal *p, const char *from_day, const char *to_day,
+                           FILE *out, audit_archive_info *info, const char **field)
+{
+    cal_day from = 0, to = 0;
+    *field = NULL;
+    if (from_day && cal_parse(from_day, &from))
+        *field = "from";
+    else if (to_day && cal_parse(to_day, &to))
+        *field = "to";
+    else if (from_day && to_day && to < from)
+        *field = "to";
+    if (*field) return E_BAD_QUERY;
+    err_code e = audit_archive(ap->au, ap->st, from_day ? cal_day_start(from) : 0,
+                               to_day ? cal_day_start(to + 1) : 0, out, info);
+    if (e != E_OK) return e;
+    arena *a = arena_new();
+    archived x = {.ap = ap, .a = a, .p = p, .from = from_day, .to = to_day, .info = info};
+    e = store_write(ap->st, archived_fn, &x);
+    arena_free(a);
+    return e;
 }
 
 typedef struct {

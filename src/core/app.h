@@ -54,6 +54,26 @@ int app_refresh_calendar(app *ap);
 /* The flow a mechanism registered under name ("problem"); NULL when none is. */
 const flow_def *app_flow(const app *ap, const char *name);
 
+/*
+ * Writes the archive of the local days from_day..to_day (strict "YYYY-MM-DD", inclusive;
+ * either NULL: open) to out (audit_archive), then records "audit.archive" by p with the range,
+ * the seqs and the digest. E_INVALID with *field ("from" or "to") for a bad date or a range
+ * that ends before it starts.
+ */
+err_code app_audit_archive(app *ap, const principal *p, const char *from_day, const char *to_day,
+                           FILE *out, audit_archive_info *info, const char **field);
+
+/*
+ * The free space left for the audit log: on SQLite, statvfs of the database's directory
+ * against audit_disk_warn_mb; on PostgreSQL the DBA watches the disk (monitored 0).
+ */
+typedef struct {
+    int monitored; /* 1: SQLite with a threshold set, and the directory was read */
+    int low;       /* monitored and free < threshold */
+    int64_t free_bytes, threshold_bytes;
+} app_disk;
+void app_audit_disk(const app *ap, app_disk *out);
+
 /* Appends an audit record for principal p within tx (detail: a JSON object taken, or NULL). */
 err_code app_audit(app *ap, store_tx *tx, arena *a, const principal *p, const char *action,
                    const char *object, json_t *detail);

@@ -37,6 +37,11 @@ cal_day cal_local_day(int64_t t)
     return (cal_day)(local >= 0 ? local / 86400 : (local - 86399) / 86400);
 }
 
+int64_t cal_day_start(cal_day d)
+{
+    return (int64_t)d * 86400 - 8 * 3600;
+}
+
 static int days_in_month(int y, int m);
 
 cal_day cal_add_months(cal_day d, int months)

@@ -26,6 +26,8 @@ cal_day cal_from_ymd(int y, int m, int d);
 void cal_to_ymd(cal_day day, int *y, int *m, int *d);
 /* The local date (Asia/Shanghai, UTC+8 all year) at the UTC instant t (seconds). */
 cal_day cal_local_day(int64_t t);
+/* The UTC instant (seconds) at which local day d begins: 00:00 Asia/Shanghai. */
+int64_t cal_day_start(cal_day d);
 /* The same day of the month `months` later (clamped to the month's last day). */
 cal_day cal_add_months(cal_day d, int months);
 /* 1 = Monday … 7 = Sunday. */

@@ -154,6 +154,7 @@ static const struct {
     {"feedback_overdue", "-,I,U"},
     {"urge", "-,notify_urge,U"},
     {"calendar_missing", "-,-,U"},
+    {"audit_disk_low", "-,-,U"},
     {"", "-,I,-,U"}, /* the problem list's tick */
 };
 

@@ -457,7 +457,7 @@ static err_code write_fn(store_tx *tx, void *ctx)
         err_code e = store_problem_insert(tx, &pr);
         /* Columns the insert leaves at their defaults: progress, verification, closure. */
         if (e == E_OK && r->closed_on && cal_parse(r->closed_on, &closed_day) == 0)
-            pr.closed_at = (int64_t)closed_day * 86400 - 8 * 3600;
+            pr.closed_at = cal_day_start(closed_day);
         pr.progress = r->progress;
         pr.verification = r->verification;
         pr.supervisor = "";

@@ -8,7 +8,7 @@
 // outside. Screenshots of every page, at desktop and phone width, go under the test output.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { USER_PW, startServer } from '../api/lib/server.mjs';
+import { PG, USER_PW, startServer } from '../api/lib/server.mjs';
 import { launch, newPage, shot, login, PHONE } from './lib/browser.mjs';
 
 const SLOW = 30000; // generous waits: the suite also runs against the ASan build
@@ -21,7 +21,11 @@ const state = {};
 // changed at first login — the case this suite walks through.
 const otps = {};
 before(async () => {
-  srv = await startServer({ env: { DUBAN_ADMIN_PASSWORD: '', DUBAN_SECADMIN_PASSWORD: '', DUBAN_AUDITOR_PASSWORD: '' } });
+  // A low-disk threshold of 1 PB: on SQLite the audit page shows its banner.
+  srv = await startServer({
+    env: { DUBAN_ADMIN_PASSWORD: '', DUBAN_SECADMIN_PASSWORD: '', DUBAN_AUDITOR_PASSWORD: '' },
+    flags: ['--audit_disk_warn_mb', '1073741824'],
+  });
   for (const m of srv.stdout().matchAll(/^\s*(admin|secadmin|auditor)\s+\S+\s+one-time password: (\S+)/gm)) otps[m[1]] = m[2];
   assert.deepEqual(Object.keys(otps).sort(), ['admin', 'auditor', 'secadmin'], srv.stdout());
   browser = await launch();
@@ -284,7 +288,18 @@ describe('administration in the browser', () => {
     const verdict = page.locator('[data-testid="verdict"]');
     await verdict.getByText('审计链完整').first().waitFor();
     assert.match(await verdict.textContent(), /完整/);
+    // The disk banner (SQLite only: on PostgreSQL the DBA watches the disk).
+    if (!PG) assert.match(await page.getByTestId('disk-low').textContent(), /磁盘空间不足.*低于告警阈值 1073741824 MB/s);
     await shot(page, 'admin-14-audit-verified');
+    // 导出归档 downloads the sealed archive, and the export is in the log.
+    const href = await page.getByTestId('archive').getAttribute('href');
+    assert.equal(href, '/api/v1/audit/archive');
+    const res = await page.request.get(srv.url + href);
+    assert.equal(res.status(), 200);
+    assert.equal(JSON.parse((await res.text()).split('\n')[0]).format, 'duban-audit-archive');
+    await page.getByRole('button', { name: '查询' }).click();
+    await waitIdle(page);
+    await page.locator('.audit .el-table__row', { hasText: '导出了审计记录归档' }).first().waitFor();
     assertClean(page, 'audit');
   });
 

@@ -39,6 +39,7 @@ export default {
     'access.denied': { name: '越权访问被拒绝', say: '试图越权访问，被系统拒绝' },
     'attachment.upload': { name: '上传附件', say: '为{obj}上传了附件“{d.name}”' },
     'calendar.import': { name: '导入节假日安排', say: '导入了{obj}' },
+    'audit.archive': { name: '导出审计归档', say: '导出了审计记录归档（{d.records} 条，序号 {d.first_seq} 至 {d.last_seq}）' },
     'county.move': { name: '县级数据迁入', say: '将县级数据库“{d.from}”迁入{obj}（上级单位 {d.under}，归档审计记录 {d.archive_records} 条）' }
   },
   objects: {
@@ -48,7 +49,8 @@ export default {
     role: { title: '', page: () => '/admin/roles', perm: 'role.read' },
     token: { title: '#' },
     address: { title: '', name: (id) => (id === 'all' ? '全部来源地址' : `来源地址 ${id}`) },
-    calendar: { title: '', name: (id) => `${id} 年节假日安排` }
+    calendar: { title: '', name: (id) => `${id} 年节假日安排` },
+    audit: { title: '审计日志', name: () => '审计日志' }
   },
   keys: {
     ip: '来源地址', reason: '原因', method: '请求方法', path: '请求路径', permission: '所需权限',
@@ -58,7 +60,9 @@ export default {
     attachment_id: '附件编号', failures: '失败次数', locked_until: '锁定至',
     address: '来源地址', seconds: '等待秒数', account_locked: '账号是否锁定', address_locks: '锁定的来源地址数', until: '锁定至',
     move_id: '迁移序号', from: '源数据库', under: '上级单位', source_id: '源审计链标识',
-    archive_records: '归档审计记录数', archive_digest: '归档摘要', counts: '迁入记录数'
+    archive_records: '归档审计记录数', archive_digest: '归档摘要', counts: '迁入记录数',
+    from_day: '起始日期', to_day: '截止日期', records: '记录数', first_seq: '起始序号',
+    last_seq: '截止序号', digest: '摘要', chain_intact: '导出时审计链完整'
   },
   // The built-in roles by their Chinese names (a reader of the log need not hold role.read).
   values: {

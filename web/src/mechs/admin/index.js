@@ -5,6 +5,8 @@ import audit from './audit.js'
 export default {
   name: 'admin',
   audit,
+  // The scheduler's low-disk warning (flow "audit", item 1: the log) opens the audit page.
+  itemPages: { audit: () => '/audit' },
   routes: [
     { path: 'admin/units', component: () => import('./views/Units.vue'), meta: { title: '组织架构', perm: 'unit.read' } },
     { path: 'admin/users', component: () => import('./views/Users.vue'), meta: { title: '用户管理', perm: 'user.read' } },
